@@ -1,0 +1,324 @@
+/**
+ * The lease loop every volunteer runs, browser tab or headless worker: say hello, ask for
+ * units for the free threads, compute them in the pool, report, heartbeat long work, give
+ * leases back on pause or stop, and start over after a reconnect. It takes the socket and
+ * the compute pool as parameters so both sides share it.
+ */
+import type { Socket } from 'socket.io-client';
+import {
+  HeartbeatAckSchema,
+  HelloAckSchema,
+  LeaseRequestAckSchema,
+  LeasesRevokedSchema,
+  ResultAckSchema,
+  SimpleAckSchema,
+  type ClientToServerWire,
+  type Lease,
+  type ServerToClientWire,
+  type VolunteerKind,
+} from '../shared/protocol.js';
+
+export type VolunteerSocket = Socket<ServerToClientWire, ClientToServerWire>;
+
+/** Threads that count primes in a range; the browser uses Web Workers, Node worker_threads. */
+export interface ComputePool {
+  count(lo: number, hi: number): Promise<number>;
+  /** Changes the number of threads; work already running finishes. */
+  resize(threads: number): void;
+  close(): Promise<void>;
+}
+
+export type VolunteerStatus = 'connecting' | 'working' | 'idle' | 'paused' | 'quarantined' | 'stopped';
+
+export interface VolunteerStats {
+  status: VolunteerStatus;
+  volunteerId: string | undefined;
+  threads: number;
+  unitsCompleted: number;
+  numbersSieved: number;
+  /** Leases held right now. */
+  leases: Lease[];
+}
+
+export interface UnitDone {
+  lease: Lease;
+  count: number;
+  elapsedMs: number;
+  accepted: boolean;
+}
+
+export interface VolunteerOptions {
+  socket: VolunteerSocket;
+  pool: ComputePool;
+  kind: VolunteerKind;
+  threads: number;
+  name?: string;
+  /** How long to wait before asking again when the coordinator had no work. */
+  idlePollMs?: number;
+  ackTimeoutMs?: number;
+  onChange?: (stats: VolunteerStats) => void;
+  onUnitDone?: (unit: UnitDone) => void;
+  onError?: (message: string, error?: unknown) => void;
+}
+
+const DEFAULT_IDLE_POLL_MS = 3000;
+const DEFAULT_ACK_TIMEOUT_MS = 10_000;
+
+export class Volunteer {
+  private readonly socket: VolunteerSocket;
+  private readonly pool: ComputePool;
+  private threads: number;
+  private volunteerId: string | undefined;
+  private heartbeatMs = 20_000;
+  private paused = false;
+  private stopped = false;
+  private quarantined = false;
+  private requesting = false;
+  /** Computations started and not finished, including ones whose lease was taken back. */
+  private computing = 0;
+  private readonly held = new Map<string, Lease>();
+  private unitsCompleted = 0;
+  private numbersSieved = 0;
+  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly idlePollMs: number;
+  private readonly ackTimeoutMs: number;
+
+  constructor(private readonly options: VolunteerOptions) {
+    this.socket = options.socket;
+    this.pool = options.pool;
+    this.threads = options.threads;
+    this.idlePollMs = options.idlePollMs ?? DEFAULT_IDLE_POLL_MS;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+    this.socket.on('connect', this.onConnect);
+    this.socket.on('disconnect', this.onDisconnect);
+    this.socket.on('work:available', this.onWorkAvailable);
+    this.socket.on('lease:revoked', this.onRevoked);
+    if (this.socket.connected) void this.onConnect();
+  }
+
+  get stats(): VolunteerStats {
+    return {
+      status: this.status(),
+      volunteerId: this.volunteerId,
+      threads: this.threads,
+      unitsCompleted: this.unitsCompleted,
+      numbersSieved: this.numbersSieved,
+      leases: [...this.held.values()],
+    };
+  }
+
+  /** Stops asking for work and gives back every lease at once (the units go to others). */
+  async pause(): Promise<void> {
+    if (this.paused || this.stopped) return;
+    this.paused = true;
+    await this.releaseAll();
+    this.changed();
+  }
+
+  resume(): void {
+    if (!this.paused || this.stopped) return;
+    this.paused = false;
+    this.changed();
+    void this.fill();
+  }
+
+  setThreads(threads: number): void {
+    if (threads === this.threads) return;
+    this.threads = threads;
+    this.pool.resize(threads);
+    if (this.volunteerId !== undefined && this.socket.connected) void this.hello();
+    this.changed();
+    void this.fill();
+  }
+
+  /** Graceful stop: no new work, leases given back, socket closed, threads ended. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.clearTimers();
+    await this.releaseAll();
+    this.socket.off('connect', this.onConnect);
+    this.socket.off('disconnect', this.onDisconnect);
+    this.socket.off('work:available', this.onWorkAvailable);
+    this.socket.off('lease:revoked', this.onRevoked);
+    this.socket.disconnect();
+    await this.pool.close();
+    this.changed();
+  }
+
+  private status(): VolunteerStatus {
+    if (this.stopped) return 'stopped';
+    if (this.quarantined) return 'quarantined';
+    if (this.paused) return 'paused';
+    if (this.volunteerId === undefined || !this.socket.connected) return 'connecting';
+    return this.held.size > 0 ? 'working' : 'idle';
+  }
+
+  private readonly onConnect = async () => {
+    this.volunteerId = undefined;
+    if (await this.hello()) void this.fill();
+  };
+
+  private readonly onDisconnect = () => {
+    // The coordinator returns a disconnected volunteer's leases itself; results computed
+    // for them now would be ignored, so they are forgotten here.
+    this.held.clear();
+    this.volunteerId = undefined;
+    this.clearTimers();
+    this.changed();
+  };
+
+  private readonly onWorkAvailable = () => {
+    void this.fill();
+  };
+
+  private readonly onRevoked = (payload: unknown) => {
+    const parsed = LeasesRevokedSchema.safeParse(payload);
+    if (!parsed.success) return;
+    for (const id of parsed.data.leaseIds) this.held.delete(id);
+    this.changed();
+    void this.fill();
+  };
+
+  private async hello(): Promise<boolean> {
+    const response = await this.call('volunteer:hello', {
+      kind: this.options.kind,
+      threads: this.threads,
+      ...(this.options.name === undefined ? {} : { name: this.options.name }),
+    });
+    const ack = HelloAckSchema.safeParse(response);
+    if (!ack.success || !ack.data.ok) {
+      this.report('hello refused', ack.success && !ack.data.ok ? ack.data.error.message : response);
+      return false;
+    }
+    this.volunteerId = ack.data.volunteerId;
+    this.heartbeatMs = ack.data.heartbeatMs;
+    this.startHeartbeat();
+    this.changed();
+    return true;
+  }
+
+  /** Asks for as many units as there are free threads, and starts them. */
+  private async fill(): Promise<void> {
+    if (this.paused || this.stopped || this.quarantined || this.requesting) return;
+    if (this.volunteerId === undefined || !this.socket.connected) return;
+    const free = this.threads - Math.max(this.computing, this.held.size);
+    if (free <= 0) return;
+    this.requesting = true;
+    let granted = 0;
+    try {
+      const response = await this.call('lease:request', { slots: free });
+      const ack = LeaseRequestAckSchema.safeParse(response);
+      if (!ack.success) {
+        this.report('bad lease response', response);
+      } else if (!ack.data.ok) {
+        if (ack.data.error.code === 'quarantined') this.quarantined = true;
+        else this.report(`lease request refused: ${ack.data.error.message}`);
+      } else if (this.paused || this.stopped) {
+        await this.release(ack.data.leases.map((lease) => lease.leaseId));
+      } else {
+        granted = ack.data.leases.length;
+        for (const lease of ack.data.leases) this.run(lease);
+      }
+    } finally {
+      this.requesting = false;
+    }
+    this.changed();
+    if (granted === free) void this.fill();
+    else this.schedulePoll();
+  }
+
+  private run(lease: Lease): void {
+    this.held.set(lease.leaseId, lease);
+    this.computing++;
+    const started = Date.now();
+    this.pool.count(lease.lo, lease.hi).then(
+      async (count) => {
+        this.computing--;
+        if (!this.held.delete(lease.leaseId) || !this.socket.connected) return void this.fill();
+        const elapsedMs = Date.now() - started;
+        const response = await this.call('lease:result', { leaseId: lease.leaseId, count, elapsedMs });
+        const ack = ResultAckSchema.safeParse(response);
+        const accepted = ack.success && ack.data.ok && ack.data.accepted;
+        if (accepted) {
+          this.unitsCompleted++;
+          this.numbersSieved += lease.hi - lease.lo + 1;
+        }
+        this.options.onUnitDone?.({ lease, count, elapsedMs, accepted });
+        this.changed();
+        void this.fill();
+      },
+      async (error: unknown) => {
+        this.computing--;
+        this.report(`computing [${lease.lo}, ${lease.hi}] failed`, error);
+        if (this.held.delete(lease.leaseId) && this.socket.connected) {
+          await this.call('lease:fail', { leaseId: lease.leaseId, error: String(error).slice(0, 1000) });
+        }
+        this.changed();
+        void this.fill();
+      },
+    );
+  }
+
+  private async releaseAll(): Promise<void> {
+    const ids = [...this.held.keys()];
+    this.held.clear();
+    await this.release(ids);
+  }
+
+  private async release(leaseIds: string[]): Promise<void> {
+    if (leaseIds.length === 0 || !this.socket.connected) return;
+    const response = await this.call('lease:release', { leaseIds });
+    if (!SimpleAckSchema.safeParse(response).success) this.report('bad release response', response);
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = setInterval(() => {
+      if (this.held.size === 0 || !this.socket.connected) return;
+      void this.call('lease:heartbeat', { leaseIds: [...this.held.keys()] }).then((response) => {
+        if (!HeartbeatAckSchema.safeParse(response).success) this.report('bad heartbeat response', response);
+      });
+    }, this.heartbeatMs);
+  }
+
+  private schedulePoll(): void {
+    if (this.pollTimer || this.stopped) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.fill();
+    }, this.idlePollMs);
+  }
+
+  private clearTimers(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.heartbeatTimer = undefined;
+    this.pollTimer = undefined;
+  }
+
+  /** Emits with an acknowledgement; resolves undefined when none comes in time. */
+  private async call<E extends keyof ClientToServerWire>(
+    event: E,
+    payload: Parameters<ClientToServerWire[E]>[0],
+  ): Promise<unknown> {
+    try {
+      const emitter = this.socket.timeout(this.ackTimeoutMs) as unknown as {
+        emitWithAck(event: string, payload: unknown): Promise<unknown>;
+      };
+      return await emitter.emitWithAck(event, payload);
+    } catch (error) {
+      this.report(`${event}: no answer`, error);
+      return undefined;
+    }
+  }
+
+  private report(message: string, detail?: unknown): void {
+    this.options.onError?.(message, detail);
+  }
+
+  private changed(): void {
+    this.options.onChange?.(this.stats);
+  }
+}

@@ -1,0 +1,74 @@
+/** Environment -> validated configuration. Bad values stop start-up with a message naming them. */
+import { z } from 'zod';
+import { ABSOLUTE_MAX_N, MIN_N } from '../shared/api.js';
+
+const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback);
+
+const decimal = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max))
+    .default(fallback);
+
+const duration = (fallbackMs: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(ms|s|m|h)?$/, 'must be a duration such as 500ms, 60s, 15m or 24h (plain numbers are seconds)')
+    .transform((value) => {
+      const match = /^(\d+)(ms|s|m|h)?$/.exec(value)!;
+      const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+      return Number(match[1]) * unit;
+    })
+    .default(fallbackMs);
+
+const ConfigSchema = z.object({
+  API_HOST: z.string().min(1).default('0.0.0.0'),
+  API_PORT: integer(8000, 0, 65535),
+  WEB_PORT: integer(3000, 0, 65535),
+  CORS_ORIGINS: z
+    .string()
+    .default('http://localhost:3000')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MAX_N: integer(ABSOLUTE_MAX_N, MIN_N, ABSOLUTE_MAX_N),
+  UNIT_SIZE: integer(1_000_000_000, 1000, 1e12),
+  LEASE_TIMEOUT: duration(60_000),
+  MAX_ATTEMPTS: integer(3, 1, 100),
+  REPLICATION: integer(1, 1, 5),
+  SPOT_CHECK_RATE: decimal(0.02, 0, 1),
+  RESULT_TTL: duration(24 * 3_600_000),
+  MAX_ACTIVE_JOBS: integer(100, 0),
+  SUBMIT_RATE_LIMIT: integer(120, 0),
+  MAX_VOLUNTEERS: integer(1000, 0),
+  API_TOKEN: z.string().min(1).optional(),
+  API_BASE_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.output<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment; empty strings count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = ConfigSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

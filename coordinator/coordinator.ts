@@ -1,0 +1,167 @@
+/** Wires the domain, the store, the HTTP and Socket.IO edges and the timers into one server. */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../shared/protocol.js';
+import type { Config } from './config.js';
+import { createApiApp } from './http/api-app.js';
+import { createWebApp } from './http/web-app.js';
+import { expireResults } from './jobs/expire-results.js';
+import { rangeMap } from './jobs/range-map.js';
+import { toJobView } from './jobs/job-view.js';
+import { restoreJobs } from './jobs/restore-jobs.js';
+import { reclaimExpired } from './leases/reclaim-expired.js';
+import type { Domain } from './model.js';
+import { attachGateway, SWARM_ROOM } from './socket/gateway.js';
+import { SocketNotifier } from './socket/notifier.js';
+import type { JobStore } from './store/job-store.js';
+import { RateMeter, swarmStats } from './swarm-stats.js';
+
+export interface CoordinatorDeps {
+  store: JobStore;
+  logger: Logger;
+  version: string;
+  /** Folder of the built web page; no web server is started when undefined. */
+  webRoot: string | undefined;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface RunningCoordinator extends AsyncDisposable {
+  readonly apiUrl: string;
+  readonly webUrl: string | undefined;
+  readonly domain: Domain;
+  /** Stops accepting, closes sockets and the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+const NOTIFY_FLUSH_MS = 150;
+const SWARM_BROADCAST_MS = 1000;
+
+export async function startCoordinator(config: Config, deps: CoordinatorDeps): Promise<RunningCoordinator> {
+  const now = deps.now ?? Date.now;
+  const rate = new RateMeter(now);
+  const notifier = new SocketNotifier(rate, NOTIFY_FLUSH_MS, deps.logger);
+  const domain: Domain = {
+    jobs: new Map(),
+    active: new Map(),
+    leases: new Map(),
+    volunteers: new Map(),
+    quarantined: new Set(),
+    store: deps.store,
+    policy: {
+      unitSize: config.UNIT_SIZE,
+      leaseTimeoutMs: config.LEASE_TIMEOUT,
+      maxAttempts: config.MAX_ATTEMPTS,
+      replication: config.REPLICATION,
+      spotCheckRate: config.SPOT_CHECK_RATE,
+    },
+    events: notifier,
+    now,
+    newId: randomUUID,
+    random: deps.random ?? Math.random,
+  };
+  const resumed = restoreJobs(domain);
+  if (resumed > 0) deps.logger.info({ resumed }, 'resumed unfinished jobs');
+
+  let webPort = 0;
+  let apiPort = 0;
+  const isAllowedOrigin = (origin: string) => {
+    if (config.CORS_ORIGINS.includes(origin) || config.CORS_ORIGINS.includes('*')) return true;
+    // The page this process serves may call its API from whatever host it was reached by.
+    try {
+      return webPort !== 0 && Number(new URL(origin).port) === webPort;
+    } catch {
+      return false;
+    }
+  };
+
+  const apiApp = createApiApp({
+    domain,
+    rate,
+    maxN: config.MAX_N,
+    maxActiveJobs: config.MAX_ACTIVE_JOBS,
+    submitsPerMinute: config.SUBMIT_RATE_LIMIT,
+    apiToken: config.API_TOKEN,
+    isAllowedOrigin,
+    logger: deps.logger,
+    version: deps.version,
+    startedAt: now(),
+  });
+  const apiServer = createServer(apiApp);
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(apiServer, {
+    cors: { origin: (origin, callback) => callback(null, origin === undefined || isAllowedOrigin(origin)) },
+    maxHttpBufferSize: 64 * 1024,
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+  });
+  notifier.bind(io, domain);
+  attachGateway(io, domain, {
+    maxVolunteers: config.MAX_VOLUNTEERS,
+    heartbeatMs: Math.max(250, Math.floor(config.LEASE_TIMEOUT / 3)),
+    messagesPerSecond: 200,
+    messageBurst: 400,
+    logger: deps.logger,
+    sendJobSnapshot: (socket, jobId) => {
+      const job = domain.jobs.get(jobId);
+      const map = rangeMap(domain, jobId);
+      if (job) socket.emit('job:update', toJobView(job));
+      if (map) socket.emit('job:map', map);
+    },
+  });
+
+  apiPort = await listen(apiServer, config.API_PORT, config.API_HOST);
+  let webServer: HttpServer | undefined;
+  if (deps.webRoot !== undefined) {
+    webServer = createServer(
+      createWebApp({ root: deps.webRoot, apiBaseUrl: config.API_BASE_URL, apiPort: () => apiPort }),
+    );
+    webPort = await listen(webServer, config.WEB_PORT, config.API_HOST);
+  }
+
+  const timers = [
+    setInterval(() => reclaimExpired(domain), Math.min(1000, Math.max(50, config.LEASE_TIMEOUT / 4))),
+    setInterval(() => expireResults(domain, config.RESULT_TTL), Math.min(60_000, Math.max(100, config.RESULT_TTL / 4))),
+    setInterval(() => {
+      if (io.sockets.adapter.rooms.has(SWARM_ROOM)) io.to(SWARM_ROOM).emit('swarm:update', swarmStats(domain, rate));
+    }, SWARM_BROADCAST_MS),
+  ];
+
+  const host = config.API_HOST === '0.0.0.0' || config.API_HOST === '::' ? '127.0.0.1' : config.API_HOST;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      for (const timer of timers) clearInterval(timer);
+      notifier.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      if (webServer) await closeServer(webServer);
+      deps.store.close();
+    })();
+    return closing;
+  };
+
+  return {
+    apiUrl: `http://${host}:${apiPort}`,
+    webUrl: webServer ? `http://${host}:${webPort}` : undefined,
+    domain,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function listen(server: HttpServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: HttpServer): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

@@ -1,0 +1,203 @@
+/** The REST API: routes, request validation at the edge, one error mapping. */
+import cors from 'cors';
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import swaggerUi from 'swagger-ui-express';
+import {
+  MAX_CHUNKS,
+  MIN_N,
+  countPrimesRequestSchema,
+  validationDetails,
+  type ErrorBody,
+  type Health,
+  type JobAccepted,
+  type ServiceInfo,
+} from '../../shared/api.js';
+import { AppError, ErrorCode, HTTP_STATUS } from '../errors.js';
+import { cancelJob } from '../jobs/cancel-job.js';
+import { createJob } from '../jobs/create-job.js';
+import { toJobView } from '../jobs/job-view.js';
+import type { Domain } from '../model.js';
+import { swarmStats, type RateMeter } from '../swarm-stats.js';
+import { buildOpenApiDocument } from './openapi.js';
+
+export interface ApiOptions {
+  domain: Domain;
+  rate: RateMeter;
+  maxN: number;
+  maxActiveJobs: number;
+  submitsPerMinute: number;
+  apiToken: string | undefined;
+  isAllowedOrigin(origin: string): boolean;
+  logger: Logger;
+  version: string;
+  startedAt: number;
+}
+
+const BODY_LIMIT = '16kb';
+
+export function createApiApp(options: ApiOptions): express.Express {
+  const { domain: d } = options;
+  const app = express();
+  const submitSchema = countPrimesRequestSchema(options.maxN);
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(
+    cors({
+      origin: (origin, callback) => callback(null, origin === undefined || options.isAllowedOrigin(origin)),
+      allowedHeaders: ['Content-Type', 'Authorization'],
+      methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+    }),
+  );
+  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: () => true }));
+
+  const requireToken = (req: Request, _res: Response, next: NextFunction) => {
+    if (options.apiToken === undefined) return next();
+    if (req.get('authorization') === `Bearer ${options.apiToken}`) return next();
+    next(new AppError(ErrorCode.Unauthorized, 'this call needs the header Authorization: Bearer <API_TOKEN>'));
+  };
+
+  const submitLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: options.submitsPerMinute,
+    skip: () => options.submitsPerMinute === 0,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, _res, next, limiterOptions) => {
+      next(
+        new AppError(ErrorCode.RateLimited, `at most ${options.submitsPerMinute} submissions per minute per client`, {
+          retryAfterSec: Math.ceil(limiterOptions.windowMs / 1000),
+        }),
+      );
+    },
+  });
+
+  app.get('/', (_req, res) => {
+    const info: ServiceInfo = {
+      name: 'distributed-prime-counter',
+      version: options.version,
+      docs: '/docs',
+      openapi: '/openapi.json',
+      health: '/health',
+      limits: { min_n: MIN_N, max_n: options.maxN, max_chunks: MAX_CHUNKS },
+    };
+    res.json(info);
+  });
+
+  app.get('/health', (_req, res) => {
+    const stats = swarmStats(d, options.rate);
+    const health: Health = {
+      status: 'ok',
+      workers: stats.volunteers,
+      threads: stats.threads,
+      browsers: stats.browsers,
+      nodes: stats.nodes,
+      active_jobs: stats.activeJobs,
+      uptime_sec: Math.round((Date.now() - options.startedAt) / 1000),
+    };
+    res.json(health);
+  });
+
+  const openApiDocument = buildOpenApiDocument(options.version, options.maxN);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument));
+
+  app.post('/api/count-primes', requireToken, submitLimiter, (req, res) => {
+    const parsed = submitSchema.safeParse(req.body);
+    if (!parsed.success) {
+      throw new AppError(ErrorCode.ValidationError, 'the request body is invalid', {
+        details: validationDetails(parsed.error),
+      });
+    }
+    if (options.maxActiveJobs > 0 && d.active.size >= options.maxActiveJobs) {
+      throw new AppError(
+        ErrorCode.TooManyActiveJobs,
+        `at most ${options.maxActiveJobs} jobs may be active at once; retry when one has finished`,
+        { retryAfterSec: 5 },
+      );
+    }
+    const job = createJob(d, parsed.data.n, parsed.data.chunks);
+    options.logger.info({ jobId: job.id, n: job.n, chunks: job.chunks }, 'job submitted');
+    const body: JobAccepted = { job_id: job.id, status: 'PENDING' };
+    res.status(202).location(`/api/jobs/${job.id}`).json(body);
+  });
+
+  app.get('/api/jobs', (req, res) => {
+    const requested = Number(req.query['limit'] ?? 20);
+    const limit = Number.isInteger(requested) ? Math.min(Math.max(requested, 1), 100) : 20;
+    const jobs = [...d.jobs.values()]
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(0, limit)
+      .map(toJobView);
+    res.json({ jobs });
+  });
+
+  const findJob = (req: Request) => {
+    const jobId = String(req.params['jobId']);
+    return d.jobs.get(jobId) ?? raise(new AppError(ErrorCode.NotFound, `no job with id ${jobId}`));
+  };
+
+  app.get('/api/jobs/:jobId', (req, res) => {
+    res.json(toJobView(findJob(req)));
+  });
+
+  app.delete('/api/jobs/:jobId', requireToken, (req, res) => {
+    const existing = findJob(req);
+    if (!d.active.has(existing.id)) {
+      throw new AppError(ErrorCode.Conflict, `job ${existing.id} has already ended in ${existing.state}`);
+    }
+    const job = cancelJob(d, existing.id)!;
+    options.logger.info({ jobId: job.id }, 'job cancelled');
+    res.json(toJobView(job));
+  });
+
+  app.use((req, _res, next) => {
+    next(new AppError(ErrorCode.NotFound, `no route ${req.method} ${req.path}`));
+  });
+
+  app.use(errorHandler(options.logger));
+  return app;
+}
+
+function raise(error: AppError): never {
+  throw error;
+}
+
+/** Maps every error to a JSON body and a status from the one table in errors.ts. */
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    const appError = toAppError(error);
+    if (appError.code === ErrorCode.Internal) logger.error({ err: error }, 'request failed');
+    const body: ErrorBody = { error: appError.code, message: appError.message };
+    if (appError.details) body.details = appError.details;
+    if (appError.retryAfterSec !== undefined) res.set('Retry-After', String(appError.retryAfterSec));
+    res.status(HTTP_STATUS[appError.code]).json(body);
+  };
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const type = (error as { type?: unknown } | null)?.type;
+  if (type === 'entity.too.large') {
+    return new AppError(ErrorCode.PayloadTooLarge, `request bodies are limited to ${BODY_LIMIT}`, { cause: error });
+  }
+  if (type === 'entity.parse.failed') {
+    return new AppError(ErrorCode.MalformedJson, 'the request body is not valid JSON', {
+      cause: error,
+      details: [{ field: 'body', message: 'body must be valid JSON' }],
+    });
+  }
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError(ErrorCode.ValidationError, 'the request could not be read', {
+      cause: error,
+      details: [{ field: 'body', message: String((error as Error).message) }],
+    });
+  }
+  return new AppError(ErrorCode.Internal, 'internal error', { cause: error });
+}

@@ -1,0 +1,96 @@
+/** The OpenAPI document, generated from the same zod schemas that validate requests. */
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import {
+  ErrorBodySchema,
+  HealthSchema,
+  JobAcceptedSchema,
+  JobListSchema,
+  JobViewSchema,
+  ServiceInfoSchema,
+  countPrimesRequestSchema,
+} from '../../shared/api.js';
+
+export function buildOpenApiDocument(version: string, maxN: number) {
+  const registry = new OpenAPIRegistry();
+  // Schemas are used inline: registering named components needs zod extended before the
+  // shared schemas are created, and the shared module stays free of OpenAPI decoration.
+  const error = ErrorBodySchema;
+  const jobView = JobViewSchema;
+  const request = countPrimesRequestSchema(maxN);
+  const jobId = z.string().uuid().describe('The job id returned by POST /api/count-primes');
+  const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: error } } });
+  const bearer = registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+
+  registry.registerPath({
+    method: 'post',
+    path: '/api/count-primes',
+    summary: 'Submit a job that counts the primes in 1..n',
+    description:
+      'The range 1..n is cut into `chunks` contiguous chunks (the unit of progress); volunteers count them. ' +
+      'Needs `Authorization: Bearer <API_TOKEN>` when the coordinator has an API_TOKEN.',
+    security: [{ [bearer.name]: [] }, {}],
+    request: { body: { content: { 'application/json': { schema: request } }, required: true } },
+    responses: {
+      202: { description: 'Accepted', content: { 'application/json': { schema: JobAcceptedSchema } } },
+      400: errorResponse('Validation error: details name each offending field and its rule'),
+      401: errorResponse('Missing or wrong bearer token'),
+      413: errorResponse('Body over 16 KB'),
+      429: errorResponse('Too many active jobs, or too many submissions (see Retry-After)'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/jobs/{job_id}',
+    summary: 'State, progress and result of a job',
+    description:
+      'States only move forward: PENDING -> STARTED (first work leased) -> PROGRESS (first result in) -> ' +
+      'SUCCESS, FAILURE or REVOKED. progress.completed counts finished chunks.',
+    request: { params: z.object({ job_id: jobId }) },
+    responses: {
+      200: { description: 'The job', content: { 'application/json': { schema: jobView } } },
+      404: errorResponse('No such job (or its result has expired)'),
+    },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/jobs/{job_id}',
+    summary: 'Cancel a job (state REVOKED; its leases are withdrawn from volunteers)',
+    security: [{ [bearer.name]: [] }, {}],
+    request: { params: z.object({ job_id: jobId }) },
+    responses: {
+      200: { description: 'The cancelled job', content: { 'application/json': { schema: jobView } } },
+      401: errorResponse('Missing or wrong bearer token'),
+      404: errorResponse('No such job'),
+      409: errorResponse('The job has already ended'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/jobs',
+    summary: 'Recent jobs, newest first',
+    request: { query: z.object({ limit: z.string().optional().describe('1..100, default 20') }) },
+    responses: { 200: { description: 'Jobs', content: { 'application/json': { schema: JobListSchema } } } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness and the connected volunteers',
+    responses: { 200: { description: 'Healthy', content: { 'application/json': { schema: HealthSchema } } } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/',
+    summary: 'Service information and limits',
+    responses: { 200: { description: 'Service', content: { 'application/json': { schema: ServiceInfoSchema } } } },
+  });
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Distributed Prime Counter',
+      version,
+      description: 'Counts the primes up to n exactly, on a swarm of volunteer browsers and headless workers.',
+    },
+  });
+}

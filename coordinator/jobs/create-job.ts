@@ -1,0 +1,58 @@
+import { JobState } from '../../shared/api.js';
+import { splitIntoChunks } from '../../shared/split.js';
+import type { ActiveJob, ChunkRecord, Domain, JobRecord } from '../model.js';
+
+/** Creates a job, stores it (before anyone is told of it) and makes its work leasable. */
+export function createJob(d: Domain, n: number, chunkCount: number): JobRecord {
+  const id = d.newId();
+  const record: JobRecord = {
+    id,
+    n,
+    chunks: chunkCount,
+    state: JobState.Pending,
+    createdAt: d.now(),
+    startedAt: undefined,
+    finishedAt: undefined,
+    completedChunks: 0,
+    primeCount: undefined,
+    error: undefined,
+  };
+  const chunks: ChunkRecord[] = splitIntoChunks(n, chunkCount).map((range, index) => ({
+    jobId: id,
+    index,
+    lo: range.lo,
+    hi: range.hi,
+    count: 0,
+    doneNumbers: 0,
+  }));
+  d.store.insertJob(record, chunks);
+  d.jobs.set(id, record);
+  d.active.set(id, activate(record, chunks, () => []));
+  d.events.jobChanged(id);
+  d.events.workAvailable();
+  return record;
+}
+
+/**
+ * Builds the runtime state of an unfinished job. `acceptedRanges(chunk)` lists the ranges
+ * of the chunk already counted (ascending); the rest becomes untouched work.
+ */
+export function activate(
+  record: JobRecord,
+  chunks: ChunkRecord[],
+  acceptedRanges: (chunk: ChunkRecord) => { lo: number; hi: number }[],
+): ActiveJob {
+  const states = chunks.map((chunk) => {
+    const untouched: { lo: number; hi: number }[] = [];
+    if (chunk.doneNumbers < chunk.hi - chunk.lo + 1) {
+      let next = chunk.lo;
+      for (const done of acceptedRanges(chunk)) {
+        if (done.lo > next) untouched.push({ lo: next, hi: done.lo - 1 });
+        next = Math.max(next, done.hi + 1);
+      }
+      if (next <= chunk.hi) untouched.push({ lo: next, hi: chunk.hi });
+    }
+    return { ...chunk, untouched };
+  });
+  return { record, chunks: states, open: new Map(), cutCursor: 0, leasesInFlight: 0 };
+}

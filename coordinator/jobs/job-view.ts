@@ -1,0 +1,22 @@
+import type { JobView } from '../../shared/api.js';
+import type { JobRecord } from '../model.js';
+
+/** The REST and socket view of a job (field names are the public contract). */
+export function toJobView(job: JobRecord): JobView {
+  const view: JobView = {
+    job_id: job.id,
+    state: job.state,
+    n: job.n,
+    chunks: job.chunks,
+    progress: { completed: job.completedChunks, total: job.chunks },
+    created_at: new Date(job.createdAt).toISOString(),
+  };
+  if (job.state === 'SUCCESS' && job.primeCount !== undefined && job.finishedAt !== undefined) {
+    view.result = {
+      prime_count: job.primeCount,
+      duration_sec: (job.finishedAt - job.createdAt) / 1000,
+    };
+  }
+  if (job.error !== undefined) view.error = job.error;
+  return view;
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { JobState } from '../../shared/api.js';
+import { advanceState } from '../jobs/job-state.js';
+import type { Domain, LeaseState } from '../model.js';
+import { nextUnit } from '../scheduler.js';
+
+/** Lease ids are bearer secrets: only the holder may report a lease, so they must be unguessable. */
+function newLeaseId(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+/**
+ * Grants up to `slots` leases to a volunteer, never more than its free threads.
+ * Returns fewer (or none) when there is no work it may take.
+ */
+export function grantLeases(d: Domain, volunteerId: string, slots: number): LeaseState[] {
+  const volunteer = d.volunteers.get(volunteerId);
+  if (!volunteer || volunteer.quarantined) return [];
+  const free = Math.min(slots, volunteer.threads - volunteer.leases.size);
+  const granted: LeaseState[] = [];
+  for (let i = 0; i < free; i++) {
+    const next = nextUnit(d, volunteer);
+    if (!next) break;
+    const { job, unit } = next;
+    const now = d.now();
+    const lease: LeaseState = {
+      id: newLeaseId(),
+      jobId: job.record.id,
+      unitKey: unit.key,
+      volunteerId,
+      lo: unit.lo,
+      hi: unit.hi,
+      grantedAt: now,
+      deadline: now + d.policy.leaseTimeoutMs,
+    };
+    d.leases.set(lease.id, lease);
+    volunteer.leases.add(lease.id);
+    unit.leases.add(lease.id);
+    job.leasesInFlight++;
+    if (advanceState(d, job.record, JobState.Started)) {
+      d.store.updateJob(job.record);
+    }
+    d.events.jobChanged(job.record.id);
+    granted.push(lease);
+  }
+  return granted;
+}

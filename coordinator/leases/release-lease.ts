@@ -1,0 +1,38 @@
+import type { Domain, LeaseState } from '../model.js';
+
+/**
+ * Removes a lease from every index. Its unit stays open, so it will be leased again;
+ * the caller decides whether the holder must be told (`revoke`).
+ */
+export function dropLease(d: Domain, lease: LeaseState): void {
+  d.leases.delete(lease.id);
+  d.volunteers.get(lease.volunteerId)?.leases.delete(lease.id);
+  const job = d.active.get(lease.jobId);
+  if (!job) return;
+  job.open.get(lease.unitKey)?.leases.delete(lease.id);
+  job.leasesInFlight--;
+}
+
+/** Returns leases a volunteer gave back (pause, shutdown); only its own count. */
+export function releaseLeases(d: Domain, volunteerId: string, leaseIds: string[]): number {
+  let released = 0;
+  for (const id of leaseIds) {
+    const lease = d.leases.get(id);
+    if (lease?.volunteerId !== volunteerId) continue;
+    dropLease(d, lease);
+    released++;
+  }
+  if (released > 0) d.events.workAvailable();
+  return released;
+}
+
+/** Withdraws every lease on a job (it failed or was cancelled) and tells the holders. */
+export function withdrawJobLeases(d: Domain, jobId: string, reason: string): void {
+  const byVolunteer = new Map<string, string[]>();
+  for (const lease of d.leases.values()) {
+    if (lease.jobId !== jobId) continue;
+    dropLease(d, lease);
+    byVolunteer.set(lease.volunteerId, [...(byVolunteer.get(lease.volunteerId) ?? []), lease.id]);
+  }
+  for (const [volunteerId, ids] of byVolunteer) d.events.leasesRevoked(volunteerId, ids, reason);
+}

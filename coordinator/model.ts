@@ -1,0 +1,144 @@
+/**
+ * The coordinator's in-memory model: jobs, their chunks, the units in flight, leases and
+ * volunteers. Operations on it live one per module under jobs/ and leases/; they take a
+ * `Domain` (state plus dependencies) as their first parameter.
+ *
+ * Memory is O(jobs x chunks + open units + leases): units are cut lazily from the
+ * `untouched` ranges of a chunk, and an accepted unit leaves memory (its count lives on in
+ * the chunk's sum and in the store).
+ */
+import type { JobState } from '../shared/api.js';
+import type { VolunteerKind } from '../shared/protocol.js';
+import type { Range } from '../shared/split.js';
+import type { JobStore } from './store/job-store.js';
+
+/** What the store keeps of a job and what the REST view is made from. */
+export interface JobRecord {
+  id: string;
+  n: number;
+  chunks: number;
+  state: JobState;
+  createdAt: number;
+  startedAt: number | undefined;
+  finishedAt: number | undefined;
+  completedChunks: number;
+  primeCount: number | undefined;
+  error: string | undefined;
+}
+
+export interface ChunkRecord {
+  jobId: string;
+  index: number;
+  lo: number;
+  hi: number;
+  /** Sum of the accepted unit counts of this chunk. */
+  count: number;
+  /** How many numbers of this chunk have an accepted count. */
+  doneNumbers: number;
+}
+
+/** A unit whose count has been accepted (what the store keeps until the job ends). */
+export interface AcceptedUnit {
+  jobId: string;
+  chunkIndex: number;
+  lo: number;
+  hi: number;
+  count: number;
+  /** The volunteers whose reports agreed on `count`. */
+  volunteerIds: string[];
+  /** True when at least two distinct volunteers agreed. */
+  confirmed: boolean;
+}
+
+export interface ChunkState extends ChunkRecord {
+  /** Parts of the chunk not yet cut into units, in ascending order. */
+  untouched: Range[];
+}
+
+/** A unit cut from a chunk and not yet accepted. */
+export interface OpenUnit {
+  key: string;
+  jobId: string;
+  chunkIndex: number;
+  lo: number;
+  hi: number;
+  /** Reports received so far, one per volunteer. */
+  reports: Map<string, number>;
+  /** Live leases on this unit. */
+  leases: Set<string>;
+  /** Computations that failed with an error. */
+  failures: number;
+  /** Volunteers on which a computation of this unit failed. */
+  failedOn: Set<string>;
+  /** Agreeing reports from distinct volunteers needed before the count is accepted. */
+  quorum: number;
+  /** A random re-check with replication 1; may settle for one report when no one else can check. */
+  spotCheck: boolean;
+  /** Volunteers that must not compute this unit (quarantined, or the one being audited). */
+  excluded: Set<string>;
+  /** Set when this unit re-checks a count already accepted on one volunteer's word. */
+  audit: { count: number; volunteerId: string } | undefined;
+}
+
+export interface ActiveJob {
+  record: JobRecord;
+  chunks: ChunkState[];
+  /** Units cut and not yet accepted, by key. */
+  open: Map<string, OpenUnit>;
+  /** Index of the first chunk that may still have untouched ranges. */
+  cutCursor: number;
+  leasesInFlight: number;
+}
+
+export interface LeaseState {
+  id: string;
+  jobId: string;
+  unitKey: string;
+  volunteerId: string;
+  lo: number;
+  hi: number;
+  grantedAt: number;
+  deadline: number;
+}
+
+export interface VolunteerState {
+  id: string;
+  kind: VolunteerKind;
+  threads: number;
+  name: string | undefined;
+  connectedAt: number;
+  leases: Set<string>;
+  quarantined: boolean;
+  unitsCompleted: number;
+}
+
+export interface LeasePolicy {
+  unitSize: number;
+  leaseTimeoutMs: number;
+  maxAttempts: number;
+  replication: number;
+  spotCheckRate: number;
+}
+
+/** What the domain tells the edges; the socket layer turns it into messages. */
+export interface DomainEvents {
+  jobChanged(jobId: string): void;
+  leasesRevoked(volunteerId: string, leaseIds: string[], reason: string): void;
+  workAvailable(): void;
+  unitAccepted(jobId: string, numbers: number): void;
+}
+
+export interface Domain {
+  jobs: Map<string, JobRecord>;
+  active: Map<string, ActiveJob>;
+  leases: Map<string, LeaseState>;
+  volunteers: Map<string, VolunteerState>;
+  /** Volunteers caught reporting a wrong count (kept after they disconnect). */
+  quarantined: Set<string>;
+  store: JobStore;
+  policy: LeasePolicy;
+  events: DomainEvents;
+  now: () => number;
+  newId: () => string;
+  random: () => number;
+}

@@ -1,0 +1,198 @@
+/**
+ * The Socket.IO edge: parses every inbound payload with the protocol schemas, calls the
+ * domain, and answers through the acknowledgement. A bad payload gets an error ack and is
+ * otherwise ignored; nothing a client sends can throw out of a handler.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Server, Socket } from 'socket.io';
+import type { z } from 'zod';
+import {
+  HelloSchema,
+  LeaseFailureSchema,
+  LeaseIdsSchema,
+  LeaseRequestSchema,
+  LeaseResultSchema,
+  ProtocolErrorCode,
+  WatchJobSchema,
+  type ClientToServerEvents,
+  type ProtocolError,
+  type ServerToClientEvents,
+} from '../../shared/protocol.js';
+import { toJobView } from '../jobs/job-view.js';
+import { grantLeases } from '../leases/grant-leases.js';
+import { releaseLeases } from '../leases/release-lease.js';
+import { renewLeases } from '../leases/renew-leases.js';
+import { reportFailure } from '../leases/report-failure.js';
+import { reportResult } from '../leases/report-result.js';
+import { registerVolunteer, removeVolunteer } from '../leases/volunteers.js';
+import type { Domain } from '../model.js';
+import { TokenBucket } from './token-bucket.js';
+
+export type CoordinatorIo = Server<ClientToServerEvents, ServerToClientEvents>;
+type CoordinatorSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+export interface GatewayOptions {
+  maxVolunteers: number;
+  heartbeatMs: number;
+  /** Messages a socket may send per second on average, and in a burst. */
+  messagesPerSecond: number;
+  messageBurst: number;
+  logger: Logger;
+  /** Sends a job's current view and map to one socket that started watching it. */
+  sendJobSnapshot(socket: CoordinatorSocket, jobId: string): void;
+}
+
+export const jobRoom = (jobId: string) => `job:${jobId}`;
+export const SWARM_ROOM = 'swarm';
+export const VOLUNTEERS_ROOM = 'volunteers';
+export const volunteerRoom = (volunteerId: string) => `volunteer:${volunteerId}`;
+
+class RefusedError extends Error {
+  constructor(readonly protocolError: ProtocolError) {
+    super(protocolError.message);
+  }
+}
+
+function refuse(code: ProtocolError['code'], message: string): never {
+  throw new RefusedError({ code, message });
+}
+
+function parse<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    refuse(ProtocolErrorCode.BadRequest, `invalid payload: ${where}${issue?.message ?? 'rejected'}`);
+  }
+  return parsed.data;
+}
+
+export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOptions): void {
+  io.on('connection', (socket) => {
+    const bucket = new TokenBucket(options.messagesPerSecond, options.messageBurst, d.now);
+    let volunteerId: string | undefined;
+
+    const requireVolunteer = (): string => volunteerId ?? refuse(ProtocolErrorCode.NotHello, 'say volunteer:hello first');
+
+    /** Runs a handler and answers its ack with `{ok: true, ...}` or `{ok: false, error}`. */
+    function answer<T extends object>(event: string, ack: unknown, run: () => T): void {
+      let response: ({ ok: true } & T) | { ok: false; error: ProtocolError };
+      try {
+        if (!bucket.take()) refuse(ProtocolErrorCode.Throttled, 'too many messages; slow down');
+        response = { ok: true, ...run() };
+      } catch (error) {
+        if (!(error instanceof RefusedError)) {
+          options.logger.error({ err: error, event }, 'socket handler failed');
+        }
+        response = {
+          ok: false,
+          error:
+            error instanceof RefusedError
+              ? error.protocolError
+              : { code: ProtocolErrorCode.BadRequest, message: 'request could not be handled' },
+        };
+      }
+      if (typeof ack === 'function') ack(response);
+    }
+
+    socket.on('volunteer:hello', (payload, ack) =>
+      answer('volunteer:hello', ack, () => {
+        const hello = parse(HelloSchema, payload);
+        if (volunteerId === undefined) {
+          if (options.maxVolunteers > 0 && d.volunteers.size >= options.maxVolunteers) {
+            refuse(ProtocolErrorCode.Full, `the coordinator accepts at most ${options.maxVolunteers} volunteers`);
+          }
+          volunteerId = randomUUID();
+          registerVolunteer(d, volunteerId, hello);
+          void socket.join([volunteerRoom(volunteerId), VOLUNTEERS_ROOM]);
+          options.logger.info({ volunteerId, kind: hello.kind, threads: hello.threads }, 'volunteer joined');
+        } else {
+          const volunteer = d.volunteers.get(volunteerId);
+          if (volunteer) volunteer.threads = hello.threads;
+        }
+        return { volunteerId, heartbeatMs: options.heartbeatMs };
+      }),
+    );
+
+    socket.on('lease:request', (payload, ack) =>
+      answer('lease:request', ack, () => {
+        const { slots } = parse(LeaseRequestSchema, payload);
+        const id = requireVolunteer();
+        if (d.volunteers.get(id)?.quarantined) {
+          refuse(ProtocolErrorCode.Quarantined, 'this volunteer reported wrong counts and gets no more work');
+        }
+        const leases = grantLeases(d, id, slots).map(({ id: leaseId, jobId, lo, hi, deadline }) => ({
+          leaseId,
+          jobId,
+          lo,
+          hi,
+          deadline,
+        }));
+        return { leases };
+      }),
+    );
+
+    socket.on('lease:result', (payload, ack) =>
+      answer('lease:result', ack, () => {
+        const { leaseId, count } = parse(LeaseResultSchema, payload);
+        return { accepted: reportResult(d, requireVolunteer(), leaseId, count) !== 'ignored' };
+      }),
+    );
+
+    socket.on('lease:fail', (payload, ack) =>
+      answer('lease:fail', ack, () => {
+        const { leaseId, error } = parse(LeaseFailureSchema, payload);
+        const id = requireVolunteer();
+        if (reportFailure(d, id, leaseId, error)) options.logger.warn({ volunteerId: id, error }, 'unit failed');
+        return {};
+      }),
+    );
+
+    socket.on('lease:heartbeat', (payload, ack) =>
+      answer('lease:heartbeat', ack, () => {
+        const { leaseIds } = parse(LeaseIdsSchema, payload);
+        return { deadlines: renewLeases(d, requireVolunteer(), leaseIds) };
+      }),
+    );
+
+    socket.on('lease:release', (payload, ack) =>
+      answer('lease:release', ack, () => {
+        const { leaseIds } = parse(LeaseIdsSchema, payload);
+        releaseLeases(d, requireVolunteer(), leaseIds);
+        return {};
+      }),
+    );
+
+    socket.on('job:watch', (payload, ack) =>
+      answer('job:watch', ack, () => {
+        const { jobId } = parse(WatchJobSchema, payload);
+        const job = d.jobs.get(jobId) ?? refuse(ProtocolErrorCode.UnknownJob, `no job ${jobId}`);
+        void socket.join(jobRoom(jobId));
+        queueMicrotask(() => options.sendJobSnapshot(socket, jobId));
+        return { job: toJobView(job) };
+      }),
+    );
+
+    socket.on('job:unwatch', (payload, ack) =>
+      answer('job:unwatch', ack, () => {
+        const { jobId } = parse(WatchJobSchema, payload);
+        void socket.leave(jobRoom(jobId));
+        return {};
+      }),
+    );
+
+    socket.on('swarm:watch', (_payload, ack) =>
+      answer('swarm:watch', ack, () => {
+        void socket.join(SWARM_ROOM);
+        return {};
+      }),
+    );
+
+    socket.on('disconnect', () => {
+      if (volunteerId === undefined) return;
+      removeVolunteer(d, volunteerId);
+      options.logger.info({ volunteerId }, 'volunteer left');
+    });
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * Turns domain events into Socket.IO messages. Job updates are coalesced per job and sent
+ * at most every `flushMs`, so a swarm finishing hundreds of units a second does not flood
+ * the pages watching.
+ */
+import type { Logger } from 'pino';
+import { toJobView } from '../jobs/job-view.js';
+import { rangeMap } from '../jobs/range-map.js';
+import type { Domain, DomainEvents } from '../model.js';
+import type { RateMeter } from '../swarm-stats.js';
+import { jobRoom, volunteerRoom, VOLUNTEERS_ROOM, type CoordinatorIo } from './gateway.js';
+
+export class SocketNotifier implements DomainEvents {
+  private io: CoordinatorIo | undefined;
+  private domain: Domain | undefined;
+  private readonly dirtyJobs = new Set<string>();
+  private workPending = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly rate: RateMeter,
+    private readonly flushMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  bind(io: CoordinatorIo, domain: Domain): void {
+    this.io = io;
+    this.domain = domain;
+  }
+
+  jobChanged(jobId: string): void {
+    this.dirtyJobs.add(jobId);
+    this.schedule();
+  }
+
+  workAvailable(): void {
+    this.workPending = true;
+    this.schedule();
+  }
+
+  leasesRevoked(volunteerId: string, leaseIds: string[], reason: string): void {
+    this.logger.debug({ volunteerId, leases: leaseIds.length, reason }, 'leases revoked');
+    this.io?.to(volunteerRoom(volunteerId)).emit('lease:revoked', { leaseIds, reason });
+  }
+
+  unitAccepted(_jobId: string, numbers: number): void {
+    this.rate.add(numbers);
+  }
+
+  /** Sends what is pending now; used by the timer and on shutdown. */
+  flush(): void {
+    this.timer = undefined;
+    const io = this.io;
+    const domain = this.domain;
+    if (!io || !domain) return;
+    if (this.workPending) {
+      this.workPending = false;
+      io.to(VOLUNTEERS_ROOM).emit('work:available');
+    }
+    for (const jobId of this.dirtyJobs) {
+      const room = jobRoom(jobId);
+      if (!io.sockets.adapter.rooms.has(room)) continue;
+      const job = domain.jobs.get(jobId);
+      const map = rangeMap(domain, jobId);
+      if (job) io.to(room).emit('job:update', toJobView(job));
+      if (map) io.to(room).emit('job:map', map);
+    }
+    this.dirtyJobs.clear();
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+}

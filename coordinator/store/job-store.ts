@@ -1,0 +1,33 @@
+/**
+ * Persistence of the job table behind one interface. Calls are synchronous so that an
+ * acknowledgement is sent only after the write has happened.
+ */
+import type { AcceptedUnit, ChunkRecord, JobRecord } from '../model.js';
+
+export interface StoredJob {
+  record: JobRecord;
+  /** Empty for finished jobs. */
+  chunks: ChunkRecord[];
+}
+
+export interface JobStore {
+  /** Saves a new job and its chunks in one transaction. */
+  insertJob(job: JobRecord, chunks: ChunkRecord[]): void;
+  /** Saves a job's state, progress, result or error. */
+  updateJob(job: JobRecord): void;
+  /** Saves an accepted unit together with its chunk's and job's new totals, atomically. */
+  acceptUnit(unit: AcceptedUnit, chunk: ChunkRecord, job: JobRecord): void;
+  /** Replaces the count of an accepted unit after an audit, with the chunk's new total. */
+  correctUnit(unit: AcceptedUnit, chunk: ChunkRecord): void;
+  /** Accepted units of one chunk, ascending by lo. */
+  unitsOfChunk(jobId: string, chunkIndex: number): AcceptedUnit[];
+  /** Accepted units of unfinished jobs that rest on this volunteer's word alone. */
+  unconfirmedUnitsOf(volunteerId: string): AcceptedUnit[];
+  /** Drops the per-unit and per-chunk rows of a job that has ended; the job row stays. */
+  compactJob(jobId: string): void;
+  /** Every job, with chunks for the unfinished ones. */
+  loadJobs(): StoredJob[];
+  /** Deletes jobs that finished before `time`; returns their ids. */
+  deleteFinishedBefore(time: number): string[];
+  close(): void;
+}

@@ -1,0 +1,275 @@
+/**
+ * The job table in one SQLite file (WAL). A job is written before its 202 is sent, and an
+ * accepted unit together with its chunk and job totals in one transaction before the
+ * volunteer's result is acknowledged. WAL with synchronous=NORMAL keeps every committed
+ * transaction through a crash of this process.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { JobState } from '../../shared/api.js';
+import type { AcceptedUnit, ChunkRecord, JobRecord } from '../model.js';
+import type { JobStore, StoredJob } from './job-store.js';
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS jobs (
+  id TEXT PRIMARY KEY,
+  n INTEGER NOT NULL,
+  chunks INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER,
+  completed_chunks INTEGER NOT NULL,
+  prime_count INTEGER,
+  error TEXT
+);
+CREATE INDEX IF NOT EXISTS jobs_finished_at ON jobs(finished_at) WHERE finished_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS chunks (
+  job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  lo INTEGER NOT NULL,
+  hi INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  done_numbers INTEGER NOT NULL,
+  PRIMARY KEY (job_id, idx)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS units (
+  job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  chunk_idx INTEGER NOT NULL,
+  lo INTEGER NOT NULL,
+  hi INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  volunteer_ids TEXT NOT NULL,
+  confirmed INTEGER NOT NULL,
+  PRIMARY KEY (job_id, chunk_idx, lo)
+) WITHOUT ROWID;
+`;
+
+interface JobRow {
+  id: string;
+  n: number;
+  chunks: number;
+  state: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  completed_chunks: number;
+  prime_count: number | null;
+  error: string | null;
+}
+
+interface ChunkRow {
+  job_id: string;
+  idx: number;
+  lo: number;
+  hi: number;
+  count: number;
+  done_numbers: number;
+}
+
+interface UnitRow {
+  job_id: string;
+  chunk_idx: number;
+  lo: number;
+  hi: number;
+  count: number;
+  volunteer_ids: string;
+  confirmed: number;
+}
+
+export class DatabaseOpenError extends Error {
+  override readonly name = 'DatabaseOpenError';
+}
+
+const toJob = (row: JobRow): JobRecord => ({
+  id: row.id,
+  n: row.n,
+  chunks: row.chunks,
+  state: row.state as JobState,
+  createdAt: row.created_at,
+  startedAt: row.started_at ?? undefined,
+  finishedAt: row.finished_at ?? undefined,
+  completedChunks: row.completed_chunks,
+  primeCount: row.prime_count ?? undefined,
+  error: row.error ?? undefined,
+});
+
+const toChunk = (row: ChunkRow): ChunkRecord => ({
+  jobId: row.job_id,
+  index: row.idx,
+  lo: row.lo,
+  hi: row.hi,
+  count: row.count,
+  doneNumbers: row.done_numbers,
+});
+
+const toUnit = (row: UnitRow): AcceptedUnit => ({
+  jobId: row.job_id,
+  chunkIndex: row.chunk_idx,
+  lo: row.lo,
+  hi: row.hi,
+  count: row.count,
+  volunteerIds: JSON.parse(row.volunteer_ids) as string[],
+  confirmed: row.confirmed === 1,
+});
+
+const jobParams = (job: JobRecord) => ({
+  id: job.id,
+  n: job.n,
+  chunks: job.chunks,
+  state: job.state,
+  created_at: job.createdAt,
+  started_at: job.startedAt ?? null,
+  finished_at: job.finishedAt ?? null,
+  completed_chunks: job.completedChunks,
+  prime_count: job.primeCount ?? null,
+  error: job.error ?? null,
+});
+
+const chunkParams = (chunk: ChunkRecord) => ({
+  job_id: chunk.jobId,
+  idx: chunk.index,
+  lo: chunk.lo,
+  hi: chunk.hi,
+  count: chunk.count,
+  done_numbers: chunk.doneNumbers,
+});
+
+const unitParams = (unit: AcceptedUnit) => ({
+  job_id: unit.jobId,
+  chunk_idx: unit.chunkIndex,
+  lo: unit.lo,
+  hi: unit.hi,
+  count: unit.count,
+  volunteer_ids: JSON.stringify(unit.volunteerIds),
+  confirmed: unit.confirmed ? 1 : 0,
+});
+
+export class SqliteJobStore implements JobStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+  private closed = false;
+
+  /** Opens (or creates) `file`. A file that is not a healthy database stops here, untouched. */
+  constructor(readonly file: string) {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      this.db = new Database(file);
+      const check = this.db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`);
+      const version = this.db.pragma('user_version', { simple: true }) as number;
+      if (version > SCHEMA_VERSION) throw new Error(`schema version ${version} is newer than this coordinator (${SCHEMA_VERSION})`);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.exec(SCHEMA);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    } catch (error) {
+      throw new DatabaseOpenError(
+        `cannot open the job database ${file}: ${(error as Error).message}. ` +
+          'It was left as it is; move it aside (or point DATA_DIR elsewhere) to start with an empty job table.',
+        { cause: error },
+      );
+    }
+    const db = this.db;
+    this.statements = {
+      insertJob: db.prepare<ReturnType<typeof jobParams>>(
+        `INSERT INTO jobs VALUES (@id, @n, @chunks, @state, @created_at, @started_at, @finished_at,
+         @completed_chunks, @prime_count, @error)`,
+      ),
+      updateJob: db.prepare<ReturnType<typeof jobParams>>(
+        `UPDATE jobs SET state = @state, started_at = @started_at, finished_at = @finished_at,
+         completed_chunks = @completed_chunks, prime_count = @prime_count, error = @error WHERE id = @id`,
+      ),
+      insertChunk: db.prepare<ReturnType<typeof chunkParams>>(
+        'INSERT INTO chunks VALUES (@job_id, @idx, @lo, @hi, @count, @done_numbers)',
+      ),
+      updateChunk: db.prepare<ReturnType<typeof chunkParams>>(
+        'UPDATE chunks SET count = @count, done_numbers = @done_numbers WHERE job_id = @job_id AND idx = @idx',
+      ),
+      upsertUnit: db.prepare<ReturnType<typeof unitParams>>(
+        `INSERT INTO units VALUES (@job_id, @chunk_idx, @lo, @hi, @count, @volunteer_ids, @confirmed)
+         ON CONFLICT (job_id, chunk_idx, lo) DO UPDATE SET count = excluded.count,
+         volunteer_ids = excluded.volunteer_ids, confirmed = excluded.confirmed`,
+      ),
+      unitsOfChunk: db.prepare<[string, number], UnitRow>(
+        'SELECT * FROM units WHERE job_id = ? AND chunk_idx = ? ORDER BY lo',
+      ),
+      unconfirmedOf: db.prepare<[string], UnitRow>(
+        `SELECT * FROM units WHERE confirmed = 0 AND EXISTS
+         (SELECT 1 FROM json_each(units.volunteer_ids) WHERE json_each.value = ?)`,
+      ),
+      deleteUnits: db.prepare<[string]>('DELETE FROM units WHERE job_id = ?'),
+      deleteChunks: db.prepare<[string]>('DELETE FROM chunks WHERE job_id = ?'),
+      allJobs: db.prepare<[], JobRow>('SELECT * FROM jobs ORDER BY created_at'),
+      chunksOf: db.prepare<[string], ChunkRow>('SELECT * FROM chunks WHERE job_id = ? ORDER BY idx'),
+      finishedBefore: db.prepare<[number], { id: string }>('SELECT id FROM jobs WHERE finished_at < ?'),
+      deleteJob: db.prepare<[string]>('DELETE FROM jobs WHERE id = ?'),
+    };
+  }
+
+  insertJob(job: JobRecord, chunks: ChunkRecord[]): void {
+    this.db.transaction(() => {
+      this.statements.insertJob.run(jobParams(job));
+      for (const chunk of chunks) this.statements.insertChunk.run(chunkParams(chunk));
+    })();
+  }
+
+  updateJob(job: JobRecord): void {
+    this.statements.updateJob.run(jobParams(job));
+  }
+
+  acceptUnit(unit: AcceptedUnit, chunk: ChunkRecord, job: JobRecord): void {
+    this.db.transaction(() => {
+      this.statements.upsertUnit.run(unitParams(unit));
+      this.statements.updateChunk.run(chunkParams(chunk));
+      this.statements.updateJob.run(jobParams(job));
+    })();
+  }
+
+  correctUnit(unit: AcceptedUnit, chunk: ChunkRecord): void {
+    this.db.transaction(() => {
+      this.statements.upsertUnit.run(unitParams(unit));
+      this.statements.updateChunk.run(chunkParams(chunk));
+    })();
+  }
+
+  unitsOfChunk(jobId: string, chunkIndex: number): AcceptedUnit[] {
+    return this.statements.unitsOfChunk.all(jobId, chunkIndex).map(toUnit);
+  }
+
+  unconfirmedUnitsOf(volunteerId: string): AcceptedUnit[] {
+    return this.statements.unconfirmedOf.all(volunteerId).map(toUnit);
+  }
+
+  compactJob(jobId: string): void {
+    this.db.transaction(() => {
+      this.statements.deleteUnits.run(jobId);
+      this.statements.deleteChunks.run(jobId);
+    })();
+  }
+
+  loadJobs(): StoredJob[] {
+    return this.statements.allJobs.all().map((row) => ({
+      record: toJob(row),
+      chunks: this.statements.chunksOf.all(row.id).map(toChunk),
+    }));
+  }
+
+  deleteFinishedBefore(time: number): string[] {
+    return this.db.transaction(() => {
+      const ids = this.statements.finishedBefore.all(time).map((row) => row.id);
+      for (const id of ids) this.statements.deleteJob.run(id);
+      return ids;
+    })();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}

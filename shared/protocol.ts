@@ -1,0 +1,196 @@
+/**
+ * The Socket.IO wire protocol, both directions, in one place.
+ *
+ * Every inbound payload is `unknown` until one of these schemas has parsed it: the
+ * coordinator parses what volunteers and pages send, volunteers parse what the
+ * coordinator sends. Every client->server event takes an acknowledgement callback.
+ */
+import { z } from 'zod';
+import { JobViewSchema } from './api.js';
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+export const VOLUNTEER_KINDS = ['node', 'browser'] as const;
+export type VolunteerKind = (typeof VOLUNTEER_KINDS)[number];
+
+export const ProtocolErrorCode = {
+  BadRequest: 'bad_request',
+  NotHello: 'not_hello',
+  UnknownLease: 'unknown_lease',
+  UnknownJob: 'unknown_job',
+  Quarantined: 'quarantined',
+  Throttled: 'throttled',
+  Full: 'full',
+} as const;
+export type ProtocolErrorCode = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode];
+
+const LeaseId = z.string().min(1).max(64);
+const JobId = z.string().uuid();
+const SafeCount = z.number().int().min(0).max(MAX_SAFE);
+
+// ---- client -> server payloads -------------------------------------------------------
+
+export const HelloSchema = z.strictObject({
+  kind: z.enum(VOLUNTEER_KINDS),
+  threads: z.number().int().min(1).max(256),
+  name: z.string().max(100).optional(),
+});
+export type Hello = z.infer<typeof HelloSchema>;
+
+export const LeaseRequestSchema = z.strictObject({
+  slots: z.number().int().min(1).max(256),
+});
+export type LeaseRequest = z.infer<typeof LeaseRequestSchema>;
+
+export const LeaseResultSchema = z.strictObject({
+  leaseId: LeaseId,
+  count: SafeCount,
+  /** Wall time the computation took, for the swarm rate; optional and advisory. */
+  elapsedMs: z.number().min(0).max(86_400_000).optional(),
+});
+export type LeaseResult = z.infer<typeof LeaseResultSchema>;
+
+export const LeaseFailureSchema = z.strictObject({
+  leaseId: LeaseId,
+  error: z.string().max(1000),
+});
+export type LeaseFailure = z.infer<typeof LeaseFailureSchema>;
+
+export const LeaseIdsSchema = z.strictObject({
+  leaseIds: z.array(LeaseId).max(256),
+});
+export type LeaseIds = z.infer<typeof LeaseIdsSchema>;
+
+export const WatchJobSchema = z.strictObject({ jobId: JobId });
+export type WatchJob = z.infer<typeof WatchJobSchema>;
+
+// ---- server -> client payloads -------------------------------------------------------
+
+export const LeaseSchema = z.strictObject({
+  leaseId: LeaseId,
+  jobId: JobId,
+  lo: z.number().int().min(0).max(MAX_SAFE),
+  hi: z.number().int().min(0).max(MAX_SAFE),
+  /** Epoch milliseconds after which the coordinator may reissue the unit. */
+  deadline: z.number(),
+});
+export type Lease = z.infer<typeof LeaseSchema>;
+
+export const ProtocolErrorSchema = z.strictObject({
+  code: z.enum(Object.values(ProtocolErrorCode) as [ProtocolErrorCode, ...ProtocolErrorCode[]]),
+  message: z.string(),
+});
+export type ProtocolError = z.infer<typeof ProtocolErrorSchema>;
+
+const Failed = z.strictObject({ ok: z.literal(false), error: ProtocolErrorSchema });
+const ok = <T extends z.ZodRawShape>(shape: T) => z.strictObject({ ok: z.literal(true), ...shape });
+
+export const HelloAckSchema = z.union([
+  ok({ volunteerId: z.string(), heartbeatMs: z.number().int().positive() }),
+  Failed,
+]);
+export type HelloAck = z.infer<typeof HelloAckSchema>;
+
+export const LeaseRequestAckSchema = z.union([ok({ leases: z.array(LeaseSchema) }), Failed]);
+export type LeaseRequestAck = z.infer<typeof LeaseRequestAckSchema>;
+
+export const ResultAckSchema = z.union([ok({ accepted: z.boolean() }), Failed]);
+export type ResultAck = z.infer<typeof ResultAckSchema>;
+
+export const HeartbeatAckSchema = z.union([
+  ok({ deadlines: z.record(z.string(), z.number()) }),
+  Failed,
+]);
+export type HeartbeatAck = z.infer<typeof HeartbeatAckSchema>;
+
+export const SimpleAckSchema = z.union([ok({}), Failed]);
+export type SimpleAck = z.infer<typeof SimpleAckSchema>;
+
+export const WatchJobAckSchema = z.union([ok({ job: JobViewSchema }), Failed]);
+export type WatchJobAck = z.infer<typeof WatchJobAckSchema>;
+
+export const LeasesRevokedSchema = z.strictObject({
+  leaseIds: z.array(LeaseId),
+  reason: z.string(),
+});
+export type LeasesRevoked = z.infer<typeof LeasesRevokedSchema>;
+
+/** One chunk of the range map: how far along it is and how much of it is leased now. */
+export const ChunkMapEntrySchema = z.strictObject({
+  lo: z.number(),
+  hi: z.number(),
+  /** Numbers of this chunk whose count is accepted. */
+  done: z.number(),
+  complete: z.boolean(),
+});
+export const RangeMapSchema = z.strictObject({
+  jobId: JobId,
+  n: z.number(),
+  chunks: z.array(ChunkMapEntrySchema),
+  /** Units leased right now. */
+  inFlight: z.array(z.strictObject({ lo: z.number(), hi: z.number() })),
+});
+export type RangeMap = z.infer<typeof RangeMapSchema>;
+
+export const SwarmStatsSchema = z.strictObject({
+  volunteers: z.number().int(),
+  threads: z.number().int(),
+  browsers: z.number().int(),
+  nodes: z.number().int(),
+  /** Numbers sieved per second, averaged over the last few seconds. */
+  rate: z.number(),
+  leasesInFlight: z.number().int(),
+  activeJobs: z.number().int(),
+  at: z.number(),
+});
+export type SwarmStats = z.infer<typeof SwarmStatsSchema>;
+
+// ---- typed events for Server<ClientToServer, ServerToClient> -------------------------
+
+/** Acks are typed; payloads are `unknown` because they come from the network. */
+type Ack<T> = (response: T) => void;
+
+export interface ClientToServerEvents {
+  'volunteer:hello': (payload: unknown, ack: Ack<HelloAck>) => void;
+  'lease:request': (payload: unknown, ack: Ack<LeaseRequestAck>) => void;
+  'lease:result': (payload: unknown, ack: Ack<ResultAck>) => void;
+  'lease:fail': (payload: unknown, ack: Ack<SimpleAck>) => void;
+  'lease:heartbeat': (payload: unknown, ack: Ack<HeartbeatAck>) => void;
+  'lease:release': (payload: unknown, ack: Ack<SimpleAck>) => void;
+  'job:watch': (payload: unknown, ack: Ack<WatchJobAck>) => void;
+  'job:unwatch': (payload: unknown, ack: Ack<SimpleAck>) => void;
+  'swarm:watch': (payload: unknown, ack: Ack<SimpleAck>) => void;
+}
+
+export interface ServerToClientEvents {
+  /** New work may be available: volunteers with free threads should ask again. */
+  'work:available': () => void;
+  'lease:revoked': (payload: LeasesRevoked) => void;
+  'job:update': (payload: z.infer<typeof JobViewSchema>) => void;
+  'job:map': (payload: RangeMap) => void;
+  'swarm:update': (payload: SwarmStats) => void;
+}
+
+/**
+ * What a client actually receives: the same events with `unknown` payloads, so that the
+ * client side parses them too.
+ */
+export interface ServerToClientWire {
+  'work:available': () => void;
+  'lease:revoked': (payload: unknown) => void;
+  'job:update': (payload: unknown) => void;
+  'job:map': (payload: unknown) => void;
+  'swarm:update': (payload: unknown) => void;
+}
+
+export interface ClientToServerWire {
+  'volunteer:hello': (payload: Hello, ack: (response: unknown) => void) => void;
+  'lease:request': (payload: LeaseRequest, ack: (response: unknown) => void) => void;
+  'lease:result': (payload: LeaseResult, ack: (response: unknown) => void) => void;
+  'lease:fail': (payload: LeaseFailure, ack: (response: unknown) => void) => void;
+  'lease:heartbeat': (payload: LeaseIds, ack: (response: unknown) => void) => void;
+  'lease:release': (payload: LeaseIds, ack: (response: unknown) => void) => void;
+  'job:watch': (payload: WatchJob, ack: (response: unknown) => void) => void;
+  'job:unwatch': (payload: WatchJob, ack: (response: unknown) => void) => void;
+  'swarm:watch': (payload: Record<string, never>, ack: (response: unknown) => void) => void;
+}
