@@ -1,5 +1,4 @@
 /** Wires the domain, the store, the HTTP and Socket.IO edges and the timers into one server. */
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -13,6 +12,7 @@ import { rangeMap } from './jobs/range-map.js';
 import { toJobView } from './jobs/job-view.js';
 import { restoreJobs } from './jobs/restore-jobs.js';
 import { reclaimExpired } from './leases/reclaim-expired.js';
+import { createDomain } from './domain.js';
 import type { Domain } from './model.js';
 import { attachGateway, SWARM_ROOM } from './socket/gateway.js';
 import { SocketNotifier } from './socket/notifier.js';
@@ -44,12 +44,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
   const now = deps.now ?? Date.now;
   const rate = new RateMeter(now);
   const notifier = new SocketNotifier(rate, NOTIFY_FLUSH_MS, deps.logger);
-  const domain: Domain = {
-    jobs: new Map(),
-    active: new Map(),
-    leases: new Map(),
-    volunteers: new Map(),
-    quarantined: new Set(),
+  const domain = createDomain({
     store: deps.store,
     policy: {
       unitSize: config.UNIT_SIZE,
@@ -60,9 +55,8 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     },
     events: notifier,
     now,
-    newId: randomUUID,
-    random: deps.random ?? Math.random,
-  };
+    ...(deps.random ? { random: deps.random } : {}),
+  });
   const resumed = restoreJobs(domain);
   if (resumed > 0) deps.logger.info({ resumed }, 'resumed unfinished jobs');
 
@@ -135,6 +129,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     closing ??= (async () => {
       for (const timer of timers) clearInterval(timer);
       notifier.close();
+      apiServer.closeAllConnections();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (webServer) await closeServer(webServer);
       deps.store.close();

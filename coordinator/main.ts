@@ -1,4 +1,5 @@
 /** Starts the coordinator: reads the configuration, opens the job table, listens. */
+import 'dotenv/config';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -3,6 +3,7 @@
  * (default: the number of cores), as two child processes. A signal is passed to both; when
  * one exits on its own, the other is stopped too.
  */
+import 'dotenv/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { loadConfig } from '../coordinator/config.js';

@@ -38,9 +38,10 @@ export const STATE_RANK: Record<JobState, number> = {
 function integerField(field: string, min: number, max: number) {
   return z
     .number({ error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a number`) })
+    // Bounds first, each aborting, so 2^53 is reported as too large rather than as a non-integer.
+    .min(min, { error: `${field} must be an integer >= ${min}`, abort: true })
+    .max(max, { error: `${field} must be an integer <= ${max}`, abort: true })
     .int({ error: `${field} must be an integer` })
-    .min(min, { error: `${field} must be an integer >= ${min}` })
-    .max(max, { error: `${field} must be an integer <= ${max}` })
     .describe(`${field}: an integer from ${min} to ${max}`);
 }
 

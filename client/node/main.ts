@@ -3,6 +3,7 @@
  * Defaults come from COORDINATOR_URL and WORKER_CONCURRENCY. Reconnects with backoff when
  * the coordinator goes away; on SIGTERM or SIGINT it gives its leases back and exits 0.
  */
+import 'dotenv/config';
 import { availableParallelism, hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import type { Domain, DomainEvents, LeasePolicy } from './model.js';
+import type { JobStore } from './store/job-store.js';
+
+export interface DomainDeps {
+  store: JobStore;
+  policy: LeasePolicy;
+  events: DomainEvents;
+  now?: () => number;
+  random?: () => number;
+  newId?: () => string;
+}
+
+/** An empty domain over a store; call restoreJobs() to load what the store holds. */
+export function createDomain(deps: DomainDeps): Domain {
+  return {
+    jobs: new Map(),
+    active: new Map(),
+    leases: new Map(),
+    volunteers: new Map(),
+    quarantined: new Set(),
+    store: deps.store,
+    policy: deps.policy,
+    events: deps.events,
+    now: deps.now ?? Date.now,
+    newId: deps.newId ?? randomUUID,
+    random: deps.random ?? Math.random,
+  };
+}

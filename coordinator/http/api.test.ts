@@ -1,0 +1,178 @@
+/** The REST contract against a real coordinator on port 0: status codes, bodies, limits. */
+import { describe, expect, test } from 'vitest';
+import { startTestCoordinator, submit } from '../../test/support/harness.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+async function post(apiUrl: string, body: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${apiUrl}/api/count-primes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function jobCount(apiUrl: string): Promise<number> {
+  const { jobs } = (await (await fetch(`${apiUrl}/api/jobs?limit=100`)).json()) as { jobs: unknown[] };
+  return jobs.length;
+}
+
+describe('POST /api/count-primes', () => {
+  test('accepts a valid body with 202, a job id, PENDING and a Location', async () => {
+    await using coordinator = await startTestCoordinator();
+    const response = await post(coordinator.apiUrl, JSON.stringify({ n: 200_000, chunks: 16 }));
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ job_id: expect.stringMatching(UUID), status: 'PENDING' });
+    expect(response.headers.get('location')).toBe(`/api/jobs/${String(response.body['job_id'])}`);
+    const job = (await (await fetch(`${coordinator.apiUrl}/api/jobs/${String(response.body['job_id'])}`)).json()) as object;
+    expect(job).toMatchObject({ state: 'PENDING', progress: { completed: 0, total: 16 }, n: 200_000, chunks: 16 });
+    expect(job).not.toHaveProperty('result');
+  });
+
+  const invalid: [string, string, { field: string; message: string }[]][] = [
+    ['n below 10,000', '{"n": 9999, "chunks": 4}', [{ field: 'n', message: 'n must be an integer >= 10000' }]],
+    ['n above 2^53 - 1', '{"n": 9007199254740992, "chunks": 4}', [{ field: 'n', message: 'n must be an integer <= 9007199254740991' }]],
+    ['n not an integer', '{"n": 10000.5, "chunks": 4}', [{ field: 'n', message: 'n must be an integer' }]],
+    ['n a string', '{"n": "200000", "chunks": 4}', [{ field: 'n', message: 'n must be a number' }]],
+    ['n null', '{"n": null, "chunks": 4}', [{ field: 'n', message: 'n must be a number' }]],
+    ['n missing', '{"chunks": 4}', [{ field: 'n', message: 'n is required' }]],
+    ['chunks 0', '{"n": 10000, "chunks": 0}', [{ field: 'chunks', message: 'chunks must be an integer >= 1' }]],
+    ['chunks 129', '{"n": 10000, "chunks": 129}', [{ field: 'chunks', message: 'chunks must be an integer <= 128' }]],
+    ['chunks not an integer', '{"n": 10000, "chunks": 2.5}', [{ field: 'chunks', message: 'chunks must be an integer' }]],
+    ['chunks missing', '{"n": 10000}', [{ field: 'chunks', message: 'chunks is required' }]],
+    ['an unknown field', '{"n": 10000, "chunks": 2, "chunk": 3}', [{ field: 'chunk', message: 'chunk is not a known field' }]],
+    ['an array body', '[10000, 2]', [{ field: 'body', message: 'body must be a JSON object' }]],
+    ['a number body', '10000', [{ field: 'body', message: 'body must be a JSON object' }]],
+    ['a string body', '"n=10000"', [{ field: 'body', message: 'body must be a JSON object' }]],
+    ['a null body', 'null', [{ field: 'body', message: 'body must be a JSON object' }]],
+    [
+      'an empty body',
+      '',
+      [
+        { field: 'n', message: 'n is required' },
+        { field: 'chunks', message: 'chunks is required' },
+      ],
+    ],
+    ['malformed JSON', '{"n": 10000, "chunks": }', [{ field: 'body', message: 'body must be valid JSON' }]],
+  ];
+
+  test.each(invalid)('refuses %s with 400 naming the field and rule, creating nothing', async (_what, body, details) => {
+    await using coordinator = await startTestCoordinator();
+    const response = await post(coordinator.apiUrl, body);
+    expect(response.status).toBe(400);
+    expect(response.body['error']).toBe(body.startsWith('{"n": 10000, "chunks": }') ? 'malformed_json' : 'validation_error');
+    expect(response.body['details']).toEqual(details);
+    expect(await jobCount(coordinator.apiUrl)).toBe(0);
+  });
+
+  test('reports every offending field at once', async () => {
+    await using coordinator = await startTestCoordinator();
+    const response = await post(coordinator.apiUrl, '{"n": 5, "chunks": 500}');
+    expect(response.status).toBe(400);
+    expect(response.body['details']).toEqual([
+      { field: 'n', message: 'n must be an integer >= 10000' },
+      { field: 'chunks', message: 'chunks must be an integer <= 128' },
+    ]);
+  });
+
+  test('MAX_N lowers the upper bound', async () => {
+    await using coordinator = await startTestCoordinator({ MAX_N: '1000000' });
+    const response = await post(coordinator.apiUrl, '{"n": 1000001, "chunks": 1}');
+    expect(response.status).toBe(400);
+    expect(response.body['details']).toEqual([{ field: 'n', message: 'n must be an integer <= 1000000' }]);
+    expect((await post(coordinator.apiUrl, '{"n": 1000000, "chunks": 1}')).status).toBe(202);
+  });
+
+  test('bodies over 16 KB get 413 and create nothing', async () => {
+    await using coordinator = await startTestCoordinator();
+    const response = await post(coordinator.apiUrl, JSON.stringify({ n: 10_000, chunks: 1, pad: 'x'.repeat(17 * 1024) }));
+    expect(response.status).toBe(413);
+    expect(response.body['error']).toBe('payload_too_large');
+    expect(await jobCount(coordinator.apiUrl)).toBe(0);
+  });
+
+  test('MAX_ACTIVE_JOBS answers 429 with Retry-After', async () => {
+    await using coordinator = await startTestCoordinator({ MAX_ACTIVE_JOBS: '1' });
+    expect((await submit(coordinator.apiUrl, { n: 10_000, chunks: 1 })).status).toBe(202);
+    const response = await post(coordinator.apiUrl, '{"n": 10000, "chunks": 1}');
+    expect(response.status).toBe(429);
+    expect(response.body['error']).toBe('too_many_active_jobs');
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(await jobCount(coordinator.apiUrl)).toBe(1);
+  });
+
+  test('the per-client submission rate limit answers 429 with Retry-After', async () => {
+    await using coordinator = await startTestCoordinator({ SUBMIT_RATE_LIMIT: '2' });
+    for (let i = 0; i < 2; i++) expect((await submit(coordinator.apiUrl, { n: 10_000, chunks: 1 })).status).toBe(202);
+    const response = await post(coordinator.apiUrl, '{"n": 10000, "chunks": 1}');
+    expect(response.status).toBe(429);
+    expect(response.body['error']).toBe('rate_limited');
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await jobCount(coordinator.apiUrl)).toBe(2);
+  });
+
+  test('API_TOKEN guards POST and DELETE; reads stay open', async () => {
+    await using coordinator = await startTestCoordinator({ API_TOKEN: 's3cret' });
+    const refused = await post(coordinator.apiUrl, '{"n": 10000, "chunks": 1}');
+    expect(refused.status).toBe(401);
+    expect(refused.body['error']).toBe('unauthorized');
+    expect((await post(coordinator.apiUrl, '{"n": 10000, "chunks": 1}', { authorization: 'Bearer wrong' })).status).toBe(401);
+    const accepted = await post(coordinator.apiUrl, '{"n": 10000, "chunks": 1}', { authorization: 'Bearer s3cret' });
+    expect(accepted.status).toBe(202);
+    const url = `${coordinator.apiUrl}/api/jobs/${String(accepted.body['job_id'])}`;
+    expect((await fetch(url)).status).toBe(200);
+    expect((await fetch(url, { method: 'DELETE' })).status).toBe(401);
+    expect((await fetch(url, { method: 'DELETE', headers: { authorization: 'Bearer s3cret' } })).status).toBe(200);
+  });
+});
+
+describe('jobs, cancellation and service endpoints', () => {
+  test('unknown job ids answer 404 with a JSON error', async () => {
+    await using coordinator = await startTestCoordinator();
+    for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
+      const response = await fetch(`${coordinator.apiUrl}/api/jobs/${id}`);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ error: 'not_found', message: `no job with id ${id}` });
+    }
+  });
+
+  test('DELETE revokes a running job, then answers 409; unknown ids 404', async () => {
+    await using coordinator = await startTestCoordinator();
+    const { body } = await submit(coordinator.apiUrl, { n: 10_000, chunks: 1 });
+    const url = `${coordinator.apiUrl}/api/jobs/${(body as { job_id: string }).job_id}`;
+    const cancelled = await fetch(url, { method: 'DELETE' });
+    expect(cancelled.status).toBe(200);
+    expect(await cancelled.json()).toMatchObject({ state: 'REVOKED', error: 'cancelled by request' });
+    expect((await fetch(url, { method: 'DELETE' })).status).toBe(409);
+    expect((await fetch(`${coordinator.apiUrl}/api/jobs/nope`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  test('GET /, /health, /openapi.json and /docs', async () => {
+    await using coordinator = await startTestCoordinator();
+    expect(await (await fetch(`${coordinator.apiUrl}/`)).json()).toMatchObject({
+      name: 'distributed-prime-counter',
+      docs: '/docs',
+      limits: { min_n: 10_000, max_n: Number.MAX_SAFE_INTEGER, max_chunks: 128 },
+    });
+    expect(await (await fetch(`${coordinator.apiUrl}/health`)).json()).toMatchObject({ status: 'ok', workers: 0, threads: 0 });
+    const openapi = (await (await fetch(`${coordinator.apiUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/api/count-primes', '/api/jobs/{job_id}', '/health']),
+    );
+    const docs = await fetch(`${coordinator.apiUrl}/docs/`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger-ui');
+    const missing = await fetch(`${coordinator.apiUrl}/nowhere`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: 'not_found' });
+  });
+
+  test('CORS allows the configured origins only', async () => {
+    await using coordinator = await startTestCoordinator();
+    const allowed = await fetch(`${coordinator.apiUrl}/health`, { headers: { origin: 'http://localhost:3000' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    const other = await fetch(`${coordinator.apiUrl}/health`, { headers: { origin: 'http://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
