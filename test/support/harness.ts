@@ -53,7 +53,8 @@ export interface ChildHandle extends AsyncDisposable {
   exited(): Promise<number | null>;
 }
 
-function tsxProcess(entry: string, args: string[], env: Record<string, string>): ChildHandle {
+/** Any of our TypeScript entry points as its own process. */
+export function spawnEntry(entry: string, args: string[], env: Record<string, string>): ChildHandle {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
@@ -76,7 +77,7 @@ function tsxProcess(entry: string, args: string[], env: Record<string, string>):
 
 /** A real headless worker process (the `npm run worker` entry). */
 export function spawnWorker(url: string, concurrency = 1, env: Record<string, string> = {}): ChildHandle {
-  return tsxProcess('client/node/main.ts', ['--url', url, '--concurrency', String(concurrency)], env);
+  return spawnEntry('client/node/main.ts', ['--url', url, '--concurrency', String(concurrency)], env);
 }
 
 export interface CoordinatorProcess extends ChildHandle {
@@ -85,7 +86,7 @@ export interface CoordinatorProcess extends ChildHandle {
 
 /** The coordinator as its own process (`npm run coordinator`), for crash tests. */
 export async function spawnCoordinator(env: Record<string, string>): Promise<CoordinatorProcess> {
-  const handle = tsxProcess('coordinator/main.ts', [], { API_HOST: '127.0.0.1', API_PORT: '0', WEB_PORT: '0', ...env });
+  const handle = spawnEntry('coordinator/main.ts', [], { API_HOST: '127.0.0.1', API_PORT: '0', WEB_PORT: '0', ...env });
   const apiUrl = await waitFor('the coordinator to listen', () => /"apiUrl":"([^"]+)"/.exec(handle.output())?.[1], 30_000);
   return Object.assign(handle, { apiUrl });
 }
