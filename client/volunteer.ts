@@ -61,7 +61,8 @@ export interface VolunteerOptions {
   onError?: (message: string, error?: unknown) => void;
 }
 
-const DEFAULT_IDLE_POLL_MS = 3000;
+// A fallback only: the coordinator pushes work:available when work appears.
+const DEFAULT_IDLE_POLL_MS = 5000;
 const DEFAULT_ACK_TIMEOUT_MS = 10_000;
 
 export class Volunteer {

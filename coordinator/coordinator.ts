@@ -13,6 +13,7 @@ import { toJobView } from './jobs/job-view.js';
 import { restoreJobs } from './jobs/restore-jobs.js';
 import { reclaimExpired } from './leases/reclaim-expired.js';
 import { createDomain } from './domain.js';
+import { createMetrics, type CoordinatorMetrics } from './metrics.js';
 import type { Domain } from './model.js';
 import { attachGateway, SWARM_ROOM } from './socket/gateway.js';
 import { SocketNotifier } from './socket/notifier.js';
@@ -43,7 +44,16 @@ const SWARM_BROADCAST_MS = 1000;
 export async function startCoordinator(config: Config, deps: CoordinatorDeps): Promise<RunningCoordinator> {
   const now = deps.now ?? Date.now;
   const rate = new RateMeter(now);
-  const notifier = new SocketNotifier(rate, NOTIFY_FLUSH_MS, deps.logger);
+  let metrics: CoordinatorMetrics | undefined;
+  const notifier = new SocketNotifier(
+    rate,
+    (numbers) => {
+      metrics?.unitsAccepted.inc();
+      metrics?.numbersSieved.inc(numbers);
+    },
+    NOTIFY_FLUSH_MS,
+    deps.logger,
+  );
   const domain = createDomain({
     store: deps.store,
     policy: {
@@ -57,6 +67,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     now,
     ...(deps.random ? { random: deps.random } : {}),
   });
+  metrics = createMetrics(domain);
   const resumed = restoreJobs(domain);
   if (resumed > 0) deps.logger.info({ resumed }, 'resumed unfinished jobs');
 
@@ -83,6 +94,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     logger: deps.logger,
     version: deps.version,
     startedAt: now(),
+    metrics: metrics.registry,
   });
   const apiServer = createServer(apiApp);
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(apiServer, {
@@ -116,7 +128,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
   }
 
   const timers = [
-    setInterval(() => reclaimExpired(domain), Math.min(1000, Math.max(50, config.LEASE_TIMEOUT / 4))),
+    setInterval(() => metrics.leasesExpired.inc(reclaimExpired(domain).length), Math.min(1000, Math.max(50, config.LEASE_TIMEOUT / 4))),
     setInterval(() => expireResults(domain, config.RESULT_TTL), Math.min(60_000, Math.max(100, config.RESULT_TTL / 4))),
     setInterval(() => {
       if (io.sockets.adapter.rooms.has(SWARM_ROOM)) io.to(SWARM_ROOM).emit('swarm:update', swarmStats(domain, rate));

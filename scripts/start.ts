@@ -6,35 +6,38 @@
 import 'dotenv/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { loadConfig } from '../coordinator/config.js';
+import { loadConfigOrExit } from '../coordinator/config.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const tsx = ['--import', 'tsx'];
-const apiPort = config.API_PORT === 0 ? 8000 : config.API_PORT;
-const coordinatorUrl = `http://127.0.0.1:${apiPort}`;
+if (config.API_PORT === 0) {
+  console.error('npm start needs a fixed API_PORT so that its local worker can find the coordinator');
+  process.exit(2);
+}
+const coordinatorUrl = `http://127.0.0.1:${config.API_PORT}`;
 
 const children: ChildProcess[] = [
-  spawn(process.execPath, [...tsx, 'coordinator/main.ts'], {
-    stdio: 'inherit',
-    env: { ...process.env, API_PORT: String(apiPort) },
-  }),
+  spawn(process.execPath, [...tsx, 'coordinator/main.ts'], { stdio: 'inherit', env: process.env }),
   spawn(process.execPath, [...tsx, 'client/node/main.ts', '--url', coordinatorUrl], {
     stdio: 'inherit',
     env: process.env,
   }),
 ];
 
-let stopping = false;
+let signalled = false;
 function stopAll(signal: NodeJS.Signals): void {
-  if (stopping) return;
-  stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill(signal);
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 }
 
-process.on('SIGINT', () => stopAll('SIGINT'));
-process.on('SIGTERM', () => stopAll('SIGTERM'));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    signalled = true;
+    stopAll(signal);
+  });
+}
 
 const firstExit = await Promise.race(children.map(async (child) => (await once(child, 'exit'))[0] as number | null));
 stopAll('SIGTERM');
 await Promise.all(children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => once(c, 'exit')));
-process.exit(stopping && firstExit === null ? 0 : (firstExit ?? 0));
+// A child that died on its own makes `npm start` fail; a requested stop exits 0.
+process.exit(firstExit ?? (signalled ? 0 : 1));

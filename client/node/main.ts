@@ -56,7 +56,10 @@ const socket: VolunteerSocket = io(options.url, {
   reconnectionDelayMax: 5000,
 });
 socket.on('connect', () => logger.info({ url: options.url }, 'connected'));
-socket.on('disconnect', (reason) => logger.warn({ reason }, 'disconnected; will reconnect'));
+socket.on('disconnect', (reason) => {
+  if (reason === 'io client disconnect') logger.info('disconnected');
+  else logger.warn({ reason }, 'disconnected; will reconnect');
+});
 socket.io.on('reconnect_attempt', (attempt) => logger.debug({ attempt }, 'reconnecting'));
 socket.on('connect_error', (error) => logger.warn({ err: error.message }, 'cannot reach the coordinator; retrying'));
 

@@ -3,6 +3,7 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
+import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import {
@@ -34,6 +35,7 @@ export interface ApiOptions {
   logger: Logger;
   version: string;
   startedAt: number;
+  metrics: Registry;
 }
 
 const BODY_LIMIT = '16kb';
@@ -99,6 +101,10 @@ export function createApiApp(options: ApiOptions): express.Express {
       uptime_sec: Math.round((Date.now() - options.startedAt) / 1000),
     };
     res.json(health);
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(options.metrics.contentType).send(await options.metrics.metrics());
   });
 
   const openApiDocument = buildOpenApiDocument(options.version, options.maxN);

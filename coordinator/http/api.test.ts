@@ -148,7 +148,7 @@ describe('jobs, cancellation and service endpoints', () => {
     expect((await fetch(`${coordinator.apiUrl}/api/jobs/nope`, { method: 'DELETE' })).status).toBe(404);
   });
 
-  test('GET /, /health, /openapi.json and /docs', async () => {
+  test('GET /, /health, /metrics, /openapi.json and /docs', async () => {
     await using coordinator = await startTestCoordinator();
     expect(await (await fetch(`${coordinator.apiUrl}/`)).json()).toMatchObject({
       name: 'distributed-prime-counter',
@@ -163,6 +163,9 @@ describe('jobs, cancellation and service endpoints', () => {
     const docs = await fetch(`${coordinator.apiUrl}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');
+    const metrics = await (await fetch(`${coordinator.apiUrl}/metrics`)).text();
+    expect(metrics).toContain('dpc_volunteers 0');
+    expect(metrics).toContain('dpc_active_jobs 0');
     const missing = await fetch(`${coordinator.apiUrl}/nowhere`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: 'not_found' });

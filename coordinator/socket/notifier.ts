@@ -19,6 +19,7 @@ export class SocketNotifier implements DomainEvents {
 
   constructor(
     private readonly rate: RateMeter,
+    private readonly onUnitAccepted: (numbers: number) => void,
     private readonly flushMs: number,
     private readonly logger: Logger,
   ) {}
@@ -45,6 +46,7 @@ export class SocketNotifier implements DomainEvents {
 
   unitAccepted(_jobId: string, numbers: number): void {
     this.rate.add(numbers);
+    this.onUnitAccepted(numbers);
   }
 
   /** Sends what is pending now; used by the timer and on shutdown. */

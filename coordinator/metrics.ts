@@ -1,0 +1,38 @@
+/** Prometheus metrics at GET /metrics: the swarm and the job table, read at scrape time. */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Domain } from './model.js';
+
+export interface CoordinatorMetrics {
+  registry: Registry;
+  unitsAccepted: Counter;
+  numbersSieved: Counter;
+  leasesExpired: Counter;
+}
+
+export function createMetrics(domain: Domain): CoordinatorMetrics {
+  // One registry per coordinator, so several can live in one process (tests).
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  gauge('dpc_volunteers', 'Connected volunteers (tabs and headless workers)', () => domain.volunteers.size);
+  gauge('dpc_threads', 'Threads offered by connected volunteers', () =>
+    [...domain.volunteers.values()].reduce((sum, v) => sum + v.threads, 0),
+  );
+  gauge('dpc_leases_in_flight', 'Units leased and not yet reported', () => domain.leases.size);
+  gauge('dpc_active_jobs', 'Jobs not yet finished', () => domain.active.size);
+  gauge('dpc_quarantined_volunteers', 'Volunteers caught reporting wrong counts', () => domain.quarantined.size);
+  return {
+    registry,
+    unitsAccepted: new Counter({ name: 'dpc_units_accepted_total', help: 'Units whose count was accepted', registers: [registry] }),
+    numbersSieved: new Counter({ name: 'dpc_numbers_sieved_total', help: 'Numbers in accepted units', registers: [registry] }),
+    leasesExpired: new Counter({ name: 'dpc_leases_expired_total', help: 'Leases reclaimed past their deadline', registers: [registry] }),
+  };
+}
