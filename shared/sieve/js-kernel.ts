@@ -36,7 +36,7 @@ const L1_CHUNK_BYTES = 1 << 15;
 /** Primes below this have >= 8 multiples per L1 chunk: they sieve chunk by chunk. */
 const SMALL_LIMIT = L1_CHUNK_BYTES;
 /** Primes below this sieve each segment directly; larger ones go through buckets. */
-const BIG_LIMIT = SEGMENT_BYTES * 4;
+const BIG_LIMIT = SEGMENT_BYTES;
 /** Largest sieving prime ever needed: isqrt(2^53 - 1). */
 const MAX_SIEVING_PRIME = 94_906_265;
 /** Buckets form a ring over upcoming segments; a big prime's next multiple is at most
@@ -309,7 +309,7 @@ function activate(
 }
 
 function growDirect(): void {
-  const grow = (old: Int32Array): Int32Array => {
+  const grow = (old: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
     const grown = new Int32Array(old.length * 2);
     grown.set(old);
     return grown;

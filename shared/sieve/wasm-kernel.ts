@@ -10,6 +10,11 @@ interface KernelExports {
   countPrimes(lo: number, hi: number): number;
 }
 
+/** The part of the WebAssembly JS API used here; the Node-only tsconfig has no DOM/Wasm lib. */
+interface WasmRuntime {
+  instantiate(bytes: Uint8Array<ArrayBuffer>): Promise<{ instance: { exports: unknown } }>;
+}
+
 function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
   const binary = atob(base64);
   const bytes = new Uint8Array(binary.length);
@@ -18,16 +23,15 @@ function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
 }
 
 export async function loadWasmKernel(): Promise<Kernel> {
-  if (typeof WebAssembly === 'undefined') {
-    throw new Error('WebAssembly is not available in this runtime');
-  }
+  const wasm = (globalThis as { WebAssembly?: WasmRuntime }).WebAssembly;
+  if (wasm === undefined) throw new Error('WebAssembly is not available in this runtime');
   let base64: string;
   try {
     ({ KERNEL_WASM_BASE64: base64 } = await import('./wasm/kernel-bytes.js'));
   } catch (cause) {
     throw new Error('Wasm kernel bytes missing: run `npx tsx scripts/build-wasm.ts` first', { cause });
   }
-  const { instance } = await WebAssembly.instantiate(decodeBase64(base64));
+  const { instance } = await wasm.instantiate(decodeBase64(base64));
   const exports = instance.exports as unknown as KernelExports;
   return {
     name: 'wasm',

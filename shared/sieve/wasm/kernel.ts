@@ -11,9 +11,9 @@ const LOG_SEGMENT_BYTES: i32 = 18;
 const SEGMENT_BYTES: i32 = 1 << LOG_SEGMENT_BYTES;
 const L1_CHUNK_BYTES: i32 = 1 << 15;
 const SMALL_LIMIT: u32 = <u32>L1_CHUNK_BYTES;
-const BIG_LIMIT: u32 = <u32>(SEGMENT_BYTES / 4);
-/** Room for the direct primes: pi(BIG_LIMIT) = 82,025 for BIG_LIMIT = 2^20. */
-const MAX_DIRECT: i32 = 90_000;
+const BIG_LIMIT: u32 = <u32>SEGMENT_BYTES;
+/** Room for the direct primes: pi(BIG_LIMIT) = 23,000 for BIG_LIMIT = 2^18. */
+const MAX_DIRECT: i32 = 24_000;
 const MAX_SIEVING_PRIME: u32 = 94_906_265;
 const BUCKET_RING: i32 = 128;
 const BLOCK_ENTRIES: i32 = 1024;
