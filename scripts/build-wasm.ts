@@ -4,13 +4,31 @@
  * kernel with no file or network access. The generated file is gitignored: run this before
  * tests, the bundle build or start.
  */
+import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
 
 const source = fileURLToPath(new URL('../shared/sieve/wasm/kernel.ts', import.meta.url));
 const target = fileURLToPath(new URL('../shared/sieve/wasm/kernel-bytes.ts', import.meta.url));
 
+/** Modification time in ms, or undefined when the file does not exist. */
+function modified(file: string): number | undefined {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+// Compiling takes a while; `npm run worker` and friends call this on every start, so an
+// up-to-date output is kept unless --force is given.
+const builtAt = modified(target);
+if (!process.argv.includes('--force') && builtAt !== undefined && builtAt >= (modified(source) ?? Infinity)) {
+  process.exit(0);
+}
+
+// Loading the compiler (binaryen) alone takes seconds: only after the check above.
+const { default: asc } = await import('assemblyscript/asc');
 let wasm: Uint8Array | undefined;
 const { error, stderr } = await asc.main(
   [
