@@ -83,7 +83,7 @@ function generator(random: () => number) {
       case 5:
         return {
           method: pick(['GET', 'DELETE']),
-          path: `/api/jobs/${encodeURIComponent(pick([randomString(40), '../../etc/passwd', '%00', 'x'.repeat(2000), crypto.randomUUID()]))}`,
+          path: `/api/jobs/${encodeURIComponent(pick([randomString(40) || 'x', '../../etc/passwd', '%00', 'x'.repeat(2000), crypto.randomUUID()]))}`,
           headers: {},
         };
       default:

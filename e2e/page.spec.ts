@@ -1,0 +1,164 @@
+/**
+ * The page against a real coordinator with no headless worker: the browser tabs are the
+ * only volunteers, so every unit counted here was counted by a tab.
+ */
+import { recordAttribute, recorded, scrollWidth } from './in-page.js';
+import { expect, LEASE_TIMEOUT_MS, openVolunteer, screenshot, submitJob, test, unitsDone, unitsOf } from './fixtures.js';
+
+const PI_1E7 = '664,579';
+const PI_1E9 = '50,847,534';
+const PI_2E9 = '98,222,287';
+
+test.describe('one tab', () => {
+  // 200 units for n = 1e7, so the bar has time to move.
+  test.use({ unitSize: 50_000 });
+
+  test('submits a job, follows it to 100% and shows the exact count', async ({ page, coordinator }) => {
+    await page.goto(`${coordinator.webUrl}/?contribute=1`);
+    await expect(page.getByTestId('contribute-status')).toHaveAttribute('data-status', 'idle');
+    await expect(page.getByTestId('swarm-volunteers')).toHaveText('1');
+    await expect(page.getByTestId('recent-empty')).toBeVisible();
+    await screenshot(page, 'idle');
+
+    // Every value the bar takes, recorded in the page so no update can slip between polls.
+    await recordAttribute(page, 'progress', 'job-progress', 'aria-valuenow');
+    const jobId = await submitJob(page, 10_000_000, 10);
+    await expect(page.getByTestId('job-result-count')).toHaveText(PI_1E7, { timeout: 60_000 });
+    await expect(page.getByTestId('job-state')).toHaveText('SUCCESS');
+    await expect(page.getByTestId('job-progress')).toHaveAttribute('aria-valuenow', '100');
+    await expect(page.getByTestId('job-progress-text')).toHaveText('10 of 10 chunks');
+    await expect(page.getByTestId('range-map')).toHaveAttribute('data-done-chunks', '10');
+
+    const seen = await recorded(page, 'progress');
+    expect(seen.at(-1)).toBe(100);
+    expect(seen.some((value) => value > 0 && value < 100), `intermediate progress in ${seen.join(',')}`).toBe(true);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+
+    const units = unitsOf(10_000_000, 10, coordinator.unitSize);
+    await expect(page.getByTestId('contribute-units')).toHaveAttribute('data-value', String(units));
+    await expect(page.getByTestId('contribute-numbers')).toHaveAttribute('data-value', '10000000');
+    const job = await coordinator.job(jobId);
+    expect(job.state).toBe('SUCCESS');
+    expect(job.result?.prime_count).toBe(664_579);
+    await expect(page.getByTestId('recent-job')).toHaveCount(1);
+    await expect(page.getByTestId('recent-job').first()).toContainText('SUCCESS');
+    await screenshot(page, 'finished');
+  });
+
+  test('n = 9999 shows the validation error on the field and creates no job', async ({ page, coordinator }) => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.goto(coordinator.webUrl);
+    await page.getByTestId('input-n').fill('9999');
+    await page.getByTestId('submit-button').click();
+    await expect(page.getByTestId('error-n')).toHaveText('n must be an integer >= 10000');
+    await expect(page.getByTestId('input-n')).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByTestId('job-id')).toHaveCount(0);
+    expect(await coordinator.jobs()).toEqual([]);
+    // Readable at 375 px: nothing spills sideways.
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+    await screenshot(page, 'validation-375px');
+
+    // What the server says about a field goes next to that field too.
+    await page.route('**/api/count-primes', (route) =>
+      route.fulfill({
+        status: 400,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: 'validation_error',
+          message: 'the request body is invalid',
+          details: [{ field: 'chunks', message: 'chunks must be an integer <= 4 on this server' }],
+        }),
+      }),
+    );
+    await page.getByTestId('input-n').fill('20000');
+    await page.getByTestId('submit-button').click();
+    await expect(page.getByTestId('error-chunks')).toHaveText('chunks must be an integer <= 4 on this server');
+    await expect(page.getByTestId('error-n')).toHaveCount(0);
+  });
+});
+
+test.describe('two tabs', () => {
+  test.use({ unitSize: 5_000_000 });
+
+  test('both contribute: health counts two volunteers and both get units', async ({ browser, coordinator }) => {
+    const [a, b] = [await browser.newContext(), await browser.newContext()];
+    const pageA = await openVolunteer(a, coordinator);
+    const pageB = await openVolunteer(b, coordinator);
+    await expect.poll(() => coordinator.health()).toMatchObject({ workers: 2, browsers: 2, nodes: 0 });
+    await expect(pageA.getByTestId('swarm-kinds')).toHaveText('2 · 0');
+
+    await submitJob(pageA, 1_000_000_000, 16);
+    await expect(pageA.getByTestId('job-result-count')).toHaveText(PI_1E9, { timeout: 60_000 });
+    const [doneA, doneB] = [await unitsDone(pageA), await unitsDone(pageB)];
+    expect(doneA).toBeGreaterThan(0);
+    expect(doneB).toBeGreaterThan(0);
+    expect(doneA + doneB).toBe(unitsOf(1_000_000_000, 16, coordinator.unitSize));
+    await Promise.all([a.close(), b.close()]);
+  });
+});
+
+test.describe('tabs leaving and pausing', () => {
+  // 200 units: long enough to act in the middle of the job.
+  test.use({ unitSize: 10_000_000 });
+
+  test('closing one tab mid-job loses nothing: the job finishes with the exact count', async ({ browser, coordinator }) => {
+    const [a, b] = [await browser.newContext(), await browser.newContext()];
+    const pageA = await openVolunteer(a, coordinator);
+    const pageB = await openVolunteer(b, coordinator);
+    await expect.poll(() => coordinator.health()).toMatchObject({ browsers: 2 });
+
+    const jobId = await submitJob(pageB, 2_000_000_000, 20);
+    await expect.poll(() => unitsDone(pageA)).toBeGreaterThanOrEqual(3);
+    await expect(pageB.getByTestId('job-state')).toHaveText('PROGRESS');
+    await screenshot(pageB, 'running');
+    if (process.env['DOCS_SCREENSHOT']) await pageB.screenshot({ path: 'docs/screenshot.png' });
+
+    const closedAt = Date.now();
+    await a.close();
+    await expect.poll(() => coordinator.health()).toMatchObject({ workers: 1, browsers: 1 });
+    await expect(pageB.getByTestId('job-result-count')).toHaveText(PI_2E9, { timeout: 60_000 });
+    // A lease of the closed tab left waiting would have held the job for LEASE_TIMEOUT.
+    expect(Date.now() - closedAt).toBeLessThan(LEASE_TIMEOUT_MS / 2);
+    expect((await coordinator.job(jobId)).result?.prime_count).toBe(98_222_287);
+    await b.close();
+  });
+
+  test('pausing stops leasing: no new units go to the paused tab', async ({ browser, coordinator }) => {
+    const [a, b] = [await browser.newContext(), await browser.newContext()];
+    const pageA = await openVolunteer(a, coordinator);
+    const pageB = await openVolunteer(b, coordinator);
+    await expect.poll(() => coordinator.health()).toMatchObject({ browsers: 2 });
+
+    const jobId = await submitJob(pageB, 2_000_000_000, 20);
+    await expect.poll(() => unitsDone(pageA)).toBeGreaterThanOrEqual(2);
+    await pageA.getByTestId('contribute-toggle').click();
+    await expect(pageA.getByTestId('contribute-status')).toHaveAttribute('data-status', 'paused');
+    expect((await coordinator.job(jobId)).state, 'paused in the middle of the job').toBe('PROGRESS');
+    await expect(pageA.getByTestId('contribute-leases')).toHaveAttribute('data-value', '0');
+    const pausedAt = await unitsDone(pageA);
+    // From here on, any lease the paused tab holds, even briefly, is recorded.
+    await recordAttribute(pageA, 'leases', 'contribute-leases', 'data-value');
+
+    await expect(pageB.getByTestId('job-result-count')).toHaveText(PI_2E9, { timeout: 60_000 });
+    expect(await unitsDone(pageA)).toBe(pausedAt);
+    expect(await recorded(pageA, 'leases')).toEqual([0]);
+    expect(await unitsDone(pageB)).toBe(unitsOf(2_000_000_000, 20, coordinator.unitSize) - pausedAt);
+
+    // The pause is remembered across a reload; ?contribute=1 forces contributing back on.
+    await pageA.reload();
+    await expect(pageA.getByTestId('contribute-status')).toHaveAttribute('data-status', 'paused');
+    await pageA.goto(`${coordinator.webUrl}/?contribute=1`);
+    await expect(pageA.getByTestId('contribute-status')).toHaveAttribute('data-status', 'idle');
+    await Promise.all([a.close(), b.close()]);
+  });
+});
+
+test('an unreachable coordinator is reported, and Retry recovers', async ({ page, coordinator }) => {
+  await page.route(`${coordinator.apiUrl}/`, (route) => route.abort('connectionrefused'));
+  await page.goto(coordinator.webUrl);
+  await expect(page.getByTestId('backend-error')).toContainText('The coordinator cannot be reached');
+  await page.unroute(`${coordinator.apiUrl}/`);
+  await page.getByTestId('retry-button').click();
+  await expect(page.getByTestId('backend-error')).toHaveCount(0);
+  await expect(page.getByTestId('contribute-status')).toHaveAttribute('data-status', 'idle');
+});
