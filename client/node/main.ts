@@ -10,7 +10,8 @@ import { pino } from 'pino';
 import { io } from 'socket.io-client';
 import { z } from 'zod';
 import { Volunteer, type VolunteerSocket } from '../volunteer.js';
-import { ThreadPool } from './thread-pool.js';
+import { ThreadedComputePool } from '../threaded-pool.js';
+import { spawnSieveThread } from './sieve-thread-spawner.js';
 
 const OptionsSchema = z.object({
   url: z.url({ error: 'must be a URL such as http://localhost:8000' }),
@@ -65,7 +66,7 @@ socket.on('connect_error', (error) => logger.warn({ err: error.message }, 'canno
 
 const volunteer = new Volunteer({
   socket,
-  pool: new ThreadPool(options.concurrency),
+  pool: new ThreadedComputePool(spawnSieveThread, options.concurrency),
   kind: 'node',
   threads: options.concurrency,
   name: options.name,

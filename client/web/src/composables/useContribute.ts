@@ -7,7 +7,8 @@
 import { computed, onScopeDispose, readonly, ref, shallowRef, watch } from 'vue';
 import { z } from 'zod';
 import { Volunteer, type UnitDone, type VolunteerStats } from '../../../volunteer.js';
-import { WebWorkerPool } from '../compute/worker-pool.js';
+import { ThreadedComputePool } from '../../../threaded-pool.js';
+import { spawnSieveWorker } from '../compute/sieve-worker-spawner.js';
 import { socketFor, useBackend } from './useBackend.js';
 
 const STORAGE_KEY = 'prime-counter:contribute';
@@ -71,7 +72,7 @@ export function useContribute() {
     if (volunteer || !client) return;
     const created = new Volunteer({
       socket: socketFor(client.endpoint),
-      pool: new WebWorkerPool(threads.value),
+      pool: new ThreadedComputePool(spawnSieveWorker, threads.value),
       kind: 'browser',
       threads: threads.value,
       name: 'browser tab',

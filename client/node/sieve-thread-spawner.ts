@@ -1,0 +1,29 @@
+/** Starts one worker_threads sieve thread for the ThreadedComputePool. */
+import { Worker } from 'node:worker_threads';
+import type { SpawnThread } from '../threaded-pool.js';
+import type { CountReply } from './sieve-thread.js';
+
+const THREAD_ENTRY = new URL('./sieve-thread.mjs', import.meta.url);
+
+export const spawnSieveThread: SpawnThread = (onDeath) => {
+  const worker = new Worker(THREAD_ENTRY);
+  let nextId = 0;
+  let pending: { id: number; resolve(count: number): void; reject(error: Error): void } | undefined;
+  worker.on('message', (reply: CountReply) => {
+    if (reply.id !== pending?.id) return;
+    const { resolve, reject } = pending;
+    pending = undefined;
+    if ('error' in reply) reject(new Error(reply.error));
+    else resolve(reply.count);
+  });
+  worker.on('error', onDeath);
+  worker.on('exit', (code) => onDeath(new Error(`sieve thread exited with code ${code}`)));
+  return {
+    count: (lo, hi) =>
+      new Promise((resolve, reject) => {
+        pending = { id: nextId++, resolve, reject };
+        worker.postMessage({ id: pending.id, lo, hi });
+      }),
+    terminate: () => void worker.terminate(),
+  };
+};

@@ -1,0 +1,51 @@
+import { Worker } from 'node:worker_threads';
+import { expect, test } from 'vitest';
+import { spawnSieveThread } from './node/sieve-thread-spawner.js';
+import { ThreadedComputePool, type SpawnThread } from './threaded-pool.js';
+
+test('counts on real worker threads, in parallel, and reports kernel errors per unit', async () => {
+  const pool = new ThreadedComputePool(spawnSieveThread, 2);
+  try {
+    const counts = await Promise.all([
+      pool.count(1, 1e6),
+      pool.count(1e6 + 1, 2e6),
+      pool.count(1, 1e7),
+      pool.count(2, 2),
+    ]);
+    expect(counts).toEqual([78_498, 70_435, 664_579, 1]);
+    await expect(pool.count(5, 4)).rejects.toThrow('countPrimes needs integers 0 <= lo <= hi <= 2^53-1, got [5, 4]');
+    pool.resize(1);
+    expect(await pool.count(1, 1e5)).toBe(9592);
+    pool.resize(3);
+    expect(await Promise.all([pool.count(1, 100), pool.count(1, 1000), pool.count(1, 10_000)])).toEqual([25, 168, 1229]);
+  } finally {
+    await pool.close();
+  }
+  await expect(pool.count(1, 10)).rejects.toThrow('compute pool is closed');
+});
+
+test('a thread that dies fails its unit and is replaced', async () => {
+  let spawned = 0;
+  // The first thread exits as soon as it is asked anything; the rest are real sieve threads.
+  const spawnDyingFirst: SpawnThread = (onDeath) => {
+    spawned++;
+    if (spawned > 1) return spawnSieveThread(onDeath);
+    const worker = new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(7))", { eval: true });
+    worker.on('exit', (code) => onDeath(new Error(`exited with ${code}`)));
+    return {
+      count: () => {
+        worker.postMessage('go');
+        return new Promise<number>(() => {});
+      },
+      terminate: () => void worker.terminate(),
+    };
+  };
+  const pool = new ThreadedComputePool(spawnDyingFirst, 1);
+  try {
+    await expect(pool.count(1, 100)).rejects.toThrow('exited with 7');
+    expect(await pool.count(1, 100)).toBe(25);
+    expect(spawned).toBe(2);
+  } finally {
+    await pool.close();
+  }
+});

@@ -1,0 +1,108 @@
+/**
+ * A ComputePool over threads of any kind (worker_threads in Node, Web Workers in the
+ * browser): one unit per thread at a time, tasks queued in order, resizable, and a thread
+ * that dies fails its unit (the coordinator reissues it) and is replaced.
+ */
+import type { ComputePool } from './volunteer.js';
+
+/** One sieve thread; `spawn` gets a callback to call if the thread dies on its own. */
+export interface SieveThread {
+  count(lo: number, hi: number): Promise<number>;
+  terminate(): void;
+}
+export type SpawnThread = (onDeath: (error: Error) => void) => SieveThread;
+
+interface Task {
+  lo: number;
+  hi: number;
+  resolve(count: number): void;
+  reject(error: Error): void;
+}
+
+interface Slot {
+  thread: SieveThread;
+  busy: Task | undefined;
+}
+
+export class ThreadedComputePool implements ComputePool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly spawnThread: SpawnThread,
+    private size: number,
+  ) {
+    for (let i = 0; i < size; i++) this.spawn();
+  }
+
+  count(lo: number, hi: number): Promise<number> {
+    if (this.closed) return Promise.reject(new Error('compute pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ lo, hi, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  resize(threads: number): void {
+    this.size = threads;
+    while (this.slots.length < this.size) this.spawn();
+    // Busy threads finish their unit first; they are retired when they come back.
+    const idle = this.slots.filter((slot) => !slot.busy);
+    for (const slot of idle.slice(0, Math.max(0, this.slots.length - this.size))) this.retire(slot);
+    this.dispatch();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const task of this.queue.splice(0)) task.reject(new Error('compute pool closed'));
+    for (const slot of [...this.slots]) {
+      slot.busy?.reject(new Error('compute pool closed'));
+      this.retire(slot);
+    }
+  }
+
+  private spawn(): void {
+    const slot: Slot = { thread: this.spawnThread((error) => this.replace(slot, error)), busy: undefined };
+    this.slots.push(slot);
+  }
+
+  private replace(slot: Slot, error: Error): void {
+    if (!this.slots.includes(slot)) return;
+    const task = slot.busy;
+    slot.busy = undefined;
+    this.retire(slot);
+    task?.reject(error);
+    if (!this.closed && this.slots.length < this.size) this.spawn();
+    this.dispatch();
+  }
+
+  private retire(slot: Slot): void {
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
+    slot.thread.terminate();
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (slot.busy) continue;
+      const task = this.queue.shift();
+      if (!task) return;
+      slot.busy = task;
+      slot.thread.count(task.lo, task.hi).then(
+        (count) => this.settle(slot, task, () => task.resolve(count)),
+        (error: unknown) => this.settle(slot, task, () => task.reject(error instanceof Error ? error : new Error(String(error)))),
+      );
+    }
+  }
+
+  private settle(slot: Slot, task: Task, deliver: () => void): void {
+    // A thread replaced after dying has already failed its task.
+    if (slot.busy !== task) return;
+    slot.busy = undefined;
+    deliver();
+    if (this.slots.length > this.size) this.retire(slot);
+    this.dispatch();
+  }
+}
