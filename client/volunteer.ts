@@ -28,7 +28,7 @@ export interface ComputePool {
   close(): Promise<void>;
 }
 
-export type VolunteerStatus = 'connecting' | 'working' | 'idle' | 'paused' | 'quarantined' | 'stopped';
+export type VolunteerStatus = 'connecting' | 'working' | 'idle' | 'pausing' | 'paused' | 'quarantined' | 'stopped';
 
 export interface VolunteerStats {
   status: VolunteerStatus;
@@ -77,6 +77,8 @@ export class Volunteer {
   private requesting = false;
   /** Computations started and not finished, including ones whose lease was taken back. */
   private computing = 0;
+  /** Results sent and not yet acknowledged. */
+  private reporting = 0;
   private readonly held = new Map<string, Lease>();
   private unitsCompleted = 0;
   private numbersSieved = 0;
@@ -151,7 +153,8 @@ export class Volunteer {
   private status(): VolunteerStatus {
     if (this.stopped) return 'stopped';
     if (this.quarantined) return 'quarantined';
-    if (this.paused) return 'paused';
+    // Paused means settled: a result sent just before the pause may still be counted.
+    if (this.paused) return this.reporting > 0 ? 'pausing' : 'paused';
     if (this.volunteerId === undefined || !this.socket.connected) return 'connecting';
     return this.held.size > 0 ? 'working' : 'idle';
   }
@@ -239,7 +242,9 @@ export class Volunteer {
         this.computing--;
         if (!this.held.delete(lease.leaseId) || !this.socket.connected) return void this.fill();
         const elapsedMs = Date.now() - started;
+        this.reporting++;
         const response = await this.call('lease:result', { leaseId: lease.leaseId, count, elapsedMs });
+        this.reporting--;
         const ack = ResultAckSchema.safeParse(response);
         const accepted = ack.success && ack.data.ok && ack.data.accepted;
         if (accepted) {
