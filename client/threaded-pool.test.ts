@@ -49,3 +49,22 @@ test('a thread that dies fails its unit and is replaced', async () => {
     await pool.close();
   }
 });
+
+test('aborting stops a running computation at once and drops a queued one', async () => {
+  const pool = new ThreadedComputePool(spawnSieveThread, 1);
+  try {
+    const running = new AbortController();
+    const queued = new AbortController();
+    // About a minute of sieving if it were left to run.
+    const long = pool.count(1e15, 1e15 + 1e11, running.signal);
+    const dropped = pool.count(1, 1000, queued.signal);
+    const next = pool.count(1, 100);
+    queued.abort();
+    running.abort();
+    await expect(long).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(dropped).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await next).toBe(25);
+  } finally {
+    await pool.close();
+  }
+});

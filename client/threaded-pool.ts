@@ -36,10 +36,14 @@ export class ThreadedComputePool implements ComputePool {
     for (let i = 0; i < size; i++) this.spawn();
   }
 
-  count(lo: number, hi: number): Promise<number> {
+  /** Counts in the next free thread. Aborting stops the computation: its thread is replaced. */
+  count(lo: number, hi: number, signal?: AbortSignal): Promise<number> {
     if (this.closed) return Promise.reject(new Error('compute pool is closed'));
+    if (signal?.aborted) return Promise.reject(abortError());
     return new Promise((resolve, reject) => {
-      this.queue.push({ lo, hi, resolve, reject });
+      const task: Task = { lo, hi, resolve, reject };
+      this.queue.push(task);
+      signal?.addEventListener('abort', () => this.abort(task), { once: true });
       this.dispatch();
     });
   }
@@ -61,6 +65,17 @@ export class ThreadedComputePool implements ComputePool {
       slot.busy?.reject(new Error('compute pool closed'));
       this.retire(slot);
     }
+  }
+
+  private abort(task: Task): void {
+    const queued = this.queue.indexOf(task);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      task.reject(abortError());
+      return;
+    }
+    const slot = this.slots.find((candidate) => candidate.busy === task);
+    if (slot) this.replace(slot, abortError());
   }
 
   private spawn(): void {
@@ -105,4 +120,8 @@ export class ThreadedComputePool implements ComputePool {
     if (this.slots.length > this.size) this.retire(slot);
     this.dispatch();
   }
+}
+
+function abortError(): Error {
+  return new DOMException('the computation was aborted', 'AbortError');
 }

@@ -22,7 +22,8 @@ export type VolunteerSocket = Socket<ServerToClientWire, ClientToServerWire>;
 
 /** Threads that count primes in a range; the browser uses Web Workers, Node worker_threads. */
 export interface ComputePool {
-  count(lo: number, hi: number): Promise<number>;
+  /** Rejects with an AbortError when `signal` aborts; the thread stops computing. */
+  count(lo: number, hi: number, signal?: AbortSignal): Promise<number>;
   /** Changes the number of threads; work already running finishes. */
   resize(threads: number): void;
   close(): Promise<void>;
@@ -80,6 +81,8 @@ export class Volunteer {
   /** Results sent and not yet acknowledged. */
   private reporting = 0;
   private readonly held = new Map<string, Lease>();
+  /** Aborts the computation of each lease still being computed. */
+  private readonly computations = new Map<string, AbortController>();
   private unitsCompleted = 0;
   private numbersSieved = 0;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
@@ -166,8 +169,8 @@ export class Volunteer {
 
   private readonly onDisconnect = () => {
     // The coordinator returns a disconnected volunteer's leases itself; results computed
-    // for them now would be ignored, so they are forgotten here.
-    this.held.clear();
+    // for them now would be ignored, so they are forgotten and their computations stopped.
+    this.abandon([...this.held.keys()]);
     this.volunteerId = undefined;
     this.clearTimers();
     this.changed();
@@ -180,7 +183,7 @@ export class Volunteer {
   private readonly onRevoked = (payload: unknown) => {
     const parsed = LeasesRevokedSchema.safeParse(payload);
     if (!parsed.success) return;
-    for (const id of parsed.data.leaseIds) this.held.delete(id);
+    this.abandon(parsed.data.leaseIds);
     this.changed();
     void this.fill();
   };
@@ -237,9 +240,12 @@ export class Volunteer {
     this.held.set(lease.leaseId, lease);
     this.computing++;
     const started = Date.now();
-    this.pool.count(lease.lo, lease.hi).then(
+    const computation = new AbortController();
+    this.computations.set(lease.leaseId, computation);
+    this.pool.count(lease.lo, lease.hi, computation.signal).then(
       async (count) => {
         this.computing--;
+        this.computations.delete(lease.leaseId);
         if (!this.held.delete(lease.leaseId) || !this.socket.connected) return void this.fill();
         const elapsedMs = Date.now() - started;
         this.reporting++;
@@ -257,6 +263,8 @@ export class Volunteer {
       },
       async (error: unknown) => {
         this.computing--;
+        this.computations.delete(lease.leaseId);
+        if (computation.signal.aborted) return void this.fill();
         this.report(`computing [${lease.lo}, ${lease.hi}] failed`, error);
         if (this.held.delete(lease.leaseId) && this.socket.connected) {
           await this.call('lease:fail', { leaseId: lease.leaseId, error: String(error).slice(0, 1000) });
@@ -269,8 +277,17 @@ export class Volunteer {
 
   private async releaseAll(): Promise<void> {
     const ids = [...this.held.keys()];
-    this.held.clear();
+    this.abandon(ids);
     await this.release(ids);
+  }
+
+  /** Forgets leases and stops their computations, freeing the threads at once. */
+  private abandon(leaseIds: string[]): void {
+    for (const id of leaseIds) {
+      this.held.delete(id);
+      this.computations.get(id)?.abort();
+      this.computations.delete(id);
+    }
   }
 
   private async release(leaseIds: string[]): Promise<void> {

@@ -1,21 +1,31 @@
 // @ts-nocheck -- AssemblyScript source, compiled to Wasm by scripts/build-wasm.ts (asc), not by tsc.
 //
 // The Wasm sieve kernel: the same design as ../js-kernel.ts (read that file for the method):
-// mod-30 wheel bytes, pre-sieve pattern for 7..19, primes < SMALL_LIMIT by L1 chunks with
-// 8 multiples per pass, primes < BIG_LIMIT by segment with one multiple per step from
-// precomputed step lengths (crossOffMedium, measured faster here than the unrolled pass),
-// bucket sieve above, i64 popcount.
+// mod-30 wheel bytes, pre-sieve pattern for 7..19, primes < SMALL_LIMIT by L1 chunks and
+// primes < BIG_LIMIT by segment (both in crossOffDirect: single steps up to wheel position 0,
+// whole wheel cycles 8 multiples per pass, single steps to the end, all with the 8 step
+// lengths in locals), primes < SPARSE_LIMIT in one flat list visited every segment, bucket
+// sieve above, i64 popcount.
 // Memory is laid out by hand (runtime "stub", no allocations): fixed regions sized for the
 // largest case, then the bucket block pool, which grows with memory.grow. Untouched pages of a
 // Wasm memory are not resident, so the fixed regions cost only what a run uses.
 
-const LOG_SEGMENT_BYTES: i32 = 18;
+const LOG_SEGMENT_BYTES: i32 = 19;
 const SEGMENT_BYTES: i32 = 1 << LOG_SEGMENT_BYTES;
 const L1_CHUNK_BYTES: i32 = 1 << 15;
-const SMALL_LIMIT: u32 = <u32>L1_CHUNK_BYTES;
+/** Primes below this have >= 8 wheel cycles (64 multiples) per L1 chunk: they sieve chunk by
+ * chunk. Larger ones sieve the whole (L2-sized) segment per prime, as primesieve's EratMedium;
+ * measured: 2048 ~ 4096 < 8192 < 16384 < 32768 (the old threshold) on [1e12, 1e12+1e9]. */
+const SMALL_LIMIT: u32 = 4096;
 const BIG_LIMIT: u32 = <u32>SEGMENT_BYTES;
-/** Room for the direct primes: pi(BIG_LIMIT) = 23,000 for BIG_LIMIT = 2^18. */
-const MAX_DIRECT: i32 = 24_000;
+/** Primes in [BIG_LIMIT, SPARSE_LIMIT) have >= 1 multiple per segment on average
+ * (8 * SEGMENT_BYTES / p): they live in one flat list, every entry visited every segment,
+ * with no bucket bookkeeping (pushes cost more than the crossings at 1..8 hits per segment). */
+const SPARSE_LIMIT: u32 = <u32>SEGMENT_BYTES * 8;
+/** Room for the sparse primes: pi(2^22) = 295,947. */
+const MAX_SPARSE: i32 = 300_000;
+/** Room for the direct primes: pi(BIG_LIMIT) = 43,390 for BIG_LIMIT = 2^19. */
+const MAX_DIRECT: i32 = 44_000;
 const MAX_SIEVING_PRIME: u32 = 94_906_265;
 const BUCKET_RING: i32 = 128;
 const BLOCK_ENTRIES: i32 = 1024;
@@ -31,7 +41,6 @@ const PRESIEVE_PRIMES = memory.data<i32>([7, 11, 13, 17, 19]);
 const PRIMES_BELOW_23 = memory.data<u64>([2, 3, 5, 7, 11, 13, 17, 19]);
 
 let HIT: usize = 0; // 64 x u32: clear mask | carry << 8 | multiplier step << 16, by rj
-let UNROLL: usize = 0; // 64 x i32: floor(r * WHEEL[j] / 30), by rj
 let WHEEL: usize = 0; // 8 x i32: WHEEL_RESIDUES
 let BIT_OF: usize = 0; // 30 x i32: bit of a residue, -1 if not coprime to 30
 let GAP: usize = 0; // 30 x i32: distance up to the next residue coprime to 30
@@ -41,6 +50,7 @@ let DIRECT_PRIME: usize = 0;
 let DIRECT_OFFSET: usize = 0;
 let DIRECT_RJ: usize = 0;
 let BUCKET_HEAD: usize = 0;
+let SPARSE: usize = 0; // MAX_SPARSE x ((a << 6) | rj: u32, offset: i32)
 let PRIME_BITS: usize = 0;
 let POOL: usize = 0;
 
@@ -50,6 +60,7 @@ let primeBitsLimit: u32 = 0;
 let primeBitsBytes: i32 = 0;
 let directCount: i32 = 0;
 let smallCount: i32 = 0;
+let sparseCount: i32 = 0;
 let cursorByte: i32 = 0;
 let cursorBits: u32 = 0;
 
@@ -70,8 +81,6 @@ function setup(): void {
   let at: usize = (__heap_base + 63) & ~63;
   HIT = at;
   at += 256;
-  UNROLL = at;
-  at += 256;
   BIT_OF = at;
   at += 120;
   GAP = at;
@@ -88,6 +97,8 @@ function setup(): void {
   at += MAX_DIRECT * 4;
   BUCKET_HEAD = at;
   at += BUCKET_RING * 4;
+  SPARSE = (at + 63) & ~63;
+  at = SPARSE + <usize>MAX_SPARSE * 8;
   PRIME_BITS = (at + 63) & ~63;
   at = PRIME_BITS + MAX_SIEVING_PRIME / 30 + 64;
   POOL = (at + 63) & ~63;
@@ -111,7 +122,6 @@ function setup(): void {
       const mask = 0xff & ~(1 << bitOf(<u32>residue));
       const carry = (residue + r * step) / 30;
       store<u32>(HIT + (<usize>rj << 2), <u32>(mask | (carry << 8) | (step << 16)));
-      store<i32>(UNROLL + (<usize>rj << 2), (r * w) / 30);
     }
   }
 
@@ -168,71 +178,15 @@ function ensureSievingPrimes(limit: u32): void {
   primeBitsBytes = bytes;
 }
 
-/** Crosses off, for direct primes [from, to), every multiple at a segment offset < limit,
- * 8 multiples per pass when the wheel position allows, and saves each prime's next multiple. */
-function crossOffDirect(from: i32, to: i32, limit: i32): void {
-  for (let n = from; n < to; n++) {
-    const slot = <usize>n << 2;
-    const p = load<i32>(DIRECT_PRIME + slot);
-    const a = <i32>(<u32>p / 30);
-    let i = load<i32>(DIRECT_OFFSET + slot);
-    let rj = load<i32>(DIRECT_RJ + slot);
-    while ((rj & 7) != 0 && i < limit) {
-      const hit = load<u32>(HIT + (<usize>rj << 2));
-      store<u8>(SEG + i, load<u8>(SEG + i) & hit);
-      i += a * <i32>(hit >>> 16) + <i32>((hit >>> 8) & 0xff);
-      rj = (rj & 56) | ((rj + 1) & 7);
-    }
-    if ((rj & 7) == 0) {
-      const table = UNROLL + (<usize>rj << 2);
-      const masks = HIT + (<usize>rj << 2);
-      const o1 = a * 6 + load<i32>(table, 4);
-      const o2 = a * 10 + load<i32>(table, 8);
-      const o3 = a * 12 + load<i32>(table, 12);
-      const o4 = a * 16 + load<i32>(table, 16);
-      const o5 = a * 18 + load<i32>(table, 20);
-      const o6 = a * 22 + load<i32>(table, 24);
-      const o7 = a * 28 + load<i32>(table, 28);
-      const m0 = load<u32>(masks, 0);
-      const m1 = load<u32>(masks, 4);
-      const m2 = load<u32>(masks, 8);
-      const m3 = load<u32>(masks, 12);
-      const m4 = load<u32>(masks, 16);
-      const m5 = load<u32>(masks, 20);
-      const m6 = load<u32>(masks, 24);
-      const m7 = load<u32>(masks, 28);
-      const end = limit - o7;
-      while (i < end) {
-        const q = SEG + i;
-        store<u8>(q, load<u8>(q) & m0);
-        store<u8>(q + o1, load<u8>(q + o1) & m1);
-        store<u8>(q + o2, load<u8>(q + o2) & m2);
-        store<u8>(q + o3, load<u8>(q + o3) & m3);
-        store<u8>(q + o4, load<u8>(q + o4) & m4);
-        store<u8>(q + o5, load<u8>(q + o5) & m5);
-        store<u8>(q + o6, load<u8>(q + o6) & m6);
-        store<u8>(q + o7, load<u8>(q + o7) & m7);
-        i += p;
-      }
-    }
-    while (i < limit) {
-      const hit = load<u32>(HIT + (<usize>rj << 2));
-      store<u8>(SEG + i, load<u8>(SEG + i) & hit);
-      i += a * <i32>(hit >>> 16) + <i32>((hit >>> 8) & 0xff);
-      rj = (rj & 56) | ((rj + 1) & 7);
-    }
-    store<i32>(DIRECT_OFFSET + slot, i);
-    store<i32>(DIRECT_RJ + slot, rj);
-  }
-}
-
 /**
- * Crosses off, for direct primes [from, to), every multiple at a segment offset < limit, one
- * multiple per step with the 8 step lengths held in locals and entry at the current wheel
- * position by a fall-through switch (primesieve's EratMedium shape). Suits primes with a few
- * dozen multiples per segment, where the unrolled loop's single-step lead-in and tail dominate.
+ * Crosses off, for direct primes [from, to), every multiple at a segment offset < limit and
+ * saves each prime's next multiple. The 8 step lengths of the prime's wheel are computed once
+ * into locals; single steps (a switch on the wheel position) lead up to position 0, whole wheel
+ * cycles cross 8 multiples at fixed offsets per bound check, and a fall-through switch (the
+ * shape of primesieve's EratMedium) crosses the last few. Measured -10% against both one step
+ * per multiple and table-driven lead-in/tail steps.
  */
-function crossOffMedium(from: i32, to: i32, limit: i32): void {
+function crossOffDirect(from: i32, to: i32, limit: i32): void {
   for (let n = from; n < to; n++) {
     const slot = <usize>n << 2;
     const a = <i32>(<u32>load<i32>(DIRECT_PRIME + slot) / 30);
@@ -256,6 +210,43 @@ function crossOffMedium(from: i32, to: i32, limit: i32): void {
     const d6 = a * <i32>(h6 >>> 16) + <i32>((h6 >>> 8) & 0xff);
     const d7 = a * <i32>(h7 >>> 16) + <i32>((h7 >>> 8) & 0xff);
     let j = rj & 7;
+    // Lead-in: single steps up to wheel position 0.
+    while (j != 0 && i < limit) {
+      switch (j) {
+        case 1: store<u8>(SEG + i, load<u8>(SEG + i) & h1); i += d1; break;
+        case 2: store<u8>(SEG + i, load<u8>(SEG + i) & h2); i += d2; break;
+        case 3: store<u8>(SEG + i, load<u8>(SEG + i) & h3); i += d3; break;
+        case 4: store<u8>(SEG + i, load<u8>(SEG + i) & h4); i += d4; break;
+        case 5: store<u8>(SEG + i, load<u8>(SEG + i) & h5); i += d5; break;
+        case 6: store<u8>(SEG + i, load<u8>(SEG + i) & h6); i += d6; break;
+        default: store<u8>(SEG + i, load<u8>(SEG + i) & h7); i += d7;
+      }
+      j = (j + 1) & 7;
+    }
+    if (j == 0) {
+      // Whole wheel cycles: 8 multiples at fixed offsets, one bound check.
+      const o1 = d0;
+      const o2 = o1 + d1;
+      const o3 = o2 + d2;
+      const o4 = o3 + d3;
+      const o5 = o4 + d4;
+      const o6 = o5 + d5;
+      const o7 = o6 + d6;
+      const cycle = o7 + d7;
+      const end = limit - o7;
+      while (i < end) {
+        const q = SEG + i;
+        store<u8>(q, load<u8>(q) & h0);
+        store<u8>(q + o1, load<u8>(q + o1) & h1);
+        store<u8>(q + o2, load<u8>(q + o2) & h2);
+        store<u8>(q + o3, load<u8>(q + o3) & h3);
+        store<u8>(q + o4, load<u8>(q + o4) & h4);
+        store<u8>(q + o5, load<u8>(q + o5) & h5);
+        store<u8>(q + o6, load<u8>(q + o6) & h6);
+        store<u8>(q + o7, load<u8>(q + o7) & h7);
+        i += cycle;
+      }
+    }
     // Each case crosses off one multiple and falls through to the next wheel position; the
     // loop leaves with j at the first multiple at or beyond limit.
     while (i < limit) {
@@ -383,6 +374,27 @@ function crossOffBuckets(segmentIndex: i32): void {
   }
 }
 
+/** Crosses off the sparse primes' multiples in the segment (every offset < SEGMENT_BYTES: the
+ * buffer has room past a short last segment) and moves each to its next multiple, made
+ * relative to the next segment. */
+function crossOffSparse(): void {
+  const end = SPARSE + (<usize>sparseCount << 3);
+  for (let entry = SPARSE; entry < end; entry += 8) {
+    const word = load<u32>(entry);
+    const a = <i32>(word >>> 6);
+    let rj = <i32>(word & 63);
+    let i = load<i32>(entry, 4);
+    while (i < SEGMENT_BYTES) {
+      const hit = load<u32>(HIT + (<usize>rj << 2));
+      store<u8>(SEG + i, load<u8>(SEG + i) & hit);
+      i += a * <i32>(hit >>> 16) + <i32>((hit >>> 8) & 0xff);
+      rj = (rj & 56) | ((rj + 1) & 7);
+    }
+    store<u32>(entry, (<u32>a << 6) | <u32>rj);
+    store<i32>(entry, i - SEGMENT_BYTES, 4);
+  }
+}
+
 /** Next sieving prime from the bitmap cursor, in increasing order; 0 when exhausted. */
 function nextSievingPrime(): u32 {
   while (cursorBits == 0) {
@@ -429,6 +441,11 @@ function activate(p: u32, rangeStartByte: u64, rangeEndByte: u64, segmentIndex: 
     store<i32>(DIRECT_RJ + slot, rj);
     directCount++;
     if (p < SMALL_LIMIT) smallCount = directCount;
+  } else if (p < SPARSE_LIMIT) {
+    const entry = SPARSE + (<usize>sparseCount << 3);
+    store<u32>(entry, (a << 6) | <u32>rj);
+    store<i32>(entry, <i32>offset, 4);
+    sparseCount++;
   } else if (byte < rangeEndByte) {
     pushBucket(
       segmentIndex + <i32>(offset >> LOG_SEGMENT_BYTES),
@@ -481,7 +498,8 @@ export function countPrimes(loF: f64, hiF: f64): f64 {
   const endByte = hi / 30 + 1;
   directCount = 0;
   smallCount = 0;
-  if (exactRoot >= BIG_LIMIT) reservePool(primeCountBound(exactRoot) / BLOCK_ENTRIES + 2 * BUCKET_RING);
+  sparseCount = 0;
+  if (exactRoot >= SPARSE_LIMIT) reservePool(primeCountBound(exactRoot) / BLOCK_ENTRIES + 2 * BUCKET_RING);
   resetBuckets();
   cursorByte = 0;
   cursorBits = load<u8>(PRIME_BITS) & ~0x3f; // skip 1, 7, 11, 13, 17, 19
@@ -503,7 +521,8 @@ export function countPrimes(loF: f64, hiF: f64): f64 {
     for (let chunk = 0; chunk < length; chunk += L1_CHUNK_BYTES) {
       crossOffDirect(0, smallCount, min<i32>(chunk + L1_CHUNK_BYTES, length));
     }
-    crossOffMedium(smallCount, directCount, length);
+    crossOffDirect(smallCount, directCount, length);
+    crossOffSparse();
     crossOffBuckets(s);
     for (let n = 0; n < directCount; n++) {
       const slot = DIRECT_OFFSET + (<usize>n << 2);
