@@ -5,8 +5,10 @@
  * Segmented sieve of Eratosthenes on a mod-30 wheel (see wheel.ts):
  * - each segment of SEGMENT_BYTES starts as a copy of the pre-sieve pattern (7..19 crossed off);
  * - primes below SMALL_LIMIT cross off L1-sized chunks, 8 multiples per loop pass;
- * - primes below BIG_LIMIT cross off the whole segment the same way;
- * - larger primes (a few hits per segment or fewer) live in buckets, one per upcoming segment,
+ * - primes below BIG_LIMIT cross off the whole (L2-sized) segment the same way;
+ * - primes below SPARSE_LIMIT (1 to 8 hits per segment) live in one flat list of
+ *   (wheel word, next offset) visited every segment;
+ * - larger primes (under one hit per segment) live in buckets, one per upcoming segment,
  *   each holding the primes whose next multiple falls in that segment;
  * - the survivors are counted with popcounts.
  * All state lives in this module, so each thread (module instance) has its own caches:
@@ -30,17 +32,21 @@ import {
   isqrt,
 } from './wheel.js';
 
-const LOG_SEGMENT_BYTES = 18;
+const LOG_SEGMENT_BYTES = 19;
 const SEGMENT_BYTES = 1 << LOG_SEGMENT_BYTES;
 const L1_CHUNK_BYTES = 1 << 15;
-/** Primes below this have >= 8 multiples per L1 chunk: they sieve chunk by chunk. */
-const SMALL_LIMIT = L1_CHUNK_BYTES;
-/** Primes below this sieve each segment directly; larger ones go through buckets. */
+/** Primes below this have >= 8 wheel cycles (64 multiples) per L1 chunk: they sieve chunk by
+ * chunk; larger ones sieve the whole segment per prime (see wasm/kernel.ts for measurements). */
+const SMALL_LIMIT = 4096;
+/** Primes below this sieve each segment directly. */
 const BIG_LIMIT = SEGMENT_BYTES;
+/** Primes below this (>= 1 hit per segment on average: 8 * SEGMENT_BYTES / p) sit in the flat
+ * sparse list; larger ones go through buckets. */
+const SPARSE_LIMIT = 8 * SEGMENT_BYTES;
 /** Largest sieving prime ever needed: isqrt(2^53 - 1). */
 const MAX_SIEVING_PRIME = 94_906_265;
 /** Buckets form a ring over upcoming segments; a big prime's next multiple is at most
- * a * 6 + 1 bytes ahead (a = p / 30 < 2^22), under 73 segments, so 128 never wrap onto
+ * a * 6 + 1 bytes ahead (a = p / 30 < 2^22), under 37 segments, so 128 never wrap onto
  * a live bucket. */
 const BUCKET_RING = 128;
 /** Entries per bucket block (2 words each: (a << 6) | rj, then the byte offset in its segment). */
@@ -63,6 +69,11 @@ let directPositions = new Int32Array(4096);
 let directCount = 0;
 /** directPrimes[0, smallCount) are the primes below SMALL_LIMIT. */
 let smallCount = 0;
+
+/** The sparse primes: pairs ((a << 6) | rj, byte offset of the next multiple relative to the
+ * current segment start). */
+let sparse = new Int32Array(8192);
+let sparseCount = 0;
 
 /** Bucket storage: blocks of BLOCK_ENTRIES entries; blockNext links a bucket's blocks (and the
  * free list), blockFill counts the entries of a block. */
@@ -236,6 +247,28 @@ function crossOffBuckets(segmentIndex: number): void {
   }
 }
 
+/** Crosses off the sparse primes' multiples in the segment (offsets < SEGMENT_BYTES: the buffer
+ * is full-size even for a short last segment) and moves each to its next multiple, relative to
+ * the next segment. */
+function crossOffSparse(): void {
+  const seg = segment;
+  const list = sparse;
+  const end = 2 * sparseCount;
+  for (let e = 0; e < end; e += 2) {
+    const word = list[e]!;
+    const a = word >>> 6;
+    let rj = word & 63;
+    let i = list[e + 1]!;
+    while (i < SEGMENT_BYTES) {
+      seg[i]! &= CLEAR_MASK[rj]!;
+      i += a * STEP[rj]! + CARRY[rj]!;
+      rj = (rj & 56) | ((rj + 1) & 7);
+    }
+    list[e] = (a << 6) | rj;
+    list[e + 1] = i - SEGMENT_BYTES;
+  }
+}
+
 /** Cursor over primeBits: the next sieving prime to start using, in increasing order. */
 let cursorByte = 0;
 let cursorBits = 0;
@@ -302,6 +335,15 @@ function activate(
     directPositions[directCount] = rj;
     directCount++;
     if (p < SMALL_LIMIT) smallCount = directCount;
+  } else if (p < SPARSE_LIMIT) {
+    if (2 * sparseCount === sparse.length) {
+      const grown = new Int32Array(sparse.length * 2);
+      grown.set(sparse);
+      sparse = grown;
+    }
+    sparse[2 * sparseCount] = (a << 6) | rj;
+    sparse[2 * sparseCount + 1] = offset;
+    sparseCount++;
   } else if (segmentStartByte + offset < rangeEndByte) {
     // (A big prime whose first multiple lies past the range never hits it: not filed.)
     pushBucket(segmentIndex + Math.floor(offset / SEGMENT_BYTES), (a << 6) | rj, offset % SEGMENT_BYTES);
@@ -362,6 +404,7 @@ export function countPrimesJs(lo: number, hi: number): number {
   const endByte = floorDiv(hi, 30) + 1;
   directCount = 0;
   smallCount = 0;
+  sparseCount = 0;
   resetBuckets();
   cursorByte = 0;
   cursorBits = primeBits[0]! & ~0x3f; // skip 1, 7, 11, 13, 17, 19 (pattern-sieved or not prime)
@@ -384,6 +427,7 @@ export function countPrimesJs(lo: number, hi: number): number {
       crossOffDirect(0, smallCount, Math.min(chunk + L1_CHUNK_BYTES, length));
     }
     crossOffDirect(smallCount, directCount, length);
+    crossOffSparse();
     crossOffBuckets(s);
     for (let n = 0; n < directCount; n++) directOffsets[n]! -= SEGMENT_BYTES;
 

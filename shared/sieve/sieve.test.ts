@@ -77,7 +77,8 @@ function randomRanges(random: () => number): Range[] {
   for (let n = 0; n < 150; n++) clampPush(int(100_000_000), int(300_000));
   for (let n = 0; n < 150; n++) clampPush(2 ** 31 - int(200_000), int(400_000));
   for (let n = 0; n < 150; n++) clampPush(2 ** 32 - int(200_000), int(400_000));
-  for (let n = 0; n < 16; n++) clampPush(int(1e12), 7_864_320 * (1 + int(2)) + int(61) - 30);
+  // 15,728,640 = numbers per segment (2^19 wheel bytes): spans of 1 to 3 segments, +-30.
+  for (let n = 0; n < 12; n++) clampPush(int(1e12), 15_728_640 * (1 + int(2)) + int(61) - 30);
   for (let n = 0; n < 20; n++) clampPush(Math.floor(random() * 1e14), int(100_000));
   for (let n = 0; n < 5; n++) clampPush(Math.floor(random() * 2 ** 53), int(3_000));
   for (let n = 0; n < 5; n++) clampPush(Number.MAX_SAFE_INTEGER - int(50_000), int(50_000));
@@ -103,6 +104,9 @@ const VECTORS: [lo: number, hi: number, count: number][] = [
   [0, 1_000_000_007, 50_847_535],
   [1e12, 1e12 + 1e7, 361_726],
   [1e12, 1e12 + 123_456_789, 4_467_108],
+  // Many segments with bucketed primes (sqrt(hi) above the sparse tier's 2^22): primesieve.
+  [1e14, 1e14 + 2e8, 6_202_561],
+  [9_007_199_154_740_992, 9_007_199_254_740_991, 2_721_647],
   [4_294_967_000, 4_294_968_000, 47],
   [1e10 - 1_000, 1e10, 41],
   [9_007_199_254_740_000, 9_007_199_254_740_991, 25],

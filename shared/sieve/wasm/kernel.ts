@@ -28,9 +28,11 @@ const MAX_SPARSE: i32 = 300_000;
 const MAX_DIRECT: i32 = 44_000;
 const MAX_SIEVING_PRIME: u32 = 94_906_265;
 const BUCKET_RING: i32 = 128;
-const BLOCK_ENTRIES: i32 = 1024;
-/** A block: next block (i32), fill (i32), then BLOCK_ENTRIES entries of (word, offset). */
-const BLOCK_BYTES: i32 = 8 + 8 * BLOCK_ENTRIES;
+/** A block: the address of the bucket's previous block (u32, 0 for none), 4 bytes unused, then
+ * BLOCK_ENTRIES entries of (word, offset). Blocks are BLOCK_BYTES-aligned, so a bucket's write
+ * pointer (its head) tells by its low bits when its block is full, as in primesieve's Bucket. */
+const BLOCK_BYTES: i32 = 8192;
+const BLOCK_ENTRIES: i32 = BLOCK_BYTES / 8 - 1;
 const PRESIEVE_PERIOD: i32 = 323_323;
 
 // Constant tables in static data (a StaticArray literal would allocate, and nothing here may:
@@ -56,6 +58,9 @@ let POOL: usize = 0;
 
 let poolBlocks: i32 = 0;
 let freeBlock: i32 = -1;
+/** Blocks [freshBlock, poolBlocks) have never been used since the last reset: taken in order
+ * after the free list, so a run touches (makes resident) only as many blocks as it keeps live. */
+let freshBlock: i32 = 0;
 let primeBitsLimit: u32 = 0;
 let primeBitsBytes: i32 = 0;
 let directCount: i32 = 0;
@@ -101,7 +106,7 @@ function setup(): void {
   at = SPARSE + <usize>MAX_SPARSE * 8;
   PRIME_BITS = (at + 63) & ~63;
   at = PRIME_BITS + MAX_SIEVING_PRIME / 30 + 64;
-  POOL = (at + 63) & ~63;
+  POOL = (at + <usize>BLOCK_BYTES - 1) & ~(<usize>BLOCK_BYTES - 1);
   ensureMemory(POOL);
 
   WHEEL = WHEEL_RESIDUES;
@@ -295,18 +300,17 @@ function blockAt(block: i32): usize {
 }
 
 function allocateBlock(): i32 {
-  if (freeBlock < 0) {
-    const grown = max<i32>(2 * poolBlocks, 2 * BUCKET_RING);
-    ensureMemory(blockAt(grown));
-    for (let b = grown - 1; b >= poolBlocks; b--) {
-      store<i32>(blockAt(b), freeBlock);
-      freeBlock = b;
+  let block = freeBlock;
+  if (block >= 0) {
+    freeBlock = load<i32>(blockAt(block));
+  } else {
+    if (freshBlock == poolBlocks) {
+      const grown = max<i32>(2 * poolBlocks, 2 * BUCKET_RING);
+      ensureMemory(blockAt(grown));
+      poolBlocks = grown;
     }
-    poolBlocks = grown;
+    block = freshBlock++;
   }
-  const block = freeBlock;
-  freeBlock = load<i32>(blockAt(block));
-  store<i32>(blockAt(block), -1, 4);
   return block;
 }
 
@@ -317,43 +321,35 @@ function reservePool(blocks: i32): void {
   poolBlocks = blocks;
 }
 
-/** Empties every bucket: all blocks back on the free list. */
+/** Empties every bucket: all blocks unused again (without touching them). */
 function resetBuckets(): void {
   freeBlock = -1;
-  for (let b = poolBlocks - 1; b >= 0; b--) {
-    store<i32>(blockAt(b), freeBlock);
-    freeBlock = b;
-  }
-  memory.fill(BUCKET_HEAD, 0xff, BUCKET_RING * 4);
+  freshBlock = 0;
+  memory.fill(BUCKET_HEAD, 0, BUCKET_RING * 4);
 }
 
 function pushBucket(segmentIndex: i32, word: u32, offset: i32): void {
   const head = BUCKET_HEAD + (<usize>(segmentIndex & (BUCKET_RING - 1)) << 2);
-  let block = load<i32>(head);
-  let fill: i32 = block < 0 ? BLOCK_ENTRIES : load<i32>(blockAt(block), 4);
-  if (fill == BLOCK_ENTRIES) {
-    const fresh = allocateBlock();
-    store<i32>(blockAt(fresh), block);
-    store<i32>(head, fresh);
-    block = fresh;
-    fill = 0;
+  let ptr = load<u32>(head); // next free entry; 0 (empty bucket) or a block's end when full
+  if ((ptr & <u32>(BLOCK_BYTES - 1)) == 0) {
+    const fresh = <u32>blockAt(allocateBlock());
+    store<u32>(fresh, ptr == 0 ? 0 : ptr - <u32>BLOCK_BYTES);
+    ptr = fresh + 8;
   }
-  const at = blockAt(block);
-  const entry = at + 8 + (<usize>fill << 3);
-  store<u32>(entry, word);
-  store<i32>(entry, offset, 4);
-  store<i32>(at, fill + 1, 4);
+  store<u32>(ptr, word);
+  store<i32>(ptr, offset, 4);
+  store<u32>(head, ptr + 8);
 }
 
 /** Crosses off the bucketed primes' multiples in segment segmentIndex and files each prime
- * into the bucket of its next hit. */
+ * into the bucket of its next hit (always a later segment, never this ring slot). */
 function crossOffBuckets(segmentIndex: i32): void {
   const head = BUCKET_HEAD + (<usize>(segmentIndex & (BUCKET_RING - 1)) << 2);
-  let block = load<i32>(head);
-  store<i32>(head, -1);
-  while (block >= 0) {
-    const at = blockAt(block);
-    const end = at + 8 + (<usize>load<i32>(at, 4) << 3);
+  let ptr = load<u32>(head);
+  store<u32>(head, 0);
+  while (ptr != 0) {
+    const at = <usize>((ptr - 1) & ~<u32>(BLOCK_BYTES - 1));
+    const end = <usize>ptr;
     for (let entry = at + 8; entry < end; entry += 8) {
       const word = load<u32>(entry);
       const a = <i32>(word >>> 6);
@@ -367,10 +363,10 @@ function crossOffBuckets(segmentIndex: i32): void {
       } while (i < SEGMENT_BYTES);
       pushBucket(segmentIndex + (i >>> LOG_SEGMENT_BYTES), (<u32>a << 6) | <u32>rj, i & (SEGMENT_BYTES - 1));
     }
-    const next = load<i32>(at);
+    const previous = load<u32>(at);
     store<i32>(at, freeBlock);
-    freeBlock = block;
-    block = next;
+    freeBlock = <i32>((at - POOL) / <usize>BLOCK_BYTES);
+    ptr = previous == 0 ? 0 : previous + <u32>BLOCK_BYTES;
   }
 }
 
