@@ -51,6 +51,12 @@ function readOptions() {
 const options = readOptions();
 const logger = pino({ level: process.env['LOG_LEVEL'] || 'info', base: { service: 'worker', name: options.name } });
 
+const pool = new ThreadedComputePool(spawnSieveThread, options.concurrency);
+// Every thread loads the kernel before the first lease is taken, so no lease waits on a
+// thread's start-up: one tiny range per thread.
+await Promise.all(Array.from({ length: options.concurrency }, () => pool.count(1, 10)));
+logger.debug({ concurrency: options.concurrency }, 'threads ready');
+
 const socket: VolunteerSocket = io(options.url, {
   transports: ['websocket'],
   reconnectionDelay: 500,
@@ -66,7 +72,7 @@ socket.on('connect_error', (error) => logger.warn({ err: error.message }, 'canno
 
 const volunteer = new Volunteer({
   socket,
-  pool: new ThreadedComputePool(spawnSieveThread, options.concurrency),
+  pool,
   kind: 'node',
   threads: options.concurrency,
   name: options.name,

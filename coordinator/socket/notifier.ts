@@ -14,7 +14,7 @@ export class SocketNotifier implements DomainEvents {
   private io: CoordinatorIo | undefined;
   private domain: Domain | undefined;
   private readonly dirtyJobs = new Set<string>();
-  private workPending = false;
+  private workPending: NodeJS.Immediate | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -34,9 +34,15 @@ export class SocketNotifier implements DomainEvents {
     this.schedule();
   }
 
+  /**
+   * Idle threads wait for this, so it goes out on the next turn of the event loop (bursts
+   * in one turn coalesce) rather than with the throttled job updates.
+   */
   workAvailable(): void {
-    this.workPending = true;
-    this.schedule();
+    this.workPending ??= setImmediate(() => {
+      this.workPending = undefined;
+      this.io?.to(VOLUNTEERS_ROOM).emit('work:available');
+    });
   }
 
   leasesRevoked(volunteerId: string, leaseIds: string[], reason: string): void {
@@ -49,16 +55,12 @@ export class SocketNotifier implements DomainEvents {
     this.onUnitAccepted(numbers);
   }
 
-  /** Sends what is pending now; used by the timer and on shutdown. */
+  /** Sends the job updates pending now. */
   flush(): void {
     this.timer = undefined;
     const io = this.io;
     const domain = this.domain;
     if (!io || !domain) return;
-    if (this.workPending) {
-      this.workPending = false;
-      io.to(VOLUNTEERS_ROOM).emit('work:available');
-    }
     for (const jobId of this.dirtyJobs) {
       const room = jobRoom(jobId);
       if (!io.sockets.adapter.rooms.has(room)) continue;
@@ -72,7 +74,9 @@ export class SocketNotifier implements DomainEvents {
 
   close(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.workPending) clearImmediate(this.workPending);
     this.timer = undefined;
+    this.workPending = undefined;
   }
 
   private schedule(): void {
