@@ -65,6 +65,8 @@ export interface VolunteerOptions {
 // A fallback only: the coordinator pushes work:available when work appears.
 const DEFAULT_IDLE_POLL_MS = 5000;
 const DEFAULT_ACK_TIMEOUT_MS = 10_000;
+/** The coordinator limits lease requests per socket; a refused one is retried soon. */
+const THROTTLED_RETRY_MS = 250;
 
 export class Volunteer {
   private readonly socket: VolunteerSocket;
@@ -76,6 +78,8 @@ export class Volunteer {
   private stopped = false;
   private quarantined = false;
   private requesting = false;
+  /** Set when a reason to ask again (work:available, a freed thread) came during a request. */
+  private askAgain = false;
   /** Computations started and not finished, including ones whose lease was taken back. */
   private computing = 0;
   /** Results sent and not yet acknowledged. */
@@ -208,12 +212,19 @@ export class Volunteer {
 
   /** Asks for as many units as there are free threads, and starts them. */
   private async fill(): Promise<void> {
-    if (this.paused || this.stopped || this.quarantined || this.requesting) return;
+    if (this.requesting) {
+      // The answer in flight may predate the news: ask again once it is in.
+      this.askAgain = true;
+      return;
+    }
+    if (this.paused || this.stopped || this.quarantined) return;
     if (this.volunteerId === undefined || !this.socket.connected) return;
     const free = this.threads - Math.max(this.computing, this.held.size);
     if (free <= 0) return;
     this.requesting = true;
+    this.askAgain = false;
     let granted = 0;
+    let throttled = false;
     try {
       const response = await this.call('lease:request', { slots: free });
       const ack = LeaseRequestAckSchema.safeParse(response);
@@ -221,6 +232,7 @@ export class Volunteer {
         this.report('bad lease response', response);
       } else if (!ack.data.ok) {
         if (ack.data.error.code === 'quarantined') this.quarantined = true;
+        else if (ack.data.error.code === 'throttled') throttled = true;
         else this.report(`lease request refused: ${ack.data.error.message}`);
       } else if (this.paused || this.stopped) {
         await this.release(ack.data.leases.map((lease) => lease.leaseId));
@@ -232,8 +244,9 @@ export class Volunteer {
       this.requesting = false;
     }
     this.changed();
-    if (granted === free) void this.fill();
-    else this.schedulePoll();
+    if (throttled) this.schedulePoll(THROTTLED_RETRY_MS);
+    else if (granted === free || this.askAgain) void this.fill();
+    else this.schedulePoll(this.idlePollMs);
   }
 
   private run(lease: Lease): void {
@@ -306,12 +319,12 @@ export class Volunteer {
     }, this.heartbeatMs);
   }
 
-  private schedulePoll(): void {
+  private schedulePoll(delayMs: number): void {
     if (this.pollTimer || this.stopped) return;
     this.pollTimer = setTimeout(() => {
       this.pollTimer = undefined;
       void this.fill();
-    }, this.idlePollMs);
+    }, delayMs);
   }
 
   private clearTimers(): void {

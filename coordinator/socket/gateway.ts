@@ -75,11 +75,16 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
 
     const requireVolunteer = (): string => volunteerId ?? refuse(ProtocolErrorCode.NotHello, 'say volunteer:hello first');
 
-    /** Runs a handler and answers its ack with `{ok: true, ...}` or `{ok: false, error}`. */
-    function answer<T extends object>(event: string, ack: unknown, run: () => T): void {
+    /**
+     * Runs a handler and answers its ack with `{ok: true, ...}` or `{ok: false, error}`.
+     * Requests that create work for the coordinator (hello, lease requests, watching) are
+     * rate-limited per socket; results, failures, heartbeats and releases never are, so a
+     * fast volunteer never loses a computed count to the limiter.
+     */
+    function answer<T extends object>(event: string, ack: unknown, run: () => T, limited = false): void {
       let response: ({ ok: true } & T) | { ok: false; error: ProtocolError };
       try {
-        if (!bucket.take()) refuse(ProtocolErrorCode.Throttled, 'too many messages; slow down');
+        if (limited && !bucket.take()) refuse(ProtocolErrorCode.Throttled, 'too many requests; slow down');
         response = { ok: true, ...run() };
       } catch (error) {
         if (!(error instanceof RefusedError)) {
@@ -112,7 +117,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
           if (volunteer) volunteer.threads = hello.threads;
         }
         return { volunteerId, heartbeatMs: options.heartbeatMs };
-      }),
+      }, true),
     );
 
     socket.on('lease:request', (payload, ack) =>
@@ -130,7 +135,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
           deadline,
         }));
         return { leases };
-      }),
+      }, true),
     );
 
     socket.on('lease:result', (payload, ack) =>
@@ -171,7 +176,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         void socket.join(jobRoom(jobId));
         queueMicrotask(() => options.sendJobSnapshot(socket, jobId));
         return { job: toJobView(job) };
-      }),
+      }, true),
     );
 
     socket.on('job:unwatch', (payload, ack) =>
@@ -186,7 +191,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
       answer('swarm:watch', ack, () => {
         void socket.join(SWARM_ROOM);
         return {};
-      }),
+      }, true),
     );
 
     socket.on('disconnect', () => {
