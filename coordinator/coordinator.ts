@@ -13,7 +13,7 @@ import { toJobView } from './jobs/job-view.js';
 import { restoreJobs } from './jobs/restore-jobs.js';
 import { reclaimExpired } from './leases/reclaim-expired.js';
 import { createDomain } from './domain.js';
-import { createMetrics, type CoordinatorMetrics } from './metrics.js';
+import { createMetrics } from './metrics.js';
 import type { Domain } from './model.js';
 import { attachGateway, SWARM_ROOM } from './socket/gateway.js';
 import { SocketNotifier } from './socket/notifier.js';
@@ -44,12 +44,12 @@ const SWARM_BROADCAST_MS = 1000;
 export async function startCoordinator(config: Config, deps: CoordinatorDeps): Promise<RunningCoordinator> {
   const now = deps.now ?? Date.now;
   const rate = new RateMeter(now);
-  let metrics: CoordinatorMetrics | undefined;
+  const metrics = createMetrics();
   const notifier = new SocketNotifier(
     rate,
     (numbers) => {
-      metrics?.unitsAccepted.inc();
-      metrics?.numbersSieved.inc(numbers);
+      metrics.unitsAccepted.inc();
+      metrics.numbersSieved.inc(numbers);
     },
     NOTIFY_FLUSH_MS,
     deps.logger,
@@ -67,7 +67,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     now,
     ...(deps.random ? { random: deps.random } : {}),
   });
-  metrics = createMetrics(domain);
+  metrics.observe(domain);
   const resumed = restoreJobs(domain);
   if (resumed > 0) deps.logger.info({ resumed }, 'resumed unfinished jobs');
 

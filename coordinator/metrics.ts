@@ -7,12 +7,24 @@ export interface CoordinatorMetrics {
   unitsAccepted: Counter;
   numbersSieved: Counter;
   leasesExpired: Counter;
+  /** Adds the gauges read from the domain at scrape time. */
+  observe(domain: Domain): void;
 }
 
-export function createMetrics(domain: Domain): CoordinatorMetrics {
+export function createMetrics(): CoordinatorMetrics {
   // One registry per coordinator, so several can live in one process (tests).
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    unitsAccepted: new Counter({ name: 'dpc_units_accepted_total', help: 'Units whose count was accepted', registers: [registry] }),
+    numbersSieved: new Counter({ name: 'dpc_numbers_sieved_total', help: 'Numbers in accepted units', registers: [registry] }),
+    leasesExpired: new Counter({ name: 'dpc_leases_expired_total', help: 'Leases reclaimed past their deadline', registers: [registry] }),
+    observe: (domain) => observeDomain(registry, domain),
+  };
+}
+
+function observeDomain(registry: Registry, domain: Domain): void {
   const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({
       name,
@@ -29,10 +41,4 @@ export function createMetrics(domain: Domain): CoordinatorMetrics {
   gauge('dpc_leases_in_flight', 'Units leased and not yet reported', () => domain.leases.size);
   gauge('dpc_active_jobs', 'Jobs not yet finished', () => domain.active.size);
   gauge('dpc_quarantined_volunteers', 'Volunteers caught reporting wrong counts', () => domain.quarantined.size);
-  return {
-    registry,
-    unitsAccepted: new Counter({ name: 'dpc_units_accepted_total', help: 'Units whose count was accepted', registers: [registry] }),
-    numbersSieved: new Counter({ name: 'dpc_numbers_sieved_total', help: 'Numbers in accepted units', registers: [registry] }),
-    leasesExpired: new Counter({ name: 'dpc_leases_expired_total', help: 'Leases reclaimed past their deadline', registers: [registry] }),
-  };
 }
