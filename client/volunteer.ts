@@ -303,8 +303,9 @@ export class Volunteer {
     }
   }
 
+  /** Gives leases back; sent even with none, as it also tells the coordinator not to wait for us. */
   private async release(leaseIds: string[]): Promise<void> {
-    if (leaseIds.length === 0 || !this.socket.connected) return;
+    if (!this.socket.connected) return;
     const response = await this.call('lease:release', { leaseIds });
     if (!SimpleAckSchema.safeParse(response).success) this.report('bad release response', response);
   }

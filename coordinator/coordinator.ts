@@ -12,6 +12,7 @@ import { rangeMap } from './jobs/range-map.js';
 import { toJobView } from './jobs/job-view.js';
 import { restoreJobs } from './jobs/restore-jobs.js';
 import { reclaimExpired } from './leases/reclaim-expired.js';
+import { settleWaitingSpotChecks } from './leases/settle-spot-checks.js';
 import { createDomain } from './domain.js';
 import { createMetrics } from './metrics.js';
 import type { Domain } from './model.js';
@@ -128,7 +129,13 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
   }
 
   const timers = [
-    setInterval(() => metrics.leasesExpired.inc(reclaimExpired(domain).length), Math.min(1000, Math.max(50, config.LEASE_TIMEOUT / 4))),
+    setInterval(
+      () => {
+        metrics.leasesExpired.inc(reclaimExpired(domain).length);
+        settleWaitingSpotChecks(domain);
+      },
+      Math.min(1000, Math.max(50, config.LEASE_TIMEOUT / 4)),
+    ),
     setInterval(() => expireResults(domain, config.RESULT_TTL), Math.min(60_000, Math.max(100, config.RESULT_TTL / 4))),
     setInterval(() => {
       if (io.sockets.adapter.rooms.has(SWARM_ROOM)) io.to(SWARM_ROOM).emit('swarm:update', swarmStats(domain, rate));

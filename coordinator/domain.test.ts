@@ -17,8 +17,10 @@ import { reclaimExpired } from './leases/reclaim-expired.js';
 import { releaseLeases } from './leases/release-lease.js';
 import { reportFailure } from './leases/report-failure.js';
 import { reportResult } from './leases/report-result.js';
+import { settleWaitingSpotChecks } from './leases/settle-spot-checks.js';
 import { registerVolunteer, removeVolunteer } from './leases/volunteers.js';
 import type { Domain, DomainEvents, LeasePolicy } from './model.js';
+import { ACTIVE_WINDOW_MS } from './scheduler.js';
 import type { JobStore } from './store/job-store.js';
 import { MemoryJobStore } from './store/memory-store.js';
 import { SqliteJobStore } from './store/sqlite-store.js';
@@ -199,6 +201,47 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
     reportFailure(d, 'a', lease!.id, 'boom');
     expect(grantLeases(d, 'a', 1)).toEqual([]);
     expect(grantLeases(d, 'b', 1)).toHaveLength(1);
+  });
+
+  test('a failed unit is not held for a volunteer that stopped asking for work (paused tab)', () => {
+    const { d } = setup();
+    const job = createJob(d, 10_000, 1);
+    volunteer(d, 'a');
+    volunteer(d, 'paused');
+    clock += ACTIVE_WINDOW_MS + 1;
+    const [lease] = grantLeases(d, 'a', 1);
+    reportFailure(d, 'a', lease!.id, 'boom');
+    const [retry] = grantLeases(d, 'a', 1);
+    expect(retry).toMatchObject({ lo: 1, hi: 10_000 });
+    reportResult(d, 'a', retry!.id, 1229);
+    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: 1229 });
+  });
+
+  test('a volunteer that gives its leases back (paused) is not waited for, until it asks again', () => {
+    const { d } = setup();
+    createJob(d, 20_000, 2);
+    volunteer(d, 'a');
+    volunteer(d, 'tab');
+    releaseLeases(d, 'tab', []);
+    const [lease] = grantLeases(d, 'a', 1);
+    reportFailure(d, 'a', lease!.id, 'boom');
+    expect(grantLeases(d, 'a', 1)).toMatchObject([{ lo: lease!.lo }]);
+    releaseLeases(d, 'a', [...d.volunteers.get('a')!.leases]);
+    expect(grantLeases(d, 'tab', 1)).toMatchObject([{ lo: lease!.lo }]);
+  });
+
+  test('a spot check waiting for a volunteer that stopped asking settles on the sweep, unconfirmed', () => {
+    const { d, store } = setup({ spotCheckRate: 1 });
+    volunteer(d, 'a');
+    volunteer(d, 'b');
+    const job = createJob(d, 10_000, 1);
+    const [lease] = grantLeases(d, 'a', 1);
+    expect(reportResult(d, 'a', lease!.id, 1229)).toBe('recorded');
+    expect(settleWaitingSpotChecks(d)).toBe(0);
+    clock += ACTIVE_WINDOW_MS + 1;
+    expect(settleWaitingSpotChecks(d)).toBe(1);
+    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: 1229 });
+    expect(store.loadJobs()[0]!.record.state).toBe('SUCCESS');
   });
 
   test('a small job submitted behind a huge one gets the next free thread', () => {

@@ -107,6 +107,8 @@ export interface VolunteerState {
   threads: number;
   name: string | undefined;
   connectedAt: number;
+  /** When it last asked for work (see ACTIVE_WINDOW_MS). */
+  lastRequestAt: number;
   leases: Set<string>;
   quarantined: boolean;
   unitsCompleted: number;

@@ -22,20 +22,31 @@ function mayCompute(unit: OpenUnit, volunteer: VolunteerState): boolean {
   return !volunteer.quarantined && !unit.excluded.has(volunteer.id) && !unit.reports.has(volunteer.id);
 }
 
-/** Whether some connected volunteer that has not reported on the unit could still compute it. */
+/**
+ * Volunteers ask for work at least every few seconds while they want any (idle ones poll),
+ * so one that has not asked for this long is paused or stuck: it must not be waited for.
+ */
+export const ACTIVE_WINDOW_MS = 15_000;
+
+/** Whether a volunteer is taking work now (connected, trusted, and asking). */
+function isActive(d: Domain, volunteer: VolunteerState): boolean {
+  return !volunteer.quarantined && d.now() - volunteer.lastRequestAt <= ACTIVE_WINDOW_MS;
+}
+
+/** Whether some active volunteer that has not reported on the unit could still compute it. */
 export function anyoneElseCanCompute(d: Domain, unit: OpenUnit): boolean {
-  for (const volunteer of d.volunteers.values()) if (mayCompute(unit, volunteer)) return true;
+  for (const volunteer of d.volunteers.values()) if (isActive(d, volunteer) && mayCompute(unit, volunteer)) return true;
   return false;
 }
 
 /**
- * A unit that failed on some volunteers goes to another one when another one is connected
- * (it may be that volunteer's fault); with nobody else around it is retried where it failed.
+ * A unit that failed on some volunteers goes to another one when another active one is
+ * around (it may be that volunteer's fault); otherwise it is retried where it failed.
  */
 function preferOthers(d: Domain, unit: OpenUnit, volunteer: VolunteerState): boolean {
   if (!unit.failedOn.has(volunteer.id)) return false;
   for (const other of d.volunteers.values()) {
-    if (mayCompute(unit, other) && !unit.failedOn.has(other.id)) return true;
+    if (isActive(d, other) && mayCompute(unit, other) && !unit.failedOn.has(other.id)) return true;
   }
   return false;
 }
@@ -58,10 +69,9 @@ function hasUntouched(job: ActiveJob): boolean {
   return job.cutCursor < job.chunks.length;
 }
 
-/** Connected volunteers that may compute anything at all. */
-export function eligibleVolunteerCount(d: Domain): number {
+function activeVolunteerCount(d: Domain): number {
   let count = 0;
-  for (const volunteer of d.volunteers.values()) if (!volunteer.quarantined) count++;
+  for (const volunteer of d.volunteers.values()) if (isActive(d, volunteer)) count++;
   return count;
 }
 
@@ -72,7 +82,7 @@ function cutNextUnit(d: Domain, job: ActiveJob): OpenUnit {
   const { unit, rest } = cutUnit(range, d.policy.unitSize);
   if (rest) chunk.untouched[0] = rest;
   else chunk.untouched.shift();
-  const spotCheck = d.policy.replication < 2 && eligibleVolunteerCount(d) >= 2 && d.random() < d.policy.spotCheckRate;
+  const spotCheck = d.policy.replication < 2 && activeVolunteerCount(d) >= 2 && d.random() < d.policy.spotCheckRate;
   const open: OpenUnit = {
     key: `${chunk.index}:${unit.lo}`,
     jobId: job.record.id,

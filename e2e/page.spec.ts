@@ -2,6 +2,7 @@
  * The page against a real coordinator with no headless worker: the browser tabs are the
  * only volunteers, so every unit counted here was counted by a tab.
  */
+import { io } from 'socket.io-client';
 import { recordAttribute, recorded, scrollWidth } from './in-page.js';
 import { expect, LEASE_TIMEOUT_MS, openVolunteer, screenshot, submitJob, test, unitsDone, unitsOf } from './fixtures.js';
 
@@ -161,4 +162,32 @@ test('an unreachable coordinator is reported, and Retry recovers', async ({ page
   await page.getByTestId('retry-button').click();
   await expect(page.getByTestId('backend-error')).toHaveCount(0);
   await expect(page.getByTestId('contribute-status')).toHaveAttribute('data-status', 'idle');
+});
+
+test('a job that fails shows FAILURE with its message', async ({ page, coordinator }) => {
+  // The tab pauses, so the only volunteer is a broken one that fails every unit it takes.
+  await page.goto(coordinator.webUrl);
+  await page.getByTestId('contribute-toggle').click();
+  await expect(page.getByTestId('contribute-status')).toHaveAttribute('data-status', 'paused');
+  const broken = io(coordinator.apiUrl, { transports: ['websocket'], forceNew: true, reconnection: false });
+  try {
+    await broken.timeout(5000).emitWithAck('volunteer:hello', { kind: 'node', threads: 1 });
+    const submitted = await fetch(`${coordinator.apiUrl}/api/count-primes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ n: 10_000, chunks: 1 }),
+    });
+    const { job_id: jobId } = (await submitted.json()) as { job_id: string };
+    await page.goto(`${coordinator.webUrl}/?job=${jobId}`);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const ack = (await broken.timeout(5000).emitWithAck('lease:request', { slots: 1 })) as { leases: { leaseId: string }[] };
+      expect(ack.leases).toHaveLength(1);
+      await broken.timeout(5000).emitWithAck('lease:fail', { leaseId: ack.leases[0]!.leaseId, error: 'out of memory' });
+    }
+    await expect(page.getByTestId('job-state')).toHaveText('FAILURE');
+    await expect(page.getByTestId('job-error')).toContainText('range [1, 10000] failed 3 times; last error: out of memory');
+    expect((await coordinator.job(jobId)).state).toBe('FAILURE');
+  } finally {
+    broken.disconnect();
+  }
 });

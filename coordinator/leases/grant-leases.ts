@@ -16,6 +16,7 @@ function newLeaseId(): string {
 export function grantLeases(d: Domain, volunteerId: string, slots: number): LeaseState[] {
   const volunteer = d.volunteers.get(volunteerId);
   if (!volunteer || volunteer.quarantined) return [];
+  volunteer.lastRequestAt = d.now();
   const free = Math.min(slots, volunteer.threads - volunteer.leases.size);
   const granted: LeaseState[] = [];
   for (let i = 0; i < free; i++) {

@@ -13,8 +13,14 @@ export function dropLease(d: Domain, lease: LeaseState): void {
   job.leasesInFlight--;
 }
 
-/** Returns leases a volunteer gave back (pause, shutdown); only its own count. */
+/**
+ * Returns leases a volunteer gave back. Volunteers release only when they pause or stop, so
+ * the volunteer also counts as not taking work until it asks again: nothing waits for it.
+ * Only its own leases count.
+ */
 export function releaseLeases(d: Domain, volunteerId: string, leaseIds: string[]): number {
+  const volunteer = d.volunteers.get(volunteerId);
+  if (volunteer) volunteer.lastRequestAt = Number.NEGATIVE_INFINITY;
   let released = 0;
   for (const id of leaseIds) {
     const lease = d.leases.get(id);

@@ -23,7 +23,10 @@ export function reportResult(d: Domain, volunteerId: string, leaseId: string, co
   dropLease(d, lease);
   if (!job || !unit) return 'ignored';
   unit.reports.set(volunteerId, count);
-  return settle(d, job, unit) ? 'accepted' : 'recorded';
+  if (settle(d, job, unit)) return 'accepted';
+  // Another opinion is needed: idle volunteers should ask.
+  d.events.workAvailable();
+  return 'recorded';
 }
 
 /** Accepts the unit's count if enough reports agree; otherwise asks for more. */
@@ -33,10 +36,7 @@ export function settle(d: Domain, job: ActiveJob, unit: OpenUnit): boolean {
   const disagreement = best.volunteers.length < unit.reports.size;
   if (disagreement) unit.quorum = Math.max(unit.quorum, 2);
   const nobodyElseCanCheck = unit.spotCheck && !disagreement && !anyoneElseCanCompute(d, unit);
-  if (best.volunteers.length < unit.quorum && !nobodyElseCanCheck) {
-    d.events.workAvailable();
-    return false;
-  }
+  if (best.volunteers.length < unit.quorum && !nobodyElseCanCheck) return false;
   accept(d, job, unit, best.count, best.volunteers);
   return true;
 }

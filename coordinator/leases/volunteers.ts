@@ -1,7 +1,7 @@
 import type { Hello } from '../../shared/protocol.js';
 import type { Domain, VolunteerState } from '../model.js';
 import { dropLease } from './release-lease.js';
-import { settle } from './report-result.js';
+import { settleWaitingSpotChecks } from './settle-spot-checks.js';
 
 export function registerVolunteer(d: Domain, id: string, hello: Hello): VolunteerState {
   const volunteer: VolunteerState = {
@@ -10,6 +10,7 @@ export function registerVolunteer(d: Domain, id: string, hello: Hello): Voluntee
     threads: hello.threads,
     name: hello.name,
     connectedAt: d.now(),
+    lastRequestAt: d.now(),
     leases: new Set(),
     quarantined: d.quarantined.has(id),
     unitsCompleted: 0,
@@ -30,10 +31,6 @@ export function removeVolunteer(d: Domain, id: string): void {
     if (lease) dropLease(d, lease);
   }
   d.volunteers.delete(id);
-  for (const job of [...d.active.values()]) {
-    for (const unit of [...job.open.values()]) {
-      if (unit.spotCheck && unit.reports.size > 0 && d.active.has(job.record.id)) settle(d, job, unit);
-    }
-  }
+  settleWaitingSpotChecks(d);
   d.events.workAvailable();
 }
