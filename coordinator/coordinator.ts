@@ -8,8 +8,6 @@ import type { Config } from './config.js';
 import { createApiApp } from './http/api-app.js';
 import { createWebApp } from './http/web-app.js';
 import { expireResults } from './jobs/expire-results.js';
-import { rangeMap } from './jobs/range-map.js';
-import { toJobView } from './jobs/job-view.js';
 import { restoreJobs } from './jobs/restore-jobs.js';
 import { reclaimExpired } from './leases/reclaim-expired.js';
 import { settleWaitingSpotChecks } from './leases/settle-spot-checks.js';
@@ -111,12 +109,6 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     messagesPerSecond: 200,
     messageBurst: 400,
     logger: deps.logger,
-    sendJobSnapshot: (socket, jobId) => {
-      const job = domain.jobs.get(jobId);
-      const map = rangeMap(domain, jobId);
-      if (job) socket.emit('job:update', toJobView(job));
-      if (map) socket.emit('job:map', map);
-    },
   });
 
   apiPort = await listen(apiServer, config.API_PORT, config.API_HOST);

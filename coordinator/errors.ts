@@ -9,7 +9,6 @@ export const ErrorCode = {
   TooManyActiveJobs: 'too_many_active_jobs',
   RateLimited: 'rate_limited',
   Conflict: 'conflict',
-  UnsupportedMediaType: 'unsupported_media_type',
   Internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -21,7 +20,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
-  unsupported_media_type: 415,
   too_many_active_jobs: 429,
   rate_limited: 429,
   internal_error: 500,

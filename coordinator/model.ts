@@ -80,6 +80,13 @@ export interface OpenUnit {
   audit: { count: number; volunteerId: string } | undefined;
 }
 
+/** A unit with no reports, leases or failures yet; `fields` says what it is and who may take it. */
+export function newOpenUnit(
+  fields: Pick<OpenUnit, 'key' | 'jobId' | 'chunkIndex' | 'lo' | 'hi' | 'quorum' | 'spotCheck' | 'excluded' | 'audit'>,
+): OpenUnit {
+  return { ...fields, reports: new Map(), leases: new Set(), failures: 0, failedOn: new Set() };
+}
+
 export interface ActiveJob {
   record: JobRecord;
   chunks: ChunkState[];

@@ -4,7 +4,7 @@
  * threads as soon as they free up instead of waiting for the huge one to drain.
  */
 import { cutUnit } from '../shared/split.js';
-import type { ActiveJob, Domain, OpenUnit, VolunteerState } from './model.js';
+import { newOpenUnit, type ActiveJob, type Domain, type OpenUnit, type VolunteerState } from './model.js';
 
 /** Agreeing reports behind the most common count of a unit. */
 export function bestAgreement(unit: OpenUnit): { count: number; volunteers: string[] } | undefined {
@@ -83,21 +83,17 @@ function cutNextUnit(d: Domain, job: ActiveJob): OpenUnit {
   if (rest) chunk.untouched[0] = rest;
   else chunk.untouched.shift();
   const spotCheck = d.policy.replication < 2 && activeVolunteerCount(d) >= 2 && d.random() < d.policy.spotCheckRate;
-  const open: OpenUnit = {
+  const open = newOpenUnit({
     key: `${chunk.index}:${unit.lo}`,
     jobId: job.record.id,
     chunkIndex: chunk.index,
     lo: unit.lo,
     hi: unit.hi,
-    reports: new Map(),
-    leases: new Set(),
-    failures: 0,
-    failedOn: new Set(),
     quorum: spotCheck ? 2 : Math.max(1, d.policy.replication),
     spotCheck,
     excluded: new Set(),
     audit: undefined,
-  };
+  });
   job.open.set(open.key, open);
   return open;
 }

@@ -16,7 +16,6 @@ export type VolunteerKind = (typeof VOLUNTEER_KINDS)[number];
 export const ProtocolErrorCode = {
   BadRequest: 'bad_request',
   NotHello: 'not_hello',
-  UnknownLease: 'unknown_lease',
   UnknownJob: 'unknown_job',
   Quarantined: 'quarantined',
   Throttled: 'throttled',

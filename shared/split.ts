@@ -31,7 +31,3 @@ export function cutUnit(range: Range, unitSize: number): { unit: Range; rest: Ra
   const hi = Math.min(range.hi, range.lo + unitSize - 1);
   return { unit: { lo: range.lo, hi }, rest: hi < range.hi ? { lo: hi + 1, hi: range.hi } : undefined };
 }
-
-export function rangeSize(range: Range): number {
-  return range.hi - range.lo + 1;
-}

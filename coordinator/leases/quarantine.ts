@@ -1,5 +1,5 @@
-import type { Domain, OpenUnit } from '../model.js';
-import { dropLease } from './release-lease.js';
+import { newOpenUnit, type Domain } from '../model.js';
+import { revokeLeases } from './release-lease.js';
 
 /**
  * Stops trusting a volunteer caught disagreeing with an agreed count: it gets no more
@@ -13,12 +13,7 @@ export function quarantine(d: Domain, volunteerId: string): void {
   const volunteer = d.volunteers.get(volunteerId);
   if (volunteer) {
     volunteer.quarantined = true;
-    const held = [...volunteer.leases].flatMap((id) => {
-      const lease = d.leases.get(id);
-      if (lease) dropLease(d, lease);
-      return lease ? [id] : [];
-    });
-    if (held.length > 0) d.events.leasesRevoked(volunteerId, held, 'volunteer quarantined');
+    revokeLeases(d, volunteer.leases, 'volunteer quarantined');
   }
   for (const job of d.active.values()) {
     for (const unit of job.open.values()) {
@@ -30,22 +25,20 @@ export function quarantine(d: Domain, volunteerId: string): void {
     const job = d.active.get(accepted.jobId);
     const key = `audit:${accepted.chunkIndex}:${accepted.lo}`;
     if (!job || job.open.has(key)) continue;
-    const audit: OpenUnit = {
+    job.open.set(
       key,
-      jobId: accepted.jobId,
-      chunkIndex: accepted.chunkIndex,
-      lo: accepted.lo,
-      hi: accepted.hi,
-      reports: new Map(),
-      leases: new Set(),
-      failures: 0,
-      failedOn: new Set(),
-      quorum: Math.max(1, d.policy.replication),
-      spotCheck: false,
-      excluded: new Set(accepted.volunteerIds),
-      audit: { count: accepted.count, volunteerId },
-    };
-    job.open.set(key, audit);
+      newOpenUnit({
+        key,
+        jobId: accepted.jobId,
+        chunkIndex: accepted.chunkIndex,
+        lo: accepted.lo,
+        hi: accepted.hi,
+        quorum: Math.max(1, d.policy.replication),
+        spotCheck: false,
+        excluded: new Set(accepted.volunteerIds),
+        audit: { count: accepted.count, volunteerId },
+      }),
+    );
   }
   d.events.workAvailable();
 }

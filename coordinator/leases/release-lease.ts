@@ -32,13 +32,21 @@ export function releaseLeases(d: Domain, volunteerId: string, leaseIds: string[]
   return released;
 }
 
-/** Withdraws every lease on a job (it failed or was cancelled) and tells the holders. */
-export function withdrawJobLeases(d: Domain, jobId: string, reason: string): void {
+/** Takes leases back (those still live) and tells each holder once, with the reason. */
+export function revokeLeases(d: Domain, leaseIds: Iterable<string>, reason: string): void {
   const byVolunteer = new Map<string, string[]>();
-  for (const lease of d.leases.values()) {
-    if (lease.jobId !== jobId) continue;
+  // Copied first: dropping a lease removes it from the volunteer's and the unit's sets.
+  for (const id of [...leaseIds]) {
+    const lease = d.leases.get(id);
+    if (!lease) continue;
     dropLease(d, lease);
     byVolunteer.set(lease.volunteerId, [...(byVolunteer.get(lease.volunteerId) ?? []), lease.id]);
   }
   for (const [volunteerId, ids] of byVolunteer) d.events.leasesRevoked(volunteerId, ids, reason);
+}
+
+/** Withdraws every lease on a job (it failed or was cancelled) and tells the holders. */
+export function withdrawJobLeases(d: Domain, jobId: string, reason: string): void {
+  const ids = [...d.leases.values()].filter((lease) => lease.jobId === jobId).map((lease) => lease.id);
+  revokeLeases(d, ids, reason);
 }

@@ -4,7 +4,7 @@ import { advanceState } from '../jobs/job-state.js';
 import type { AcceptedUnit, ActiveJob, Domain, OpenUnit } from '../model.js';
 import { anyoneElseCanCompute, bestAgreement } from '../scheduler.js';
 import { quarantine } from './quarantine.js';
-import { dropLease } from './release-lease.js';
+import { dropLease, revokeLeases } from './release-lease.js';
 
 export type ReportOutcome = 'accepted' | 'recorded' | 'ignored';
 
@@ -43,12 +43,7 @@ export function settle(d: Domain, job: ActiveJob, unit: OpenUnit): boolean {
 
 function accept(d: Domain, job: ActiveJob, unit: OpenUnit, count: number, agreeing: string[]): void {
   job.open.delete(unit.key);
-  const revoked = [...unit.leases].flatMap((id) => {
-    const lease = d.leases.get(id);
-    if (lease) dropLease(d, lease);
-    return lease ? [lease] : [];
-  });
-  for (const lease of revoked) d.events.leasesRevoked(lease.volunteerId, [lease.id], 'unit already settled');
+  revokeLeases(d, unit.leases, 'unit already settled');
 
   const chunk = job.chunks[unit.chunkIndex]!;
   const accepted: AcceptedUnit = {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Server, Socket } from 'socket.io';
+import type { Server } from 'socket.io';
 import type { z } from 'zod';
 import {
   HelloSchema,
@@ -30,7 +30,6 @@ import type { Domain } from '../model.js';
 import { TokenBucket } from './token-bucket.js';
 
 export type CoordinatorIo = Server<ClientToServerEvents, ServerToClientEvents>;
-type CoordinatorSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 export interface GatewayOptions {
   maxVolunteers: number;
@@ -39,8 +38,6 @@ export interface GatewayOptions {
   messagesPerSecond: number;
   messageBurst: number;
   logger: Logger;
-  /** Sends a job's current view and map to one socket that started watching it. */
-  sendJobSnapshot(socket: CoordinatorSocket, jobId: string): void;
 }
 
 export const jobRoom = (jobId: string) => `job:${jobId}`;
@@ -174,7 +171,8 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         const { jobId } = parse(WatchJobSchema, payload);
         const job = d.jobs.get(jobId) ?? refuse(ProtocolErrorCode.UnknownJob, `no job ${jobId}`);
         void socket.join(jobRoom(jobId));
-        queueMicrotask(() => options.sendJobSnapshot(socket, jobId));
+        // The ack carries the view; the range map follows with the room's next update.
+        d.events.jobChanged(jobId);
         return { job: toJobView(job) };
       }, true),
     );

@@ -7,8 +7,6 @@ import { loadWasmKernel } from './wasm-kernel.js';
 
 export { isqrt } from './wheel.js';
 
-export const MAX_SIEVE_VALUE = Number.MAX_SAFE_INTEGER;
-
 export interface Kernel {
   readonly name: string;
   countPrimes(lo: number, hi: number): number;
