@@ -2,14 +2,12 @@
  * Test fixtures: a real coordinator process on free ports (fresh data directory, no
  * headless worker), pages that contribute, and polling with deadlines.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { HealthSchema, JobListSchema, JobViewSchema, type Health, type JobView } from '../shared/api.js';
 import { splitIntoChunks } from '../shared/split.js';
+import { spawnCoordinator, tempDir } from '../test/support/harness.js';
 
 export { expect };
 
@@ -22,7 +20,6 @@ export interface Coordinator {
   job(jobId: string): Promise<JobView>;
 }
 
-const STARTUP_TIMEOUT_MS = 30_000;
 /** Long on purpose: a job that finishes well within it got its leases back without waiting. */
 export const LEASE_TIMEOUT_MS = 60_000;
 export const SCREENSHOTS = path.resolve('test-results', 'screenshots');
@@ -37,41 +34,17 @@ export const test = base.extend<{ unitSize: number; coordinator: Coordinator }>(
   unitSize: [200_000, { option: true }],
 
   coordinator: async ({ unitSize }, use, testInfo) => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'prime-e2e-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'coordinator/main.ts'], {
-      env: {
-        ...process.env,
-        API_HOST: '127.0.0.1',
-        API_PORT: '0',
-        WEB_PORT: '0',
-        DATA_DIR: dataDir,
-        UNIT_SIZE: String(unitSize),
-        LEASE_TIMEOUT: `${LEASE_TIMEOUT_MS / 1000}s`,
-        // Spot checks send a unit to a second volunteer; off, so unit counts are exact.
-        SPOT_CHECK_RATE: '0',
-        SUBMIT_RATE_LIMIT: '0',
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    using data = tempDir();
+    await using child = await spawnCoordinator({
+      DATA_DIR: data.path,
+      UNIT_SIZE: String(unitSize),
+      LEASE_TIMEOUT: `${LEASE_TIMEOUT_MS / 1000}s`,
+      // Spot checks send a unit to a second volunteer; off, so unit counts are exact.
+      SPOT_CHECK_RATE: '0',
+      SUBMIT_RATE_LIMIT: '0',
     });
-    let log = '';
-    const listening = new Promise<{ apiUrl: string; webUrl: string }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`coordinator did not start:\n${log}`)), STARTUP_TIMEOUT_MS);
-      child.once('exit', (code) => reject(new Error(`coordinator exited with ${code}:\n${log}`)));
-      const onData = (data: Buffer) => {
-        log += data.toString();
-        for (const line of log.split('\n')) {
-          if (!line.includes('coordinator listening')) continue;
-          const { apiUrl, webUrl } = JSON.parse(line) as { apiUrl: string; webUrl: string };
-          clearTimeout(timer);
-          resolve({ apiUrl, webUrl });
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-    });
+    const { apiUrl, webUrl } = child;
     try {
-      const { apiUrl, webUrl } = await listening;
       await use({
         apiUrl,
         webUrl,
@@ -81,15 +54,7 @@ export const test = base.extend<{ unitSize: number; coordinator: Coordinator }>(
         job: async (jobId) => JobViewSchema.parse(await getJson(`${apiUrl}/api/jobs/${jobId}`)),
       });
     } finally {
-      if (child.exitCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(killer);
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-      await testInfo.attach('coordinator.log', { body: log, contentType: 'text/plain' });
+      await testInfo.attach('coordinator.log', { body: child.output(), contentType: 'text/plain' });
     }
   },
 });

@@ -82,13 +82,23 @@ export function spawnWorker(url: string, concurrency = 1, env: Record<string, st
 
 export interface CoordinatorProcess extends ChildHandle {
   apiUrl: string;
+  webUrl: string;
 }
 
-/** The coordinator as its own process (`npm run coordinator`), for crash tests. */
+/**
+ * The coordinator as its own process (`npm run coordinator`), for crash tests and the
+ * browser tests; resolves once it listens, fails at once if it exits first.
+ */
 export async function spawnCoordinator(env: Record<string, string>): Promise<CoordinatorProcess> {
   const handle = spawnEntry('coordinator/main.ts', [], { API_HOST: '127.0.0.1', API_PORT: '0', WEB_PORT: '0', ...env });
-  const apiUrl = await waitFor('the coordinator to listen', () => /"apiUrl":"([^"]+)"/.exec(handle.output())?.[1], 30_000);
-  return Object.assign(handle, { apiUrl });
+  let exitCode: number | null | undefined;
+  void handle.exited().then((code) => (exitCode = code));
+  const urls = await waitFor('the coordinator to listen', () => {
+    if (exitCode !== undefined) throw new Error(`the coordinator exited with ${exitCode}:\n${handle.output()}`);
+    const line = handle.output().split('\n').find((text) => text.includes('coordinator listening'));
+    return line === undefined ? undefined : (JSON.parse(line) as { apiUrl: string; webUrl: string });
+  });
+  return Object.assign(handle, urls);
 }
 
 export interface TempDir extends Disposable {
