@@ -5,7 +5,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
-import { io } from 'socket.io-client';
 import { HealthSchema, JobListSchema, JobViewSchema, type Health, type JobView } from '../shared/api.js';
 import { splitIntoChunks } from '../shared/split.js';
 import { spawnCoordinator, tempDir } from '../test/support/harness.js';
@@ -89,30 +88,6 @@ export async function setPaused(page: Page, paused: boolean): Promise<void> {
   const status = page.getByTestId('contribute-status');
   if (paused) await expect(status).toHaveAttribute('data-status', 'paused');
   else await expect(status).not.toHaveAttribute('data-status', 'paused');
-}
-
-export interface HeldUnit extends Disposable {
-  /** Disconnects, which gives the lease back to the coordinator at once. */
-  release(): void;
-}
-
-/**
- * A bare Socket.IO volunteer that takes one unit and sits on it. While it holds the unit the
- * job cannot finish, so a test that acts "in the middle of a job" stays in the middle however
- * fast the tabs are. Take it while no tab contributes, or the tabs may have taken every unit.
- */
-export async function holdOneUnit(coordinator: Coordinator): Promise<HeldUnit> {
-  const socket = io(coordinator.apiUrl, { transports: ['websocket'], forceNew: true, reconnection: false });
-  const release = () => void socket.disconnect();
-  try {
-    await socket.timeout(5000).emitWithAck('volunteer:hello', { kind: 'node', threads: 1 });
-    const ack = (await socket.timeout(5000).emitWithAck('lease:request', { slots: 1 })) as { leases: unknown[] };
-    expect(ack.leases, 'the held unit').toHaveLength(1);
-  } catch (error) {
-    release();
-    throw error;
-  }
-  return { release, [Symbol.dispose]: release };
 }
 
 export async function unitsDone(page: Page): Promise<number> {

@@ -4,7 +4,8 @@
  */
 import { io } from 'socket.io-client';
 import { recordAttribute, recorded, scrollWidth } from './in-page.js';
-import { expect, holdOneUnit, LEASE_TIMEOUT_MS, openVolunteer, screenshot, setPaused, submitJob, test, unitsDone, unitsOf } from './fixtures.js';
+import { holdOneUnit } from '../test/support/harness.js';
+import { expect, LEASE_TIMEOUT_MS, openVolunteer, screenshot, setPaused, submitJob, test, unitsDone, unitsOf } from './fixtures.js';
 
 const PI_1E7 = '664,579';
 const PI_1E9 = '50,847,534';
@@ -27,7 +28,7 @@ test.describe('one tab', () => {
     // 9 of 10 chunks on its way, however fast this machine sieves.
     await setPaused(page, true);
     const jobId = await submitJob(page, 10_000_000, 10);
-    using held = await holdOneUnit(coordinator);
+    await using held = await holdOneUnit(coordinator.apiUrl);
     await setPaused(page, false);
     await expect(page.getByTestId('job-progress')).toHaveAttribute('aria-valuenow', '90', { timeout: 60_000 });
     await expect(page.getByTestId('job-state')).toHaveText('PROGRESS');
@@ -120,7 +121,7 @@ test.describe('tabs leaving and pausing', () => {
     await Promise.all([setPaused(pageA, true), setPaused(pageB, true)]);
 
     const jobId = await submitJob(pageB, 2_000_000_000, 20);
-    using held = await holdOneUnit(coordinator);
+    await using held = await holdOneUnit(coordinator.apiUrl);
     await Promise.all([setPaused(pageA, false), setPaused(pageB, false)]);
     await expect.poll(() => unitsDone(pageA)).toBeGreaterThanOrEqual(3);
     await expect(pageB.getByTestId('job-state')).toHaveText('PROGRESS');
@@ -146,7 +147,7 @@ test.describe('tabs leaving and pausing', () => {
     await Promise.all([setPaused(pageA, true), setPaused(pageB, true)]);
 
     const jobId = await submitJob(pageB, 2_000_000_000, 20);
-    using held = await holdOneUnit(coordinator);
+    await using held = await holdOneUnit(coordinator.apiUrl);
     await setPaused(pageA, false);
     await expect.poll(() => unitsDone(pageA)).toBeGreaterThanOrEqual(2);
     await setPaused(pageA, true);

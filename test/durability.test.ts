@@ -7,6 +7,7 @@ import {
   followJob,
   getJob,
   health,
+  holdOneUnit,
   spawnCoordinator,
   spawnEntry,
   spawnWorker,
@@ -22,8 +23,10 @@ describe('coordinator crashes and restarts', () => {
     const env = { DATA_DIR: data.path, UNIT_SIZE: '20000000' };
     const first = await spawnCoordinator(env);
     const port = new URL(first.apiUrl).port;
-    await using worker = spawnWorker(first.apiUrl, 2);
     const jobId = await submitJob(first.apiUrl, 3_000_000_000, 16);
+    // The held unit keeps the job unfinished until the kill; it dies with the connection.
+    await using _held = await holdOneUnit(first.apiUrl);
+    await using worker = spawnWorker(first.apiUrl, 2);
     const before = await waitFor('two chunks done', async () => {
       const view = await getJob(first.apiUrl, jobId);
       return view.progress.completed >= 2 ? view : undefined;
