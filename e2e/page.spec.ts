@@ -2,10 +2,10 @@
  * The page against a real coordinator with no headless worker: the browser tabs are the
  * only volunteers, so every unit counted here was counted by a tab.
  */
-import { io } from 'socket.io-client';
+import type { Browser } from '@playwright/test';
 import { recordAttribute, recorded, scrollWidth } from './in-page.js';
-import { holdOneUnit } from '../test/support/harness.js';
-import { expect, LEASE_TIMEOUT_MS, openVolunteer, screenshot, setPaused, submitJob, test, unitsDone, unitsOf } from './fixtures.js';
+import { connectSocket, holdOneUnit, submitJob as submitJobByRest } from '../test/support/harness.js';
+import { expect, LEASE_TIMEOUT_MS, type Coordinator, openVolunteer, screenshot, setPaused, submitJob, test, unitsDone, unitsOf } from './fixtures.js';
 
 const PI_1E7 = '664,579';
 const PI_1E9 = '50,847,534';
@@ -113,15 +113,21 @@ test.describe('tabs leaving and pausing', () => {
   // in the middle while the test acts, however fast the tabs are.
   test.use({ unitSize: 10_000_000 });
 
-  test('closing one tab mid-job loses nothing: the job finishes with the exact count', async ({ browser, coordinator }) => {
+  /** Two tabs, both paused; B submits n = 2e9 and one unit of it is held elsewhere. */
+  async function twoPausedTabsAndAHeldJob(browser: Browser, coordinator: Coordinator) {
     const [a, b] = [await browser.newContext(), await browser.newContext()];
     const pageA = await openVolunteer(a, coordinator);
     const pageB = await openVolunteer(b, coordinator);
     await expect.poll(() => coordinator.health()).toMatchObject({ browsers: 2 });
     await Promise.all([setPaused(pageA, true), setPaused(pageB, true)]);
-
     const jobId = await submitJob(pageB, 2_000_000_000, 20);
-    await using held = await holdOneUnit(coordinator.apiUrl);
+    const held = await holdOneUnit(coordinator.apiUrl);
+    return { a, b, pageA, pageB, jobId, held };
+  }
+
+  test('closing one tab mid-job loses nothing: the job finishes with the exact count', async ({ browser, coordinator }) => {
+    const { a, b, pageA, pageB, jobId, ...tabs } = await twoPausedTabsAndAHeldJob(browser, coordinator);
+    await using held = tabs.held;
     await Promise.all([setPaused(pageA, false), setPaused(pageB, false)]);
     await expect.poll(() => unitsDone(pageA)).toBeGreaterThanOrEqual(3);
     await expect(pageB.getByTestId('job-state')).toHaveText('PROGRESS');
@@ -140,14 +146,8 @@ test.describe('tabs leaving and pausing', () => {
   });
 
   test('pausing stops leasing: no new units go to the paused tab', async ({ browser, coordinator }) => {
-    const [a, b] = [await browser.newContext(), await browser.newContext()];
-    const pageA = await openVolunteer(a, coordinator);
-    const pageB = await openVolunteer(b, coordinator);
-    await expect.poll(() => coordinator.health()).toMatchObject({ browsers: 2 });
-    await Promise.all([setPaused(pageA, true), setPaused(pageB, true)]);
-
-    const jobId = await submitJob(pageB, 2_000_000_000, 20);
-    await using held = await holdOneUnit(coordinator.apiUrl);
+    const { a, b, pageA, pageB, jobId, ...tabs } = await twoPausedTabsAndAHeldJob(browser, coordinator);
+    await using held = tabs.held;
     await setPaused(pageA, false);
     await expect.poll(() => unitsDone(pageA)).toBeGreaterThanOrEqual(2);
     await setPaused(pageA, true);
@@ -187,25 +187,16 @@ test('a job that fails shows FAILURE with its message', async ({ page, coordinat
   // The tab pauses, so the only volunteer is a broken one that fails every unit it takes.
   await page.goto(coordinator.webUrl);
   await setPaused(page, true);
-  const broken = io(coordinator.apiUrl, { transports: ['websocket'], forceNew: true, reconnection: false });
-  try {
-    await broken.timeout(5000).emitWithAck('volunteer:hello', { kind: 'node', threads: 1 });
-    const submitted = await fetch(`${coordinator.apiUrl}/api/count-primes`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ n: 10_000, chunks: 1 }),
-    });
-    const { job_id: jobId } = (await submitted.json()) as { job_id: string };
-    await page.goto(`${coordinator.webUrl}/?job=${jobId}`);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const ack = (await broken.timeout(5000).emitWithAck('lease:request', { slots: 1 })) as { leases: { leaseId: string }[] };
-      expect(ack.leases).toHaveLength(1);
-      await broken.timeout(5000).emitWithAck('lease:fail', { leaseId: ack.leases[0]!.leaseId, error: 'out of memory' });
-    }
-    await expect(page.getByTestId('job-state')).toHaveText('FAILURE');
-    await expect(page.getByTestId('job-error')).toContainText('range [1, 10000] failed 3 times; last error: out of memory');
-    expect((await coordinator.job(jobId)).state).toBe('FAILURE');
-  } finally {
-    broken.disconnect();
+  await using broken = await connectSocket(coordinator.apiUrl);
+  await broken.call('volunteer:hello', { kind: 'node', threads: 1 });
+  const jobId = await submitJobByRest(coordinator.apiUrl, 10_000, 1);
+  await page.goto(`${coordinator.webUrl}/?job=${jobId}`);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const ack = (await broken.call('lease:request', { slots: 1 })) as { leases: { leaseId: string }[] };
+    expect(ack.leases).toHaveLength(1);
+    await broken.call('lease:fail', { leaseId: ack.leases[0]!.leaseId, error: 'out of memory' });
   }
+  await expect(page.getByTestId('job-state')).toHaveText('FAILURE');
+  await expect(page.getByTestId('job-error')).toContainText('range [1, 10000] failed 3 times; last error: out of memory');
+  expect((await coordinator.job(jobId)).state).toBe('FAILURE');
 });
