@@ -198,6 +198,7 @@ export class Volunteer {
       threads: this.threads,
       ...(this.options.name === undefined ? {} : { name: this.options.name }),
     });
+    if (response === undefined) return false;
     const ack = HelloAckSchema.safeParse(response);
     if (!ack.success || !ack.data.ok) {
       this.report('hello refused', ack.success && !ack.data.ok ? ack.data.error.message : response);
@@ -229,7 +230,7 @@ export class Volunteer {
       const response = await this.call('lease:request', { slots: free });
       const ack = LeaseRequestAckSchema.safeParse(response);
       if (!ack.success) {
-        this.report('bad lease response', response);
+        this.reportBadAnswer('lease:request', response);
       } else if (!ack.data.ok) {
         if (ack.data.error.code === 'quarantined') this.quarantined = true;
         else if (ack.data.error.code === 'throttled') throttled = true;
@@ -307,7 +308,7 @@ export class Volunteer {
   private async release(leaseIds: string[]): Promise<void> {
     if (!this.socket.connected) return;
     const response = await this.call('lease:release', { leaseIds });
-    if (!SimpleAckSchema.safeParse(response).success) this.report('bad release response', response);
+    if (!SimpleAckSchema.safeParse(response).success) this.reportBadAnswer('lease:release', response);
   }
 
   private startHeartbeat(): void {
@@ -315,7 +316,7 @@ export class Volunteer {
     this.heartbeatTimer = setInterval(() => {
       if (this.held.size === 0 || !this.socket.connected) return;
       void this.call('lease:heartbeat', { leaseIds: [...this.held.keys()] }).then((response) => {
-        if (!HeartbeatAckSchema.safeParse(response).success) this.report('bad heartbeat response', response);
+        if (!HeartbeatAckSchema.safeParse(response).success) this.reportBadAnswer('lease:heartbeat', response);
       });
     }, this.heartbeatMs);
   }
@@ -335,7 +336,11 @@ export class Volunteer {
     this.pollTimer = undefined;
   }
 
-  /** Emits with an acknowledgement; resolves undefined when none comes in time. */
+  /**
+   * Emits with an acknowledgement; resolves undefined when none comes. That is reported here
+   * only while still connected: a lost connection needs no report, as the coordinator takes
+   * back every lease of that connection and the loop starts over on reconnect.
+   */
   private async call<E extends keyof ClientToServerWire>(
     event: E,
     payload: Parameters<ClientToServerWire[E]>[0],
@@ -346,9 +351,14 @@ export class Volunteer {
       };
       return await emitter.emitWithAck(event, payload);
     } catch (error) {
-      this.report(`${event}: no answer`, error);
+      if (this.socket.connected) this.report(`${event}: no answer`, error);
       return undefined;
     }
+  }
+
+  /** An answer that does not parse; no answer at all was already dealt with by call(). */
+  private reportBadAnswer(event: keyof ClientToServerWire, response: unknown): void {
+    if (response !== undefined) this.report(`${event}: bad answer`, response);
   }
 
   private report(message: string, detail?: unknown): void {

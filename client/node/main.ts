@@ -63,8 +63,10 @@ const socket: VolunteerSocket = io(options.url, {
   reconnectionDelayMax: 5000,
 });
 socket.on('connect', () => logger.info({ url: options.url }, 'connected'));
+let stopping = false;
 socket.on('disconnect', (reason) => {
-  if (reason === 'io client disconnect') logger.info('disconnected');
+  // While stopping, a coordinator that closes first is expected: it takes our leases back itself.
+  if (reason === 'io client disconnect' || stopping) logger.info({ reason }, 'disconnected');
   else logger.warn({ reason }, 'disconnected; will reconnect');
 });
 socket.io.on('reconnect_attempt', (attempt) => logger.debug({ attempt }, 'reconnecting'));
@@ -82,7 +84,6 @@ const volunteer = new Volunteer({
 });
 logger.info({ url: options.url, concurrency: options.concurrency }, 'worker started');
 
-let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
