@@ -14,6 +14,7 @@ import {
   SimpleAckSchema,
   type ClientToServerWire,
   type Lease,
+  type ProtocolError,
   type ServerToClientWire,
   type VolunteerKind,
 } from '../shared/protocol.js';
@@ -54,12 +55,16 @@ export interface VolunteerOptions {
   kind: VolunteerKind;
   threads: number;
   name?: string;
+  /** The operator's WORKER_TOKEN: the coordinator then trusts this volunteer's results alone. */
+  token?: string;
   /** How long to wait before asking again when the coordinator had no work. */
   idlePollMs?: number;
   ackTimeoutMs?: number;
   onChange?: (stats: VolunteerStats) => void;
   onUnitDone?: (unit: UnitDone) => void;
   onError?: (message: string, error?: unknown) => void;
+  /** The coordinator refused the hello (a wrong token, or full); the volunteer waits for a reconnect. */
+  onRefused?: (error: ProtocolError) => void;
 }
 
 // A fallback only: the coordinator pushes work:available when work appears.
@@ -197,11 +202,13 @@ export class Volunteer {
       kind: this.options.kind,
       threads: this.threads,
       ...(this.options.name === undefined ? {} : { name: this.options.name }),
+      ...(this.options.token === undefined ? {} : { token: this.options.token }),
     });
     if (response === undefined) return false;
     const ack = HelloAckSchema.safeParse(response);
     if (!ack.success || !ack.data.ok) {
       this.report('hello refused', ack.success && !ack.data.ok ? ack.data.error.message : response);
+      if (ack.success && !ack.data.ok) this.options.onRefused?.(ack.data.error);
       return false;
     }
     this.volunteerId = ack.data.volunteerId;

@@ -1,6 +1,7 @@
 /** Environment -> validated configuration. Bad values stop start-up with a message naming them. */
 import { z } from 'zod';
 import { ABSOLUTE_MAX_N, MIN_N } from '../shared/api.js';
+import { parseCidr } from './trust/network.js';
 
 const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -32,6 +33,22 @@ const duration = (fallbackMs: number) =>
     })
     .default(fallbackMs);
 
+/** Comma-separated CIDR ranges or addresses (`*` for every address), each checked. */
+const addressRanges = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .superRefine((ranges, ctx) => {
+    for (const range of ranges) {
+      if (range === '*') continue;
+      try {
+        parseCidr(range);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }
+  });
+
 const ConfigSchema = z.object({
   API_HOST: z.string().min(1).default('0.0.0.0'),
   API_PORT: integer(8000, 0, 65535),
@@ -45,8 +62,18 @@ const ConfigSchema = z.object({
   UNIT_SIZE: integer(1_000_000_000, 1000, 1e12),
   LEASE_TIMEOUT: duration(60_000),
   MAX_ATTEMPTS: integer(3, 1, 100),
-  REPLICATION: integer(1, 1, 5),
-  SPOT_CHECK_RATE: decimal(0.02, 0, 1),
+  // Trust (coordinator/trust/): who is independent, who is trusted, how votes decide.
+  REPLICATION: integer(2, 2, 5),
+  SPOT_CHECK_RATE: decimal(0.1, 0, 1),
+  TRUST_AFTER: integer(10, 1, 1_000_000),
+  WORKER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TRUSTED_NETWORKS: addressRanges,
+  TRUSTED_PROXIES: addressRanges,
+  NETWORK_PREFIX_V4: integer(24, 0, 32),
+  NETWORK_PREFIX_V6: integer(56, 0, 128),
+  MAX_CONNECTIONS_PER_NETWORK: integer(64, 0),
+  QUARANTINE_TIME: duration(3_600_000),
+  DISPUTE_TIMEOUT: duration(600_000),
   RESULT_TTL: duration(24 * 3_600_000),
   MAX_ACTIVE_JOBS: integer(100, 0),
   SUBMIT_RATE_LIMIT: integer(120, 0),

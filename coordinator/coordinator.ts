@@ -10,9 +10,11 @@ import { createWebApp } from './http/web-app.js';
 import { expireResults } from './jobs/expire-results.js';
 import { restoreJobs } from './jobs/restore-jobs.js';
 import { reclaimExpired } from './leases/reclaim-expired.js';
-import { settleWaitingSpotChecks } from './leases/settle-spot-checks.js';
 import { createDomain } from './domain.js';
 import { createMetrics } from './metrics.js';
+import { sweepUndecided } from './trust/undecided.js';
+import { trustPolicy } from './trust/trust-state.js';
+import type { TotalVerifier } from './trust/verifier.js';
 import type { Domain } from './model.js';
 import { attachGateway, SWARM_ROOM } from './socket/gateway.js';
 import { SocketNotifier } from './socket/notifier.js';
@@ -27,6 +29,8 @@ export interface CoordinatorDeps {
   webRoot: string | undefined;
   now?: () => number;
   random?: () => number;
+  /** Verifies job totals independently (none yet: every stranger's count is then confirmed). */
+  verifier?: TotalVerifier;
 }
 
 export interface RunningCoordinator extends AsyncDisposable {
@@ -59,9 +63,9 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
       unitSize: config.UNIT_SIZE,
       leaseTimeoutMs: config.LEASE_TIMEOUT,
       maxAttempts: config.MAX_ATTEMPTS,
-      replication: config.REPLICATION,
-      spotCheckRate: config.SPOT_CHECK_RATE,
     },
+    trust: trustPolicy(config),
+    ...(deps.verifier ? { verifier: deps.verifier } : {}),
     events: notifier,
     now,
     ...(deps.random ? { random: deps.random } : {}),
@@ -124,7 +128,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     setInterval(
       () => {
         metrics.leasesExpired.inc(reclaimExpired(domain).length);
-        settleWaitingSpotChecks(domain);
+        for (const jobId of sweepUndecided(domain)) deps.logger.warn({ jobId }, 'job failed: a unit could not be decided');
       },
       Math.min(1000, Math.max(50, config.LEASE_TIMEOUT / 4)),
     ),

@@ -12,14 +12,15 @@ import { cancelJob } from './jobs/cancel-job.js';
 import { createJob } from './jobs/create-job.js';
 import { restoreJobs } from './jobs/restore-jobs.js';
 import { grantLeases } from './leases/grant-leases.js';
-import { quarantine } from './leases/quarantine.js';
 import { reclaimExpired } from './leases/reclaim-expired.js';
 import { releaseLeases } from './leases/release-lease.js';
 import { reportFailure } from './leases/report-failure.js';
 import { reportResult } from './leases/report-result.js';
-import { settleWaitingSpotChecks } from './leases/settle-spot-checks.js';
 import { registerVolunteer, removeVolunteer } from './leases/volunteers.js';
 import type { Domain, DomainEvents, LeasePolicy } from './model.js';
+import type { Party } from './trust/parties.js';
+import { trustPolicy } from './trust/trust-state.js';
+import { loadConfig } from './config.js';
 import { ACTIVE_WINDOW_MS } from './scheduler.js';
 import type { JobStore } from './store/job-store.js';
 import { MemoryJobStore } from './store/memory-store.js';
@@ -40,7 +41,9 @@ function recordingEvents(): RecordedEvents {
   };
 }
 
-const POLICY: LeasePolicy = { unitSize: 10_000, leaseTimeoutMs: 60_000, maxAttempts: 3, replication: 1, spotCheckRate: 0 };
+const POLICY: LeasePolicy = { unitSize: 10_000, leaseTimeoutMs: 60_000, maxAttempts: 3 };
+/** The coordinator's defaults for trust. */
+const TRUST = trustPolicy(loadConfig({}));
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -63,13 +66,14 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
   let clock = 1_000_000;
   function setup(policy: Partial<LeasePolicy> = {}, store = makeStore(), random = () => 0.5) {
     const events = recordingEvents();
-    const d = createDomain({ store, policy: { ...POLICY, ...policy }, events, now: () => clock, random });
+    const d = createDomain({ store, policy: { ...POLICY, ...policy }, trust: TRUST, events, now: () => clock, random });
     cleanups.push(() => store.close());
     return { d, events, store };
   }
 
-  function volunteer(d: Domain, id: string, threads = 1) {
-    return registerVolunteer(d, id, { kind: 'node', threads });
+  /** A trusted worker on its own network (these tests are about the job table, not trust). */
+  function volunteer(d: Domain, id: string, threads = 1, party: Party = { network: `net-${id}`, trusted: true }) {
+    return registerVolunteer(d, id, { kind: 'node', threads }, party);
   }
 
   /** Leases and truthfully reports units for `id` until nothing is left for it. */
@@ -175,7 +179,7 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
       expect(reportFailure(d, id, lease!.id, 'out of memory')).toBe(true);
     }
     expect(job.state).toBe('FAILURE');
-    expect(job.error).toBe('range [10001, 20000] failed 3 times; last error: out of memory');
+    expect(job.error).toBe('range [10001, 20000] failed on 3 independent volunteers; last error: out of memory');
     expect(events.revoked.at(-1)).toMatchObject({ volunteerId: 'holder', leaseIds: [other!.id] });
     expect(d.leases.size).toBe(0);
     expect(grantLeases(d, 'holder', 1)).toEqual([]);
@@ -189,7 +193,7 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
       const [lease] = grantLeases(d, 'a', 1);
       reportFailure(d, 'a', lease!.id, 'boom');
     }
-    expect(job).toMatchObject({ state: 'FAILURE', error: 'range [1, 10000] failed 3 times; last error: boom' });
+    expect(job).toMatchObject({ state: 'FAILURE', error: 'range [1, 10000] failed on 3 independent volunteers; last error: boom' });
   });
 
   test('a failed unit goes to another volunteer when one is connected', () => {
@@ -230,20 +234,6 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
     expect(grantLeases(d, 'tab', 1)).toMatchObject([{ lo: lease!.lo }]);
   });
 
-  test('a spot check waiting for a volunteer that stopped asking settles on the sweep, unconfirmed', () => {
-    const { d, store } = setup({ spotCheckRate: 1 });
-    volunteer(d, 'a');
-    volunteer(d, 'b');
-    const job = createJob(d, 10_000, 1);
-    const [lease] = grantLeases(d, 'a', 1);
-    expect(reportResult(d, 'a', lease!.id, 1229)).toBe('recorded');
-    expect(settleWaitingSpotChecks(d)).toBe(0);
-    clock += ACTIVE_WINDOW_MS + 1;
-    expect(settleWaitingSpotChecks(d)).toBe(1);
-    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: 1229 });
-    expect(store.loadJobs()[0]!.record.state).toBe('SUCCESS');
-  });
-
   test('a small job submitted behind a huge one gets the next free thread', () => {
     const { d } = setup({ unitSize: 1e9 });
     const huge = createJob(d, 1e12, 128);
@@ -282,57 +272,6 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
     expect(events.revoked).toEqual([{ volunteerId: 'a', leaseIds: leases.map((l) => l.id), reason: 'cancelled by request' }]);
     expect(reportResult(d, 'a', leases[0]!.id, 1229)).toBe('ignored');
     expect(job.state).toBe('REVOKED');
-  });
-
-  test('with replication 2 a lying volunteer cannot change the count and is quarantined', () => {
-    const { d } = setup({ replication: 2 });
-    const job = createJob(d, 100_000, 4);
-    volunteer(d, 'liar');
-    volunteer(d, 'h1');
-    volunteer(d, 'h2');
-    for (let round = 0; round < 40 && d.active.has(job.id); round++) {
-      work(d, 'liar', 1);
-      for (const id of ['h1', 'h2']) {
-        const leases = grantLeases(d, id, 1);
-        for (const lease of leases) reportResult(d, id, lease.id, countPrimes(lease.lo, lease.hi));
-      }
-    }
-    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: 9592 });
-    expect(d.volunteers.get('liar')!.quarantined).toBe(true);
-    expect(d.volunteers.get('h1')!.quarantined).toBe(false);
-  });
-
-  test('with replication 1 and spot checks at 100% a liar is caught and the count stays exact', () => {
-    const { d } = setup({ spotCheckRate: 1 });
-    const job = createJob(d, 100_000, 4);
-    volunteer(d, 'liar');
-    volunteer(d, 'h1');
-    volunteer(d, 'h2');
-    for (let round = 0; round < 40 && d.active.has(job.id); round++) {
-      for (const id of ['liar', 'h1', 'h2']) {
-        for (const lease of grantLeases(d, id, 1)) {
-          reportResult(d, id, lease.id, countPrimes(lease.lo, lease.hi) + (id === 'liar' ? 1 : 0));
-        }
-      }
-    }
-    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: 9592 });
-    expect(d.volunteers.get('liar')!.quarantined).toBe(true);
-  });
-
-  test("a quarantined volunteer's unconfirmed counts are recomputed before the job succeeds", () => {
-    const { d } = setup();
-    const job = createJob(d, 100_000, 2);
-    volunteer(d, 'liar');
-    // The liar alone counts the first five units (replication 1, no spot checks).
-    for (let i = 0; i < 5; i++) {
-      const [lease] = grantLeases(d, 'liar', 1);
-      reportResult(d, 'liar', lease!.id, countPrimes(lease!.lo, lease!.hi) + 1);
-    }
-    quarantine(d, 'liar');
-    expect(grantLeases(d, 'liar', 1)).toEqual([]);
-    volunteer(d, 'honest');
-    work(d, 'honest');
-    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: 9592, completedChunks: 2 });
   });
 
   test('after a restart unfinished jobs resume from their accepted units only', () => {

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Domain, DomainEvents, LeasePolicy } from './model.js';
 import type { JobStore } from './store/job-store.js';
+import { createTrustState, type TrustPolicy } from './trust/trust-state.js';
+import type { TotalVerifier } from './trust/verifier.js';
 
 export interface DomainDeps {
   store: JobStore;
   policy: LeasePolicy;
+  trust: TrustPolicy;
+  verifier?: TotalVerifier;
   events: DomainEvents;
   now?: () => number;
   random?: () => number;
@@ -21,6 +25,8 @@ export function createDomain(deps: DomainDeps): Domain {
     quarantined: new Set(),
     store: deps.store,
     policy: deps.policy,
+    trust: createTrustState(deps.trust),
+    verifier: deps.verifier,
     events: deps.events,
     now: deps.now ?? Date.now,
     newId: deps.newId ?? randomUUID,

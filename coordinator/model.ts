@@ -11,6 +11,14 @@ import type { JobState } from '../shared/api.js';
 import type { VolunteerKind } from '../shared/protocol.js';
 import type { Range } from '../shared/split.js';
 import type { JobStore } from './store/job-store.js';
+import type { TrustState, Vote } from './trust/trust-state.js';
+import type { TotalVerifier } from './trust/verifier.js';
+
+/**
+ * What a volunteer reports for a unit. Today a prime count; votes compare results only
+ * through their canonical key (trust/votes.ts), so richer results need no change there.
+ */
+export type UnitResult = number;
 
 /** What the store keeps of a job and what the REST view is made from. */
 export interface JobRecord {
@@ -46,7 +54,7 @@ export interface AcceptedUnit {
   count: number;
   /** The volunteers whose reports agreed on `count`. */
   volunteerIds: string[];
-  /** True when at least two distinct volunteers agreed. */
+  /** True when independently confirmed (a trusted worker, or agreeing networks); false when it rests on one stranger's word. */
   confirmed: boolean;
 }
 
@@ -62,29 +70,39 @@ export interface OpenUnit {
   chunkIndex: number;
   lo: number;
   hi: number;
-  /** Reports received so far, one per volunteer. */
-  reports: Map<string, number>;
+  /** Votes received so far, one per volunteer (trust/ decides what they settle). */
+  votes: Map<string, Vote>;
   /** Live leases on this unit. */
   leases: Set<string>;
   /** Computations that failed with an error. */
   failures: number;
-  /** Volunteers on which a computation of this unit failed. */
+  /** Independent parties whose computation failed: a network, or each failure of a trusted worker. */
+  failedParties: Set<string>;
+  /** Networks on which a computation of this unit failed (tried elsewhere first). */
   failedOn: Set<string>;
-  /** Agreeing reports from distinct volunteers needed before the count is accepted. */
-  quorum: number;
-  /** A random re-check with replication 1; may settle for one report when no one else can check. */
+  /** Replicated even where a reputable volunteer's word alone would do. */
   spotCheck: boolean;
-  /** Volunteers that must not compute this unit (quarantined, or the one being audited). */
+  /** Volunteers that must not compute this unit (quarantined, or the ones being audited). */
   excluded: Set<string>;
-  /** Set when this unit re-checks a count already accepted on one volunteer's word. */
-  audit: { count: number; volunteerId: string } | undefined;
+  /** Set when this unit re-checks a count already accepted on a stranger's word alone. */
+  audit: { key: string; result: UnitResult; voters: { volunteerId: string; network: string }[] } | undefined;
+  /** Since when nobody could give the vote this unit waits for (see DISPUTE_TIMEOUT). */
+  waitingSince: number | undefined;
 }
 
-/** A unit with no reports, leases or failures yet; `fields` says what it is and who may take it. */
+/** A unit with no votes, leases or failures yet; `fields` says what it is and who may take it. */
 export function newOpenUnit(
-  fields: Pick<OpenUnit, 'key' | 'jobId' | 'chunkIndex' | 'lo' | 'hi' | 'quorum' | 'spotCheck' | 'excluded' | 'audit'>,
+  fields: Pick<OpenUnit, 'key' | 'jobId' | 'chunkIndex' | 'lo' | 'hi' | 'spotCheck' | 'excluded' | 'audit'>,
 ): OpenUnit {
-  return { ...fields, reports: new Map(), leases: new Set(), failures: 0, failedOn: new Set() };
+  return {
+    ...fields,
+    votes: new Map(),
+    leases: new Set(),
+    failures: 0,
+    failedParties: new Set(),
+    failedOn: new Set(),
+    waitingSince: undefined,
+  };
 }
 
 export interface ActiveJob {
@@ -119,14 +137,16 @@ export interface VolunteerState {
   leases: Set<string>;
   quarantined: boolean;
   unitsCompleted: number;
+  /** Trust (see trust/): its network, whether it is trusted, how many of its results in a row others confirmed. */
+  network: string;
+  trusted: boolean;
+  confirmedStreak: number;
 }
 
 export interface LeasePolicy {
   unitSize: number;
   leaseTimeoutMs: number;
   maxAttempts: number;
-  replication: number;
-  spotCheckRate: number;
 }
 
 /** What the domain tells the edges; the socket layer turns it into messages. */
@@ -146,6 +166,10 @@ export interface Domain {
   quarantined: Set<string>;
   store: JobStore;
   policy: LeasePolicy;
+  /** Who is trusted and independent, and what they have done (trust/). */
+  trust: TrustState;
+  /** Checks a job's total independently before it succeeds; undefined: no job can be verified. */
+  verifier: TotalVerifier | undefined;
   events: DomainEvents;
   now: () => number;
   newId: () => string;

@@ -5,22 +5,8 @@
  */
 import { cutUnit } from '../shared/split.js';
 import { newOpenUnit, type ActiveJob, type Domain, type OpenUnit, type VolunteerState } from './model.js';
-
-/** Agreeing reports behind the most common count of a unit. */
-export function bestAgreement(unit: OpenUnit): { count: number; volunteers: string[] } | undefined {
-  const byCount = new Map<number, string[]>();
-  for (const [volunteer, count] of unit.reports) byCount.set(count, [...(byCount.get(count) ?? []), volunteer]);
-  let best: { count: number; volunteers: string[] } | undefined;
-  for (const [count, volunteers] of byCount) {
-    if (!best || volunteers.length > best.volunteers.length) best = { count, volunteers };
-  }
-  return best;
-}
-
-/** Whether a volunteer may compute this unit at all. */
-function mayCompute(unit: OpenUnit, volunteer: VolunteerState): boolean {
-  return !volunteer.quarantined && !unit.excluded.has(volunteer.id) && !unit.reports.has(volunteer.id);
-}
+import { mayVote, refusesWork, trustedLeaseInFlight } from './trust/parties.js';
+import { groupVotes, votesMissing } from './trust/votes.js';
 
 /**
  * Volunteers ask for work at least every few seconds while they want any (idle ones poll),
@@ -28,51 +14,56 @@ function mayCompute(unit: OpenUnit, volunteer: VolunteerState): boolean {
  */
 export const ACTIVE_WINDOW_MS = 15_000;
 
-/** Whether a volunteer is taking work now (connected, trusted, and asking). */
+/** Whether a volunteer is taking work now (connected, not refused, and asking). */
 function isActive(d: Domain, volunteer: VolunteerState): boolean {
-  return !volunteer.quarantined && d.now() - volunteer.lastRequestAt <= ACTIVE_WINDOW_MS;
+  return !refusesWork(d, volunteer) && d.now() - volunteer.lastRequestAt <= ACTIVE_WINDOW_MS;
 }
 
-/** Whether some active volunteer that has not reported on the unit could still compute it. */
-export function anyoneElseCanCompute(d: Domain, unit: OpenUnit): boolean {
-  for (const volunteer of d.volunteers.values()) if (isActive(d, volunteer) && mayCompute(unit, volunteer)) return true;
+/** Whether some active volunteer could still give this unit a vote. */
+export function anyoneCanVote(d: Domain, unit: OpenUnit): boolean {
+  for (const volunteer of d.volunteers.values()) if (isActive(d, volunteer) && mayVote(d, unit, volunteer)) return true;
   return false;
 }
 
 /**
- * A unit that failed on some volunteers goes to another one when another active one is
- * around (it may be that volunteer's fault); otherwise it is retried where it failed.
+ * A unit that failed on some network goes to another network when a volunteer there is
+ * taking work (it may be that network's fault); otherwise it is retried where it failed.
  */
 function preferOthers(d: Domain, unit: OpenUnit, volunteer: VolunteerState): boolean {
-  if (!unit.failedOn.has(volunteer.id)) return false;
+  if (!unit.failedOn.has(volunteer.network)) return false;
   for (const other of d.volunteers.values()) {
-    if (isActive(d, other) && mayCompute(unit, other) && !unit.failedOn.has(other.id)) return true;
+    if (isActive(d, other) && mayVote(d, unit, other) && !unit.failedOn.has(other.network)) return true;
   }
   return false;
 }
 
 /** Whether the unit needs one more lease and this volunteer may take it. */
 function wantsVolunteer(d: Domain, unit: OpenUnit, volunteer: VolunteerState): boolean {
-  if (!mayCompute(unit, volunteer) || preferOthers(d, unit, volunteer)) return false;
-  for (const leaseId of unit.leases) if (volunteer.leases.has(leaseId)) return false;
-  const agreeing = bestAgreement(unit)?.volunteers.length ?? 0;
-  return agreeing + unit.leases.size < unit.quorum;
+  if (!mayVote(d, unit, volunteer) || preferOthers(d, unit, volunteer)) return false;
+  // A trusted worker's answer decides alone: nobody else is needed while it computes.
+  if (trustedLeaseInFlight(d, unit)) return false;
+  return unit.leases.size < votesMissing(unit, d.trust.policy.quorum);
 }
 
+/**
+ * Confirmations and disputes go to trusted workers first: a trusted worker takes a disputed
+ * unit, then one waiting for confirmation, before anything else.
+ */
 function openUnitFor(d: Domain, job: ActiveJob, volunteer: VolunteerState): OpenUnit | undefined {
-  for (const unit of job.open.values()) if (wantsVolunteer(d, unit, volunteer)) return unit;
-  return undefined;
+  let chosen: { unit: OpenUnit; rank: number } | undefined;
+  for (const unit of job.open.values()) {
+    if (!wantsVolunteer(d, unit, volunteer)) continue;
+    if (!volunteer.trusted) return unit;
+    const rank = unit.votes.size === 0 ? 0 : groupVotes(unit.votes).length > 1 ? 2 : 1;
+    if (rank === 2) return unit;
+    if (!chosen || rank > chosen.rank) chosen = { unit, rank };
+  }
+  return chosen?.unit;
 }
 
 function hasUntouched(job: ActiveJob): boolean {
   while (job.cutCursor < job.chunks.length && job.chunks[job.cutCursor]!.untouched.length === 0) job.cutCursor++;
   return job.cutCursor < job.chunks.length;
-}
-
-function activeVolunteerCount(d: Domain): number {
-  let count = 0;
-  for (const volunteer of d.volunteers.values()) if (isActive(d, volunteer)) count++;
-  return count;
 }
 
 /** Cuts the next unit off the first chunk with untouched numbers. */
@@ -82,15 +73,13 @@ function cutNextUnit(d: Domain, job: ActiveJob): OpenUnit {
   const { unit, rest } = cutUnit(range, d.policy.unitSize);
   if (rest) chunk.untouched[0] = rest;
   else chunk.untouched.shift();
-  const spotCheck = d.policy.replication < 2 && activeVolunteerCount(d) >= 2 && d.random() < d.policy.spotCheckRate;
   const open = newOpenUnit({
     key: `${chunk.index}:${unit.lo}`,
     jobId: job.record.id,
     chunkIndex: chunk.index,
     lo: unit.lo,
     hi: unit.hi,
-    quorum: spotCheck ? 2 : Math.max(1, d.policy.replication),
-    spotCheck,
+    spotCheck: d.random() < d.trust.policy.spotCheckRate,
     excluded: new Set(),
     audit: undefined,
   });

@@ -1,10 +1,12 @@
 /**
  * `npm start`: the coordinator plus one local headless worker with WORKER_CONCURRENCY threads
  * (default: the number of cores), as two child processes. A signal is passed to both; when
- * one exits on its own, the other is stopped too.
+ * one exits on its own, the other is stopped too. Both get one WORKER_TOKEN (a random one
+ * unless set), so the local worker is trusted and a job never waits for a second network.
  */
 import 'dotenv/config';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { loadConfigOrExit } from '../coordinator/config.js';
 
@@ -15,12 +17,13 @@ if (config.API_PORT === 0) {
   process.exit(2);
 }
 const coordinatorUrl = `http://127.0.0.1:${config.API_PORT}`;
+const env = { ...process.env, WORKER_TOKEN: config.WORKER_TOKEN ?? randomBytes(24).toString('base64url') };
 
 const children: ChildProcess[] = [
-  spawn(process.execPath, [...tsx, 'coordinator/main.ts'], { stdio: 'inherit', env: process.env }),
+  spawn(process.execPath, [...tsx, 'coordinator/main.ts'], { stdio: 'inherit', env }),
   spawn(process.execPath, [...tsx, 'client/node/main.ts', '--url', coordinatorUrl], {
     stdio: 'inherit',
-    env: process.env,
+    env,
   }),
 ];
 

@@ -83,6 +83,12 @@ export const JobViewSchema = z.strictObject({
   created_at: z.string(),
   result: JobResultSchema.optional(),
   error: z.string().optional(),
+  waiting: z
+    .string()
+    .describe(
+      'present while the job cannot progress until an independent volunteer comes, e.g. "waiting for a volunteer on another network (or a trusted worker) to confirm [1, 1000000]"',
+    )
+    .optional(),
 });
 export type JobView = z.infer<typeof JobViewSchema>;
 

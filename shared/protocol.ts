@@ -20,6 +20,7 @@ export const ProtocolErrorCode = {
   Quarantined: 'quarantined',
   Throttled: 'throttled',
   Full: 'full',
+  BadToken: 'bad_token',
 } as const;
 export type ProtocolErrorCode = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode];
 
@@ -33,6 +34,8 @@ export const HelloSchema = z.strictObject({
   kind: z.enum(VOLUNTEER_KINDS),
   threads: z.number().int().min(1).max(256),
   name: z.string().max(100).optional(),
+  /** The operator's WORKER_TOKEN: makes a headless worker trusted (its count is accepted alone). */
+  token: z.string().min(1).max(200).optional(),
 });
 export type Hello = z.infer<typeof HelloSchema>;
 

@@ -1,6 +1,7 @@
 /**
- * The headless volunteer: `npm run worker -- --url http://HOST:8000 --concurrency N`.
- * Defaults come from COORDINATOR_URL and WORKER_CONCURRENCY. Reconnects with backoff when
+ * The headless volunteer: `npm run worker -- --url http://HOST:8000 --concurrency N [--token T]`.
+ * Defaults come from COORDINATOR_URL, WORKER_CONCURRENCY and WORKER_TOKEN (the operator's
+ * token: the coordinator then trusts this worker's counts alone; a wrong one stops it). Reconnects with backoff when
  * the coordinator goes away; on SIGTERM or SIGINT it gives its leases back and exits 0.
  */
 import 'dotenv/config';
@@ -21,6 +22,7 @@ const OptionsSchema = z.object({
     .min(1, { error: 'must be at least 1' })
     .max(256, { error: 'must be at most 256' }),
   name: z.string().max(100),
+  token: z.string().min(1).max(200).optional(),
 });
 
 function readOptions() {
@@ -29,17 +31,19 @@ function readOptions() {
       url: { type: 'string' },
       concurrency: { type: 'string', short: 'c' },
       name: { type: 'string' },
+      token: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log('usage: npm run worker -- [--url http://HOST:8000] [--concurrency N] [--name NAME]');
+    console.log('usage: npm run worker -- [--url http://HOST:8000] [--concurrency N] [--name NAME] [--token WORKER_TOKEN]');
     process.exit(0);
   }
   const parsed = OptionsSchema.safeParse({
     url: values.url ?? process.env['COORDINATOR_URL'] ?? 'http://localhost:8000',
     concurrency: values.concurrency ?? (process.env['WORKER_CONCURRENCY'] || availableParallelism()),
     name: values.name ?? `${hostname()}:${process.pid}`,
+    token: values.token ?? (process.env['WORKER_TOKEN'] || undefined),
   });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) console.error(`invalid --${issue.path.join('.')}: ${issue.message}`);
@@ -78,11 +82,17 @@ const volunteer = new Volunteer({
   kind: 'node',
   threads: options.concurrency,
   name: options.name,
+  ...(options.token === undefined ? {} : { token: options.token }),
+  onRefused: (error) => {
+    if (error.code !== 'bad_token') return;
+    logger.error({ code: error.code }, `${error.message}; stopping`);
+    void volunteer.stop().then(() => process.exit(2));
+  },
   onUnitDone: ({ lease, count, elapsedMs, accepted }) =>
     logger.debug({ lo: lease.lo, hi: lease.hi, count, elapsedMs, accepted }, 'unit done'),
   onError: (message, error) => logger.warn({ err: error }, message),
 });
-logger.info({ url: options.url, concurrency: options.concurrency }, 'worker started');
+logger.info({ url: options.url, concurrency: options.concurrency, trusted: options.token !== undefined }, 'worker started');
 
 const stop = (signal: string) => {
   if (stopping) return;

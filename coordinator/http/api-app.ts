@@ -19,7 +19,7 @@ import {
 import { AppError, ErrorCode, HTTP_STATUS } from '../errors.js';
 import { cancelJob } from '../jobs/cancel-job.js';
 import { createJob } from '../jobs/create-job.js';
-import { toJobView } from '../jobs/job-view.js';
+import { viewJob } from '../jobs/job-view.js';
 import type { Domain } from '../model.js';
 import { swarmStats, type RateMeter } from '../swarm-stats.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -139,7 +139,7 @@ export function createApiApp(options: ApiOptions): express.Express {
     const jobs = [...d.jobs.values()]
       .sort((a, b) => b.createdAt - a.createdAt)
       .slice(0, limit)
-      .map(toJobView);
+      .map((job) => viewJob(d, job));
     res.json({ jobs });
   });
 
@@ -149,7 +149,7 @@ export function createApiApp(options: ApiOptions): express.Express {
   };
 
   app.get('/api/jobs/:jobId', (req, res) => {
-    res.json(toJobView(findJob(req)));
+    res.json(viewJob(d, findJob(req)));
   });
 
   app.delete('/api/jobs/:jobId', requireToken, (req, res) => {
@@ -159,7 +159,7 @@ export function createApiApp(options: ApiOptions): express.Express {
     }
     const job = cancelJob(d, existing.id)!;
     options.logger.info({ jobId: job.id }, 'job cancelled');
-    res.json(toJobView(job));
+    res.json(viewJob(d, job));
   });
 
   app.use((req, _res, next) => {

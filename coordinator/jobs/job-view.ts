@@ -1,8 +1,15 @@
 import type { JobView } from '../../shared/api.js';
-import type { JobRecord } from '../model.js';
+import type { Domain, JobRecord } from '../model.js';
+import { waitingReason } from '../trust/undecided.js';
+
+/** The view of a job as it stands in the domain, with what it waits for if anything. */
+export function viewJob(d: Domain, job: JobRecord): JobView {
+  const active = d.active.get(job.id);
+  return toJobView(job, active && waitingReason(d, active));
+}
 
 /** The REST and socket view of a job (field names are the public contract). */
-export function toJobView(job: JobRecord): JobView {
+export function toJobView(job: JobRecord, waiting?: string): JobView {
   const view: JobView = {
     job_id: job.id,
     state: job.state,
@@ -18,5 +25,6 @@ export function toJobView(job: JobRecord): JobView {
     };
   }
   if (job.error !== undefined) view.error = job.error;
+  if (waiting !== undefined) view.waiting = waiting;
   return view;
 }

@@ -1,12 +1,15 @@
 import { JobState } from '../../shared/api.js';
 import { endJob } from '../jobs/finish-job.js';
 import type { Domain } from '../model.js';
+import { failureParty } from '../trust/parties.js';
 import { dropLease } from './release-lease.js';
 
 /**
- * Records that a volunteer's computation of a leased unit failed. The unit is retried
- * (on another volunteer when one is connected) until it has failed `maxAttempts` times;
- * then the job ends in FAILURE. Returns false when the lease was not the reporter's.
+ * Records that a volunteer's computation of a leased unit failed. The unit is retried (on
+ * another network when a volunteer there is taking work); the job ends in FAILURE only when
+ * `maxAttempts` independent parties failed it: distinct networks of strangers, or any
+ * failure of a trusted worker. Many connections of one network cannot kill a job.
+ * Returns false when the lease was not the reporter's.
  */
 export function reportFailure(d: Domain, volunteerId: string, leaseId: string, message: string): boolean {
   const lease = d.leases.get(leaseId);
@@ -14,15 +17,17 @@ export function reportFailure(d: Domain, volunteerId: string, leaseId: string, m
   const job = d.active.get(lease.jobId);
   const unit = job?.open.get(lease.unitKey);
   dropLease(d, lease);
-  if (!job || !unit) return true;
+  const volunteer = d.volunteers.get(volunteerId);
+  if (!job || !unit || !volunteer) return true;
   unit.failures++;
-  unit.failedOn.add(volunteerId);
-  if (unit.failures >= d.policy.maxAttempts) {
+  unit.failedOn.add(volunteer.network);
+  unit.failedParties.add(failureParty(volunteer, unit.failures));
+  if (unit.failedParties.size >= d.policy.maxAttempts) {
     endJob(
       d,
       job,
       JobState.Failure,
-      `range [${unit.lo}, ${unit.hi}] failed ${unit.failures} times; last error: ${message}`,
+      `range [${unit.lo}, ${unit.hi}] failed on ${unit.failedParties.size} independent volunteers; last error: ${message}`,
     );
   } else {
     d.events.workAvailable();

@@ -1,9 +1,9 @@
 import type { Hello } from '../../shared/protocol.js';
 import type { Domain, VolunteerState } from '../model.js';
+import type { Party } from '../trust/parties.js';
 import { dropLease } from './release-lease.js';
-import { settleWaitingSpotChecks } from './settle-spot-checks.js';
 
-export function registerVolunteer(d: Domain, id: string, hello: Hello): VolunteerState {
+export function registerVolunteer(d: Domain, id: string, hello: Hello, party: Party): VolunteerState {
   const volunteer: VolunteerState = {
     id,
     kind: hello.kind,
@@ -14,15 +14,15 @@ export function registerVolunteer(d: Domain, id: string, hello: Hello): Voluntee
     leases: new Set(),
     quarantined: d.quarantined.has(id),
     unitsCompleted: 0,
+    network: party.network,
+    trusted: party.trusted,
+    confirmedStreak: 0,
   };
   d.volunteers.set(id, volunteer);
   return volunteer;
 }
 
-/**
- * A volunteer left: its leases return at once (no waiting for deadlines), and spot checks
- * that were waiting for a second opinion are settled if nobody is left to give one.
- */
+/** A volunteer left: its leases return at once (no waiting for deadlines). */
 export function removeVolunteer(d: Domain, id: string): void {
   const volunteer = d.volunteers.get(id);
   if (!volunteer) return;
@@ -31,6 +31,5 @@ export function removeVolunteer(d: Domain, id: string): void {
     if (lease) dropLease(d, lease);
   }
   d.volunteers.delete(id);
-  settleWaitingSpotChecks(d);
   d.events.workAvailable();
 }

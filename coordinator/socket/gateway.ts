@@ -19,7 +19,7 @@ import {
   type ProtocolError,
   type ServerToClientEvents,
 } from '../../shared/protocol.js';
-import { toJobView } from '../jobs/job-view.js';
+import { viewJob } from '../jobs/job-view.js';
 import { grantLeases } from '../leases/grant-leases.js';
 import { releaseLeases } from '../leases/release-lease.js';
 import { renewLeases } from '../leases/renew-leases.js';
@@ -27,6 +27,8 @@ import { reportFailure } from '../leases/report-failure.js';
 import { reportResult } from '../leases/report-result.js';
 import { registerVolunteer, removeVolunteer } from '../leases/volunteers.js';
 import type { Domain } from '../model.js';
+import { admitConnection, connectionAddress, identifyParty, refusesWork, releaseConnection } from '../trust/parties.js';
+import { networkOf } from '../trust/network.js';
 import { TokenBucket } from './token-bucket.js';
 
 export type CoordinatorIo = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -66,7 +68,22 @@ function parse<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
 }
 
 export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOptions): void {
+  // Trust: the client's address and network are fixed at connection time; each network may
+  // hold MAX_CONNECTIONS_PER_NETWORK connections.
+  io.use((socket, next) => {
+    const address = connectionAddress(d.trust, socket.handshake.address, socket.handshake.headers['x-forwarded-for']);
+    const network = networkOf(address, d.trust.rules);
+    if (!admitConnection(d.trust, network)) {
+      next(new Error(`too many connections from network ${network}`));
+      return;
+    }
+    socket.data = { address, network };
+    socket.once('disconnect', () => releaseConnection(d.trust, network));
+    next();
+  });
+
   io.on('connection', (socket) => {
+    const { address } = socket.data as { address: string };
     const bucket = new TokenBucket(options.messagesPerSecond, options.messageBurst, d.now);
     let volunteerId: string | undefined;
 
@@ -105,10 +122,16 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
           if (options.maxVolunteers > 0 && d.volunteers.size >= options.maxVolunteers) {
             refuse(ProtocolErrorCode.Full, `the coordinator accepts at most ${options.maxVolunteers} volunteers`);
           }
+          const party =
+            identifyParty(d.trust, address, hello.token) ??
+            refuse(ProtocolErrorCode.BadToken, "the token is not this coordinator's WORKER_TOKEN");
           volunteerId = randomUUID();
-          registerVolunteer(d, volunteerId, hello);
+          registerVolunteer(d, volunteerId, hello, party);
           void socket.join([volunteerRoom(volunteerId), VOLUNTEERS_ROOM]);
-          options.logger.info({ volunteerId, kind: hello.kind, threads: hello.threads }, 'volunteer joined');
+          options.logger.info(
+            { volunteerId, kind: hello.kind, threads: hello.threads, network: party.network, trusted: party.trusted },
+            'volunteer joined',
+          );
         } else {
           const volunteer = d.volunteers.get(volunteerId);
           if (volunteer) volunteer.threads = hello.threads;
@@ -121,8 +144,9 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
       answer('lease:request', ack, () => {
         const { slots } = parse(LeaseRequestSchema, payload);
         const id = requireVolunteer();
-        if (d.volunteers.get(id)?.quarantined) {
-          refuse(ProtocolErrorCode.Quarantined, 'this volunteer reported wrong counts and gets no more work');
+        const volunteer = d.volunteers.get(id);
+        if (volunteer && refusesWork(d, volunteer)) {
+          refuse(ProtocolErrorCode.Quarantined, 'this volunteer or its network reported wrong counts and gets no work');
         }
         const leases = grantLeases(d, id, slots).map(({ id: leaseId, jobId, lo, hi, deadline }) => ({
           leaseId,
@@ -173,7 +197,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         void socket.join(jobRoom(jobId));
         // The ack carries the view; the range map follows with the room's next update.
         d.events.jobChanged(jobId);
-        return { job: toJobView(job) };
+        return { job: viewJob(d, job) };
       }, true),
     );
 

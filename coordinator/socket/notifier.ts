@@ -4,7 +4,7 @@
  * the pages watching.
  */
 import type { Logger } from 'pino';
-import { toJobView } from '../jobs/job-view.js';
+import { viewJob } from '../jobs/job-view.js';
 import { rangeMap } from '../jobs/range-map.js';
 import type { Domain, DomainEvents } from '../model.js';
 import type { RateMeter } from '../swarm-stats.js';
@@ -66,7 +66,7 @@ export class SocketNotifier implements DomainEvents {
       if (!io.sockets.adapter.rooms.has(room)) continue;
       const job = domain.jobs.get(jobId);
       const map = rangeMap(domain, jobId);
-      if (job) io.to(room).emit('job:update', toJobView(job));
+      if (job) io.to(room).emit('job:update', viewJob(domain, job));
       if (map) io.to(room).emit('job:map', map);
     }
     this.dirtyJobs.clear();

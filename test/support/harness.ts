@@ -33,11 +33,14 @@ export async function waitFor<T>(
   }
 }
 
+/** The WORKER_TOKEN of the coordinators tests start: the worker processes they start are trusted. */
+export const TEST_WORKER_TOKEN = 'test-worker-token-not-a-secret';
+
 export async function startTestCoordinator(
   env: Record<string, string> = {},
   store: JobStore = new MemoryJobStore(),
 ): Promise<RunningCoordinator> {
-  const config = loadConfig({ API_HOST: '127.0.0.1', API_PORT: '0', SPOT_CHECK_RATE: '0', ...env });
+  const config = loadConfig({ API_HOST: '127.0.0.1', API_PORT: '0', WORKER_TOKEN: TEST_WORKER_TOKEN, ...env });
   return startCoordinator(config, {
     store,
     logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
@@ -75,9 +78,12 @@ export function spawnEntry(entry: string, args: string[], env: Record<string, st
   };
 }
 
-/** A real headless worker process (the `npm run worker` entry). */
+/** A real headless worker process (the `npm run worker` entry), trusted unless `env` sets WORKER_TOKEN otherwise. */
 export function spawnWorker(url: string, concurrency = 1, env: Record<string, string> = {}): ChildHandle {
-  return spawnEntry('client/node/main.ts', ['--url', url, '--concurrency', String(concurrency)], env);
+  return spawnEntry('client/node/main.ts', ['--url', url, '--concurrency', String(concurrency)], {
+    WORKER_TOKEN: TEST_WORKER_TOKEN,
+    ...env,
+  });
 }
 
 export interface CoordinatorProcess extends ChildHandle {
@@ -90,7 +96,13 @@ export interface CoordinatorProcess extends ChildHandle {
  * browser tests; resolves once it listens, fails at once if it exits first.
  */
 export async function spawnCoordinator(env: Record<string, string>): Promise<CoordinatorProcess> {
-  const handle = spawnEntry('coordinator/main.ts', [], { API_HOST: '127.0.0.1', API_PORT: '0', WEB_PORT: '0', ...env });
+  const handle = spawnEntry('coordinator/main.ts', [], {
+    API_HOST: '127.0.0.1',
+    API_PORT: '0',
+    WEB_PORT: '0',
+    WORKER_TOKEN: TEST_WORKER_TOKEN,
+    ...env,
+  });
   let exitCode: number | null | undefined;
   void handle.exited().then((code) => (exitCode = code));
   const urls = await waitFor('the coordinator to listen', () => {
@@ -158,9 +170,18 @@ export interface TestSocket extends AsyncDisposable {
   call(event: string, payload?: unknown): Promise<unknown>;
 }
 
-/** A raw Socket.IO client speaking the protocol by hand (for garbage and lying clients). */
-export async function connectSocket(apiUrl: string): Promise<TestSocket> {
-  const socket = io(apiUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+/**
+ * A raw Socket.IO client speaking the protocol by hand (for garbage and lying clients).
+ * `localAddress` (127.0.0.2, .3, ...) makes it a client of another network for coordinators
+ * started with NETWORK_PREFIX_V4=32.
+ */
+export async function connectSocket(apiUrl: string, localAddress?: string): Promise<TestSocket> {
+  const socket = io(apiUrl, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...(localAddress === undefined ? {} : { localAddress }),
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);

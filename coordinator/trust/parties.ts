@@ -1,0 +1,99 @@
+/**
+ * Who a volunteer is to the vote: its network and whether it is trusted, and which units it
+ * may vote on. One network never supplies two votes on one unit, nor holds two leases on it.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Domain, OpenUnit, VolunteerState } from '../model.js';
+import { clientAddress, networkOf } from './network.js';
+import type { TrustState } from './trust-state.js';
+
+export interface Party {
+  network: string;
+  trusted: boolean;
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Constant-time comparison (digests first, so lengths leak nothing either). */
+function tokenMatches(expected: string, given: string): boolean {
+  return timingSafeEqual(digest(expected), digest(given));
+}
+
+/** The client address of a connection: the peer, or X-Forwarded-For behind a trusted proxy. */
+export function connectionAddress(trust: TrustState, peer: string, forwardedFor: string | string[] | undefined): string {
+  const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
+  return clientAddress(peer, header, trust.rules);
+}
+
+/**
+ * The party behind a hello: trusted with the operator's WORKER_TOKEN or from a trusted
+ * network. Undefined when a token is given and wrong: the caller refuses it rather than
+ * ignoring it, so a misconfigured worker learns at once instead of working as a stranger.
+ */
+export function identifyParty(trust: TrustState, address: string, token: string | undefined): Party | undefined {
+  const network = networkOf(address, trust.rules);
+  if (token !== undefined) {
+    const expected = trust.policy.workerToken;
+    if (expected === undefined || !tokenMatches(expected, token)) return undefined;
+    return { network, trusted: true };
+  }
+  return { network, trusted: trust.trustedNetworks.has(address) };
+}
+
+/** Whether the network is refused work now (a volunteer on it was caught). Trusted workers never are. */
+export function networkQuarantined(d: Domain, network: string): boolean {
+  const until = d.trust.quarantinedNetworks.get(network);
+  if (until === undefined) return false;
+  if (until > d.now()) return true;
+  d.trust.quarantinedNetworks.delete(network);
+  return false;
+}
+
+/** Whether the volunteer gets no work: caught itself, or a stranger on a caught network. */
+export function refusesWork(d: Domain, volunteer: VolunteerState): boolean {
+  return volunteer.quarantined || (!volunteer.trusted && networkQuarantined(d, volunteer.network));
+}
+
+/** Whether this volunteer may vote on (and so be leased) this unit. */
+export function mayVote(d: Domain, unit: OpenUnit, volunteer: VolunteerState): boolean {
+  if (refusesWork(d, volunteer) || unit.excluded.has(volunteer.id) || unit.votes.has(volunteer.id)) return false;
+  if (volunteer.trusted) return true;
+  if (unit.audit?.voters.some((voter) => voter.network === volunteer.network)) return false;
+  for (const vote of unit.votes.values()) if (vote.network === volunteer.network) return false;
+  for (const leaseId of unit.leases) {
+    const holder = d.leases.get(leaseId)?.volunteerId;
+    if (holder !== undefined && d.volunteers.get(holder)?.network === volunteer.network) return false;
+  }
+  return true;
+}
+
+/** Whether a trusted worker holds a lease on the unit (its answer will decide; no one else is needed). */
+export function trustedLeaseInFlight(d: Domain, unit: OpenUnit): boolean {
+  for (const leaseId of unit.leases) {
+    const holder = d.leases.get(leaseId)?.volunteerId;
+    if (holder !== undefined && d.volunteers.get(holder)?.trusted) return true;
+  }
+  return false;
+}
+
+/** Takes a connection slot for the network; false when the network holds MAX_CONNECTIONS_PER_NETWORK already. */
+export function admitConnection(trust: TrustState, network: string): boolean {
+  const open = trust.connections.get(network) ?? 0;
+  const limit = trust.policy.maxConnectionsPerNetwork;
+  if (limit > 0 && open >= limit) return false;
+  trust.connections.set(network, open + 1);
+  return true;
+}
+
+export function releaseConnection(trust: TrustState, network: string): void {
+  const open = (trust.connections.get(network) ?? 1) - 1;
+  if (open <= 0) trust.connections.delete(network);
+  else trust.connections.set(network, open);
+}
+
+/** Who a failure counts against: a stranger's network (once per unit), or each failure of a trusted worker. */
+export function failureParty(volunteer: VolunteerState, attempt: number): string {
+  return volunteer.trusted ? `trusted:${volunteer.id}:${attempt}` : volunteer.network;
+}

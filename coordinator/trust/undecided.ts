@@ -1,0 +1,73 @@
+/**
+ * Units that wait for a vote nobody connected can give: shown in the job view, settled
+ * again as volunteers come and go, and ended after DISPUTE_TIMEOUT. A unit nobody can
+ * decide fails its job with a message naming the range, because a wrong count is worse
+ * than a failed job.
+ */
+import { JobState } from '../../shared/api.js';
+import { endJob } from '../jobs/finish-job.js';
+import type { ActiveJob, Domain, OpenUnit } from '../model.js';
+import { anyoneCanVote } from '../scheduler.js';
+import { settleUnit } from './settle-unit.js';
+import { groupVotes } from './votes.js';
+
+/** Whether the unit has votes that do not decide it, no lease in flight, and nobody to ask. */
+function stalled(d: Domain, unit: OpenUnit): boolean {
+  return unit.votes.size > 0 && unit.leases.size === 0 && !anyoneCanVote(d, unit);
+}
+
+function describeWait(unit: OpenUnit): string {
+  const range = `[${unit.lo}, ${unit.hi}]`;
+  return groupVotes(unit.votes).length > 1
+    ? `volunteers disagree on ${range}: waiting for a volunteer on a third network or a trusted worker to decide`
+    : `waiting for a volunteer on another network (or a trusted worker) to confirm ${range}`;
+}
+
+/** What the job waits for, for the job view; undefined when it waits for nobody. */
+export function waitingReason(d: Domain, job: ActiveJob): string | undefined {
+  for (const unit of job.open.values()) if (stalled(d, unit)) return describeWait(unit);
+  return undefined;
+}
+
+function formatDuration(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
+}
+
+/**
+ * The periodic sweep: settles units whose votes now decide (a vote was withdrawn by a
+ * quarantine), starts or clears each unit's wait clock, and fails the job of a unit that has
+ * waited DISPUTE_TIMEOUT. Returns the jobs it failed.
+ */
+export function sweepUndecided(d: Domain): string[] {
+  const failed: string[] = [];
+  const timeout = d.trust.policy.disputeTimeoutMs;
+  for (const job of [...d.active.values()]) {
+    for (const unit of [...job.open.values()]) {
+      if (!d.active.has(job.record.id)) break;
+      if (unit.votes.size > 0 && unit.leases.size === 0 && settleUnit(d, job, unit)) continue;
+      if (!stalled(d, unit)) {
+        unit.waitingSince = undefined;
+        continue;
+      }
+      if (unit.waitingSince === undefined) {
+        unit.waitingSince = d.now();
+        d.events.jobChanged(job.record.id);
+      }
+      if (timeout > 0 && d.now() - unit.waitingSince >= timeout) {
+        failUndecided(d, job, unit, timeout);
+        failed.push(job.record.id);
+      }
+    }
+  }
+  return failed;
+}
+
+function failUndecided(d: Domain, job: ActiveJob, unit: OpenUnit, timeout: number): void {
+  const reason = groupVotes(unit.votes).length > 1 ? 'volunteers disagree on its count' : 'no independent volunteer could confirm its count';
+  endJob(
+    d,
+    job,
+    JobState.Failure,
+    `range [${unit.lo}, ${unit.hi}] could not be decided within ${formatDuration(timeout)}: ${reason}`,
+  );
+}

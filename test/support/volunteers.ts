@@ -1,0 +1,83 @@
+/**
+ * In-process volunteers for trust tests: the shared lease loop over a real socket, from a
+ * chosen client address (127.0.0.x stands for a network when NETWORK_PREFIX_V4=32), with a
+ * compute pool that is honest, lies by a strategy, or fails.
+ */
+import { io } from 'socket.io-client';
+import { Volunteer, type ComputePool, type VolunteerSocket } from '../../client/volunteer.js';
+import { countPrimes } from '../../shared/sieve/index.js';
+
+/** Which units a liar lies on (numbered from 1 in the order it computes them), and by how much. */
+export interface LieStrategy {
+  lieOn: (unitNumber: number) => boolean;
+  /** Added to the true count; liars that collude use the same offset. */
+  offset: number;
+}
+
+export const honest: LieStrategy = { lieOn: () => false, offset: 0 };
+export const always = (offset = 1): LieStrategy => ({ lieOn: () => true, offset });
+export const everyNth = (n: number, offset = 1): LieStrategy => ({ lieOn: (unit) => unit % n === 0, offset });
+export const afterHonest = (units: number, offset = 1): LieStrategy => ({ lieOn: (unit) => unit > units, offset });
+
+export interface PoolRecord {
+  computed: number;
+  lies: number;
+}
+
+export function strategyPool(strategy: LieStrategy): ComputePool & { record: PoolRecord } {
+  const record: PoolRecord = { computed: 0, lies: 0 };
+  return {
+    record,
+    count: async (lo, hi) => {
+      record.computed++;
+      const lie = strategy.lieOn(record.computed);
+      if (lie) record.lies++;
+      return countPrimes(lo, hi) + (lie ? strategy.offset : 0);
+    },
+    resize: () => {},
+    close: async () => {},
+  };
+}
+
+export function failingPool(): ComputePool {
+  return {
+    count: async () => {
+      throw new Error('out of memory');
+    },
+    resize: () => {},
+    close: async () => {},
+  };
+}
+
+export interface TestVolunteer extends AsyncDisposable {
+  volunteer: Volunteer;
+  errors: string[];
+  refusals: string[];
+}
+
+export function socketVolunteer(
+  apiUrl: string,
+  options: { localAddress: string; pool: ComputePool; name: string; token?: string; threads?: number },
+): TestVolunteer {
+  const socket: VolunteerSocket = io(apiUrl, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    // Passed through to the WebSocket transport (ws), which binds the client to this address.
+    ...{ localAddress: options.localAddress },
+  });
+  const errors: string[] = [];
+  const refusals: string[] = [];
+  const volunteer = new Volunteer({
+    socket,
+    pool: options.pool,
+    kind: 'node',
+    threads: options.threads ?? 1,
+    name: options.name,
+    idlePollMs: 100,
+    ...(options.token === undefined ? {} : { token: options.token }),
+    onError: (message) => errors.push(message),
+    onRefused: (error) => refusals.push(error.message),
+  });
+  return { volunteer, errors, refusals, [Symbol.asyncDispose]: () => volunteer.stop() };
+}
