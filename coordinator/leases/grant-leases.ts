@@ -3,6 +3,7 @@ import { JobState } from '../../shared/api.js';
 import { advanceState } from '../jobs/job-state.js';
 import type { Domain, LeaseState } from '../model.js';
 import { nextUnit } from '../scheduler.js';
+import { refusesWork } from '../trust/parties.js';
 
 /** Lease ids are bearer secrets: only the holder may report a lease, so they must be unguessable. */
 function newLeaseId(): string {
@@ -15,7 +16,7 @@ function newLeaseId(): string {
  */
 export function grantLeases(d: Domain, volunteerId: string, slots: number): LeaseState[] {
   const volunteer = d.volunteers.get(volunteerId);
-  if (!volunteer || volunteer.quarantined) return [];
+  if (!volunteer || refusesWork(d, volunteer)) return [];
   volunteer.lastRequestAt = d.now();
   const free = Math.min(slots, volunteer.threads - volunteer.leases.size);
   const granted: LeaseState[] = [];

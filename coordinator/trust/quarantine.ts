@@ -32,39 +32,41 @@ export function quarantine(d: Domain, culprit: { volunteerId: string; network: s
     }
   }
   for (const volunteerId of caught) {
-    for (const accepted of d.store.unconfirmedUnitsOf(volunteerId)) reopenForAudit(d, accepted, culprit.network);
+    for (const accepted of d.store.unconfirmedUnitsOf(volunteerId)) reopenForAudit(d, accepted, culprit.network, false);
   }
   d.events.workAvailable();
 }
 
 /**
  * Opens a unit that re-checks an accepted count, computed by others than those it rested on
- * (and not on their networks). Its decision replaces the count (trust/settle-unit.ts).
- * `fallbackNetwork` stands for voters no longer connected. No-op when the job has ended or
- * the audit is already open.
+ * (and not on their networks); its decision replaces the count (jobs/accept-count.ts).
+ * A suspect's count (`asVotes`) stays in the vote, so a recount that disagrees makes a tie,
+ * not a verdict; a caught volunteer's count does not. `fallbackNetwork` stands for voters no
+ * longer connected. No-op when the job has ended or the audit is already open.
  */
-export function reopenForAudit(d: Domain, accepted: AcceptedUnit, fallbackNetwork: string): void {
+export function reopenForAudit(d: Domain, accepted: AcceptedUnit, fallbackNetwork: string, asVotes: boolean): void {
   const job = d.active.get(accepted.jobId);
   const key = `audit:${accepted.chunkIndex}:${accepted.lo}`;
   if (!job || job.open.has(key)) return;
-  job.open.set(
+  const voters = accepted.volunteerIds.map((volunteerId) => ({
+    volunteerId,
+    network: d.volunteers.get(volunteerId)?.network ?? fallbackNetwork,
+  }));
+  const auditKey = resultKey(accepted.count);
+  const unit = newOpenUnit({
     key,
-    newOpenUnit({
-      key,
-      jobId: accepted.jobId,
-      chunkIndex: accepted.chunkIndex,
-      lo: accepted.lo,
-      hi: accepted.hi,
-      spotCheck: true,
-      excluded: new Set(accepted.volunteerIds),
-      audit: {
-        key: resultKey(accepted.count),
-        result: accepted.count,
-        voters: accepted.volunteerIds.map((volunteerId) => ({
-          volunteerId,
-          network: d.volunteers.get(volunteerId)?.network ?? fallbackNetwork,
-        })),
-      },
-    }),
-  );
+    jobId: accepted.jobId,
+    chunkIndex: accepted.chunkIndex,
+    lo: accepted.lo,
+    hi: accepted.hi,
+    spotCheck: false,
+    excluded: new Set(accepted.volunteerIds),
+    audit: { key: auditKey, result: accepted.count, voters },
+  });
+  if (asVotes) {
+    for (const voter of voters) {
+      unit.votes.set(voter.volunteerId, { key: auditKey, result: accepted.count, network: voter.network, trusted: false });
+    }
+  }
+  job.open.set(key, unit);
 }

@@ -9,9 +9,12 @@ import type { ActiveJob, Domain, OpenUnit } from '../model.js';
 import { quarantine } from './quarantine.js';
 import { decide } from './votes.js';
 
-/** Whether a stranger's word alone may decide this unit: only in jobs whose total is verified. */
+/**
+ * Whether a stranger's word alone may decide this unit: only in jobs whose total is verified
+ * (a wrong count there is found before success), for volunteers with standing, outside spot checks.
+ */
 function loneVoteSuffices(d: Domain, job: ActiveJob, unit: OpenUnit, volunteerId: string): boolean {
-  if (unit.spotCheck || unit.audit || !d.verifier?.canVerify(job.record)) return false;
+  if (unit.spotCheck || !d.verifier?.canVerify(job.record)) return false;
   const volunteer = d.volunteers.get(volunteerId);
   return volunteer !== undefined && volunteer.confirmedStreak >= d.trust.policy.trustAfter;
 }
@@ -36,9 +39,6 @@ export function settleUnit(d: Domain, job: ActiveJob, unit: OpenUnit): boolean {
     }
   }
   for (const loser of decision.outvoted) if (!loser.trusted) quarantine(d, loser);
-  if (unit.audit && unit.audit.key !== decision.key) {
-    for (const voter of unit.audit.voters) quarantine(d, voter);
-  }
   if (!succeedIfComplete(d, job)) d.events.jobChanged(job.record.id);
   return true;
 }
