@@ -1,10 +1,10 @@
 /** Volunteers that lie, hang, flood or send garbage cannot change an answer or stall a job. */
-import { io } from 'socket.io-client';
 import { describe, expect, test } from 'vitest';
-import { Volunteer, type ComputePool, type VolunteerSocket } from '../client/volunteer.js';
-import { countPrimes } from '../shared/sieve/index.js';
+import type { RunningCoordinator } from '../coordinator/coordinator.js';
 import {
   connectSocket,
+  TEST_WORKER_TOKEN,
+  type TestSocket,
   followJob,
   getJob,
   health,
@@ -13,54 +13,200 @@ import {
   submitJob,
   waitFor,
 } from './support/harness.js';
+import {
+  always,
+  disposeAll,
+  everyNth,
+  failingPool,
+  honest as honestStrategy,
+  socketVolunteer,
+  strategyPool,
+  type TestVolunteer,
+} from './support/volunteers.js';
 
-/** A compute pool that always reports one prime too many. */
-const lyingPool: ComputePool = {
-  count: async (lo, hi) => countPrimes(lo, hi) + 1,
-  resize: () => {},
-  close: async () => {},
-};
+/** A coordinator where 127.0.0.2, .3, ... are distinct networks. */
+const NETWORKS = { NETWORK_PREFIX_V4: '32' };
 
-/** A volunteer speaking the real protocol through the shared lease loop, with a lying pool. */
-function lyingVolunteer(apiUrl: string) {
-  const socket: VolunteerSocket = io(apiUrl, { transports: ['websocket'], forceNew: true, reconnection: false });
-  const errors: string[] = [];
-  const volunteer = new Volunteer({
-    socket,
-    pool: lyingPool,
-    kind: 'node',
-    threads: 1,
-    name: 'liar',
-    idlePollMs: 100,
-    onError: (message) => errors.push(message),
-  });
-  return { volunteer, errors, [Symbol.asyncDispose]: () => volunteer.stop() };
+function isQuarantined(coordinator: RunningCoordinator, volunteer: TestVolunteer): boolean {
+  const id = volunteer.volunteer.stats.volunteerId;
+  return id !== undefined && coordinator.domain.quarantined.has(id);
 }
 
-describe('lying volunteers', () => {
-  test('with REPLICATION=2 a liar never changes the result and ends quarantined', async () => {
-    await using coordinator = await startTestCoordinator({ REPLICATION: '2', UNIT_SIZE: '1000000' });
-    await using liar = lyingVolunteer(coordinator.apiUrl);
-    await waitFor('the liar to join', () => (liar.volunteer.stats.volunteerId ? true : undefined));
+async function joined(...volunteers: TestVolunteer[]): Promise<void> {
+  await waitFor('volunteers to join', () => (volunteers.every((v) => v.volunteer.stats.volunteerId) ? true : undefined));
+}
+
+describe('lying volunteers, with the default settings', () => {
+  test('two sockets of one network reporting the same wrong count: the job is exact, the honest worker never quarantined', async () => {
+    await using coordinator = await startTestCoordinator({ ...NETWORKS, UNIT_SIZE: '1000000' });
+    await using liar1 = socketVolunteer(coordinator.apiUrl, { localAddress: '127.0.0.2', pool: strategyPool(always(5)), name: 'liar-1' });
+    await using liar2 = socketVolunteer(coordinator.apiUrl, { localAddress: '127.0.0.2', pool: strategyPool(always(5)), name: 'liar-2' });
+    await joined(liar1, liar2);
     const jobId = await submitJob(coordinator.apiUrl, 20_000_000, 8);
-    await using _a = spawnWorker(coordinator.apiUrl, 1);
-    await using _b = spawnWorker(coordinator.apiUrl, 1);
+    await using _honest = spawnWorker(coordinator.apiUrl, 1);
     const final = (await followJob(coordinator.apiUrl, jobId)).at(-1);
     expect(final).toMatchObject({ state: 'SUCCESS', result: { prime_count: 1_270_607 } });
-    expect(coordinator.domain.quarantined.has(liar.volunteer.stats.volunteerId!)).toBe(true);
-    await waitFor('the liar to learn it is quarantined', () => (liar.volunteer.stats.status === 'quarantined' ? true : undefined));
+    const honest = [...coordinator.domain.volunteers.values()].filter((v) => v.trusted);
+    expect(honest).toHaveLength(1);
+    expect(honest[0]!.quarantined).toBe(false);
+    expect(coordinator.domain.quarantined.has(honest[0]!.id)).toBe(false);
   });
 
-  test('with REPLICATION=1 and spot checks at 100% a liar is caught and the result is exact', async () => {
-    await using coordinator = await startTestCoordinator({ SPOT_CHECK_RATE: '1', UNIT_SIZE: '1000000' });
-    await using _a = spawnWorker(coordinator.apiUrl, 1);
-    await using _b = spawnWorker(coordinator.apiUrl, 1);
-    await using liar = lyingVolunteer(coordinator.apiUrl);
-    await waitFor('three volunteers', async () => ((await health(coordinator.apiUrl)).workers === 3 ? true : undefined));
-    const jobId = await submitJob(coordinator.apiUrl, 20_000_000, 8);
-    const final = (await followJob(coordinator.apiUrl, jobId)).at(-1);
-    expect(final).toMatchObject({ state: 'SUCCESS', result: { prime_count: 1_270_607 } });
-    expect(coordinator.domain.quarantined.has(liar.volunteer.stats.volunteerId!)).toBe(true);
+  test('colluders on one network against two honest strangers on two others: exact, only colluders quarantined', async () => {
+    await using coordinator = await startTestCoordinator({ ...NETWORKS, UNIT_SIZE: '500000' });
+    const liars = [
+      socketVolunteer(coordinator.apiUrl, { localAddress: '127.0.0.2', pool: strategyPool(always(3)), name: 'liar-1' }),
+      socketVolunteer(coordinator.apiUrl, { localAddress: '127.0.0.2', pool: strategyPool(always(3)), name: 'liar-2' }),
+    ];
+    const honest = [
+      socketVolunteer(coordinator.apiUrl, { localAddress: '127.0.0.3', pool: strategyPool(honestStrategy), name: 'h1' }),
+      socketVolunteer(coordinator.apiUrl, { localAddress: '127.0.0.4', pool: strategyPool(honestStrategy), name: 'h2' }),
+    ];
+    await using _all = disposeAll([...liars, ...honest]);
+    await joined(...liars, ...honest);
+    const jobId = await submitJob(coordinator.apiUrl, 10_000_000, 4);
+    expect((await followJob(coordinator.apiUrl, jobId)).at(-1)).toMatchObject({ state: 'SUCCESS', result: { prime_count: 664_579 } });
+    for (const volunteer of honest) expect(isQuarantined(coordinator, volunteer)).toBe(false);
+  });
+
+  test('a liar on 1 unit in 10 never makes a job succeed with a wrong count, and is caught', async () => {
+    await using coordinator = await startTestCoordinator({ ...NETWORKS, UNIT_SIZE: '250000' });
+    const liarPool = strategyPool(everyNth(10));
+    await using liar = socketVolunteer(coordinator.apiUrl, { localAddress: '127.0.0.2', pool: liarPool, name: 'liar' });
+    await using stranger = socketVolunteer(coordinator.apiUrl, { localAddress: '127.0.0.3', pool: strategyPool(honestStrategy), name: 'h' });
+    await joined(liar, stranger);
+    await using _trusted = spawnWorker(coordinator.apiUrl, 1);
+    for (let i = 0; i < 4 && liarPool.record.lies === 0; i++) {
+      const jobId = await submitJob(coordinator.apiUrl, 10_000_000, 4);
+      expect((await followJob(coordinator.apiUrl, jobId)).at(-1)).toMatchObject({ state: 'SUCCESS', result: { prime_count: 664_579 } });
+    }
+    expect(liarPool.record.lies).toBeGreaterThan(0);
+    expect(isQuarantined(coordinator, liar)).toBe(true);
+    expect(isQuarantined(coordinator, stranger)).toBe(false);
+    await waitFor('the liar to learn it is quarantined', () => (liar.volunteer.stats.status === 'quarantined' ? true : undefined));
+  });
+});
+
+describe('ties, waiting and disputes', () => {
+  /** A stranger from `address` that takes one unit and reports `count` for it. */
+  async function reportOnce(apiUrl: string, address: string, count: number): Promise<TestSocket> {
+    const client = await connectSocket(apiUrl, address);
+    await client.call('volunteer:hello', { kind: 'node', threads: 1 });
+    const ack = (await client.call('lease:request', { slots: 1 })) as { leases: { leaseId: string }[] };
+    expect(ack.leases).toHaveLength(1);
+    expect(await client.call('lease:result', { leaseId: ack.leases[0]!.leaseId, count })).toEqual({ ok: true, accepted: true });
+    return client;
+  }
+
+  test("a stranger's count waits for another network, and the job view says so", async () => {
+    await using coordinator = await startTestCoordinator(NETWORKS);
+    const jobId = await submitJob(coordinator.apiUrl, 10_000, 1);
+    await using _a = await reportOnce(coordinator.apiUrl, '127.0.0.2', 1229);
+    expect(await getJob(coordinator.apiUrl, jobId)).toMatchObject({
+      state: 'STARTED',
+      waiting: 'waiting for a volunteer on another network (or a trusted worker) to confirm [1, 10000]',
+    });
+    await using _b = await reportOnce(coordinator.apiUrl, '127.0.0.3', 1229);
+    const final = await getJob(coordinator.apiUrl, jobId);
+    expect(final).toMatchObject({ state: 'SUCCESS', result: { prime_count: 1229 } });
+    expect(final.waiting).toBeUndefined();
+  });
+
+  test('a tie between two networks punishes nobody; a third network decides', async () => {
+    await using coordinator = await startTestCoordinator(NETWORKS);
+    const jobId = await submitJob(coordinator.apiUrl, 10_000, 1);
+    await using _a = await reportOnce(coordinator.apiUrl, '127.0.0.2', 1229);
+    await using _b = await reportOnce(coordinator.apiUrl, '127.0.0.3', 1230);
+    expect(coordinator.domain.quarantined.size).toBe(0);
+    expect((await getJob(coordinator.apiUrl, jobId)).waiting).toBe(
+      'volunteers disagree on [1, 10000]: waiting for a volunteer on a third network or a trusted worker to decide',
+    );
+    await using _c = await reportOnce(coordinator.apiUrl, '127.0.0.4', 1229);
+    expect(await getJob(coordinator.apiUrl, jobId)).toMatchObject({ state: 'SUCCESS', result: { prime_count: 1229 } });
+    expect(coordinator.domain.quarantined.size).toBe(1);
+  });
+
+  test('a trusted worker decides a tie', async () => {
+    await using coordinator = await startTestCoordinator(NETWORKS);
+    const jobId = await submitJob(coordinator.apiUrl, 10_000, 1);
+    await using _a = await reportOnce(coordinator.apiUrl, '127.0.0.2', 1229);
+    await using _b = await reportOnce(coordinator.apiUrl, '127.0.0.3', 1228);
+    await using _worker = spawnWorker(coordinator.apiUrl, 1);
+    expect((await followJob(coordinator.apiUrl, jobId)).at(-1)).toMatchObject({ state: 'SUCCESS', result: { prime_count: 1229 } });
+    expect(coordinator.domain.quarantined.size).toBe(1);
+  });
+
+  test('a dispute nobody can decide ends the job in FAILURE after DISPUTE_TIMEOUT, naming the range', async () => {
+    await using coordinator = await startTestCoordinator({ ...NETWORKS, DISPUTE_TIMEOUT: '1s' });
+    const jobId = await submitJob(coordinator.apiUrl, 10_000, 1);
+    await using _a = await reportOnce(coordinator.apiUrl, '127.0.0.2', 1229);
+    await using _b = await reportOnce(coordinator.apiUrl, '127.0.0.3', 1230);
+    expect((await followJob(coordinator.apiUrl, jobId)).at(-1)).toMatchObject({
+      state: 'FAILURE',
+      error: 'range [1, 10000] could not be decided within 1 s: volunteers disagree on its count',
+    });
+    expect(coordinator.domain.quarantined.size).toBe(0);
+  });
+});
+
+describe('failures and quarantine', () => {
+  test('three sockets of one network answering every lease with lease:fail cannot fail a job; an honest worker finishes it', async () => {
+    await using coordinator = await startTestCoordinator({ ...NETWORKS, UNIT_SIZE: '1000000' });
+    const killers = [1, 2, 3].map((i) =>
+      socketVolunteer(coordinator.apiUrl, { localAddress: '127.0.0.2', pool: failingPool(), name: `killer-${i}` }),
+    );
+    await using _killers = disposeAll(killers);
+    await joined(...killers);
+    const jobId = await submitJob(coordinator.apiUrl, 10_000_000, 4);
+    const failuresReported = () => killers.reduce((sum, k) => sum + k.errors.filter((e) => e.includes('failed')).length, 0);
+    await waitFor('the killers to fail many leases', () => (failuresReported() >= 12 ? true : undefined));
+    expect((await getJob(coordinator.apiUrl, jobId)).state).toBe('STARTED');
+    await using _honest = spawnWorker(coordinator.apiUrl, 1);
+    expect((await followJob(coordinator.apiUrl, jobId)).at(-1)).toMatchObject({ state: 'SUCCESS', result: { prime_count: 664_579 } });
+  });
+
+  test("a caught liar's network is refused work, new connections included", async () => {
+    await using coordinator = await startTestCoordinator({ ...NETWORKS, UNIT_SIZE: '1000000' });
+    const liarPool = strategyPool(always());
+    await using liar = socketVolunteer(coordinator.apiUrl, { localAddress: '127.0.0.2', pool: liarPool, name: 'liar' });
+    await joined(liar);
+    const jobId = await submitJob(coordinator.apiUrl, 4_000_000, 4);
+    await waitFor('the liar to lie', () => (liarPool.record.lies > 0 ? true : undefined));
+    await using _honest = spawnWorker(coordinator.apiUrl, 1);
+    expect((await followJob(coordinator.apiUrl, jobId)).at(-1)).toMatchObject({ state: 'SUCCESS', result: { prime_count: 283_146 } });
+    expect(isQuarantined(coordinator, liar)).toBe(true);
+    await using sibling = await connectSocket(coordinator.apiUrl, '127.0.0.2');
+    await sibling.call('volunteer:hello', { kind: 'node', threads: 1 });
+    await submitJob(coordinator.apiUrl, 10_000, 1);
+    expect(await sibling.call('lease:request', { slots: 1 })).toEqual({
+      ok: false,
+      error: { code: 'quarantined', message: 'this volunteer or its network reported wrong counts and gets no work' },
+    });
+    await using other = await connectSocket(coordinator.apiUrl, '127.0.0.3');
+    await other.call('volunteer:hello', { kind: 'node', threads: 1 });
+    expect(await other.call('lease:request', { slots: 1 })).toMatchObject({ ok: true });
+  });
+});
+
+describe('trusted workers and connections', () => {
+  test('a wrong worker token is refused with a clear message, and the worker process stops', async () => {
+    await using coordinator = await startTestCoordinator();
+    await using client = await connectSocket(coordinator.apiUrl);
+    expect(await client.call('volunteer:hello', { kind: 'node', threads: 1, token: 'not-the-token' })).toEqual({
+      ok: false,
+      error: { code: 'bad_token', message: "the token is not this coordinator's WORKER_TOKEN" },
+    });
+    await using worker = spawnWorker(coordinator.apiUrl, 1, { WORKER_TOKEN: 'a-wrong-token-for-this-coordinator' });
+    expect(await worker.exited()).toBe(2);
+    expect(worker.output()).toContain("the token is not this coordinator's WORKER_TOKEN; stopping");
+  });
+
+  test('MAX_CONNECTIONS_PER_NETWORK refuses further connections from that network only', async () => {
+    await using coordinator = await startTestCoordinator({ ...NETWORKS, MAX_CONNECTIONS_PER_NETWORK: '2' });
+    await using _a = await connectSocket(coordinator.apiUrl, '127.0.0.2');
+    await using _b = await connectSocket(coordinator.apiUrl, '127.0.0.2');
+    await expect(connectSocket(coordinator.apiUrl, '127.0.0.2')).rejects.toThrow('too many connections from network 127.0.0.2/32');
+    await using _c = await connectSocket(coordinator.apiUrl, '127.0.0.3');
   });
 });
 
@@ -83,7 +229,7 @@ describe('hanging and abusive volunteers', () => {
     await using coordinator = await startTestCoordinator();
     await using holder = await connectSocket(coordinator.apiUrl);
     await using thief = await connectSocket(coordinator.apiUrl);
-    await holder.call('volunteer:hello', { kind: 'node', threads: 1 });
+    await holder.call('volunteer:hello', { kind: 'node', threads: 1, token: TEST_WORKER_TOKEN });
     await thief.call('volunteer:hello', { kind: 'node', threads: 1 });
     const jobId = await submitJob(coordinator.apiUrl, 10_000, 1);
     const ack = (await holder.call('lease:request', { slots: 1 })) as { leases: { leaseId: string }[] };

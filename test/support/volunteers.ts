@@ -81,3 +81,8 @@ export function socketVolunteer(
   });
   return { volunteer, errors, refusals, [Symbol.asyncDispose]: () => volunteer.stop() };
 }
+
+/** Disposes of all of them together. */
+export function disposeAll(volunteers: TestVolunteer[]): AsyncDisposable {
+  return { [Symbol.asyncDispose]: async () => void (await Promise.all(volunteers.map((v) => v.volunteer.stop()))) };
+}
