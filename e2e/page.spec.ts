@@ -197,6 +197,27 @@ test('a job that fails shows FAILURE with its message', async ({ page, coordinat
     await broken.call('lease:fail', { leaseId: ack.leases[0]!.leaseId, error: 'out of memory' });
   }
   await expect(page.getByTestId('job-state')).toHaveText('FAILURE');
-  await expect(page.getByTestId('job-error')).toContainText('range [1, 10000] failed 3 times; last error: out of memory');
+  await expect(page.getByTestId('job-error')).toContainText(
+    'range [1, 10000] failed on 3 independent volunteers; last error: out of memory',
+  );
   expect((await coordinator.job(jobId)).state).toBe('FAILURE');
+});
+
+test.describe('a coordinator that trusts nobody by address', () => {
+  test.use({ trustedNetworks: '' });
+
+  test("a unit waiting for another network says so on the page", async ({ page, coordinator }) => {
+    await page.goto(coordinator.webUrl);
+    await setPaused(page, true);
+    await using stranger = await connectSocket(coordinator.apiUrl);
+    await stranger.call('volunteer:hello', { kind: 'node', threads: 1 });
+    const jobId = await submitJobByRest(coordinator.apiUrl, 10_000, 1);
+    await page.goto(`${coordinator.webUrl}/?job=${jobId}`);
+    const ack = (await stranger.call('lease:request', { slots: 1 })) as { leases: { leaseId: string }[] };
+    await stranger.call('lease:result', { leaseId: ack.leases[0]!.leaseId, count: 1229 });
+    await expect(page.getByTestId('job-waiting')).toHaveText(
+      'Waiting: waiting for a volunteer on another network (or a trusted worker) to confirm [1, 10000]',
+    );
+    expect(await coordinator.job(jobId)).toMatchObject({ state: 'STARTED', waiting: expect.stringContaining('another network') });
+  });
 });
