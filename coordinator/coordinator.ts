@@ -3,7 +3,6 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '../shared/protocol.js';
 import type { Config } from './config.js';
 import { createApiApp } from './http/api-app.js';
 import { createWebApp } from './http/web-app.js';
@@ -16,7 +15,7 @@ import { sweepUndecided } from './trust/undecided.js';
 import { trustPolicy } from './trust/trust-state.js';
 import type { TotalVerifier } from './trust/verifier.js';
 import type { Domain } from './model.js';
-import { attachGateway, SWARM_ROOM } from './socket/gateway.js';
+import { attachGateway, SWARM_ROOM, type CoordinatorIo } from './socket/gateway.js';
 import { SocketNotifier } from './socket/notifier.js';
 import type { JobStore } from './store/job-store.js';
 import { RateMeter, swarmStats } from './swarm-stats.js';
@@ -100,7 +99,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     metrics: metrics.registry,
   });
   const apiServer = createServer(apiApp);
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(apiServer, {
+  const io: CoordinatorIo = new Server(apiServer, {
     cors: { origin: (origin, callback) => callback(null, origin === undefined || isAllowedOrigin(origin)) },
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 10_000,

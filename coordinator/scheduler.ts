@@ -14,6 +14,13 @@ import { groupVotes, votesMissing } from './trust/votes.js';
  */
 export const ACTIVE_WINDOW_MS = 15_000;
 
+/**
+ * Units a job may hold open (leased, or counted and waiting for confirmation) before
+ * strangers get no new units of it, only confirmations. Without it, a stranger reporting
+ * made-up counts fast would open units without bound: memory stays O(this + leases) per job.
+ */
+export const MAX_OPEN_UNITS_PER_JOB = 1024;
+
 /** Whether a volunteer is taking work now (connected, not refused, and asking). */
 function isActive(d: Domain, volunteer: VolunteerState): boolean {
   return !refusesWork(d, volunteer) && d.now() - volunteer.lastRequestAt <= ACTIVE_WINDOW_MS;
@@ -93,7 +100,8 @@ export function nextUnit(d: Domain, volunteer: VolunteerState): { job: ActiveJob
   for (const job of d.active.values()) {
     if (chosen && job.leasesInFlight >= chosen.job.leasesInFlight) continue;
     const unit = openUnitFor(d, job, volunteer);
-    if (unit || hasUntouched(job)) chosen = { job, unit };
+    const mayCut = volunteer.trusted || job.open.size < MAX_OPEN_UNITS_PER_JOB;
+    if (unit || (mayCut && hasUntouched(job))) chosen = { job, unit };
   }
   if (!chosen) return undefined;
   return { job: chosen.job, unit: chosen.unit ?? cutNextUnit(d, chosen.job) };

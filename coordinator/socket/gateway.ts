@@ -27,11 +27,16 @@ import { reportFailure } from '../leases/report-failure.js';
 import { reportResult } from '../leases/report-result.js';
 import { registerVolunteer, removeVolunteer } from '../leases/volunteers.js';
 import type { Domain } from '../model.js';
-import { admitConnection, connectionAddress, identifyParty, refusesWork, releaseConnection } from '../trust/parties.js';
-import { networkOf } from '../trust/network.js';
+import { admitConnection, identifyParty, refusesWork, releaseConnection } from '../trust/parties.js';
 import { TokenBucket } from './token-bucket.js';
 
-export type CoordinatorIo = Server<ClientToServerEvents, ServerToClientEvents>;
+/** What the gateway knows of a connection from its handshake (trust: who it comes from). */
+export interface ConnectionData {
+  address: string;
+  network: string;
+}
+
+export type CoordinatorIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ConnectionData>;
 
 export interface GatewayOptions {
   maxVolunteers: number;
@@ -71,19 +76,18 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
   // Trust: the client's address and network are fixed at connection time; each network may
   // hold MAX_CONNECTIONS_PER_NETWORK connections.
   io.use((socket, next) => {
-    const address = connectionAddress(d.trust, socket.handshake.address, socket.handshake.headers['x-forwarded-for']);
-    const network = networkOf(address, d.trust.rules);
-    if (!admitConnection(d.trust, network)) {
+    const { address, network, admitted } = admitConnection(d, socket.handshake.address, socket.handshake.headers['x-forwarded-for']);
+    if (!admitted) {
       next(new Error(`too many connections from network ${network}`));
       return;
     }
     socket.data = { address, network };
-    socket.once('disconnect', () => releaseConnection(d.trust, network));
+    socket.once('disconnect', () => releaseConnection(d, network));
     next();
   });
 
   io.on('connection', (socket) => {
-    const { address } = socket.data as { address: string };
+    const { address } = socket.data;
     const bucket = new TokenBucket(options.messagesPerSecond, options.messageBurst, d.now);
     let volunteerId: string | undefined;
 
@@ -123,7 +127,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
             refuse(ProtocolErrorCode.Full, `the coordinator accepts at most ${options.maxVolunteers} volunteers`);
           }
           const party =
-            identifyParty(d.trust, address, hello.token) ??
+            identifyParty(d, address, hello.token) ??
             refuse(ProtocolErrorCode.BadToken, "the token is not this coordinator's WORKER_TOKEN");
           volunteerId = randomUUID();
           registerVolunteer(d, volunteerId, hello, party);

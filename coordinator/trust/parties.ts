@@ -5,7 +5,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Domain, OpenUnit, VolunteerState } from '../model.js';
 import { clientAddress, networkOf } from './network.js';
-import type { TrustState } from './trust-state.js';
 
 export interface Party {
   network: string;
@@ -21,18 +20,13 @@ function tokenMatches(expected: string, given: string): boolean {
   return timingSafeEqual(digest(expected), digest(given));
 }
 
-/** The client address of a connection: the peer, or X-Forwarded-For behind a trusted proxy. */
-export function connectionAddress(trust: TrustState, peer: string, forwardedFor: string | string[] | undefined): string {
-  const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
-  return clientAddress(peer, header, trust.rules);
-}
-
 /**
  * The party behind a hello: trusted with the operator's WORKER_TOKEN or from a trusted
  * network. Undefined when a token is given and wrong: the caller refuses it rather than
  * ignoring it, so a misconfigured worker learns at once instead of working as a stranger.
  */
-export function identifyParty(trust: TrustState, address: string, token: string | undefined): Party | undefined {
+export function identifyParty(d: Pick<Domain, 'trust'>, address: string, token: string | undefined): Party | undefined {
+  const { trust } = d;
   const network = networkOf(address, trust.rules);
   if (token !== undefined) {
     const expected = trust.policy.workerToken;
@@ -78,19 +72,30 @@ export function trustedLeaseInFlight(d: Domain, unit: OpenUnit): boolean {
   return false;
 }
 
-/** Takes a connection slot for the network; false when the network holds MAX_CONNECTIONS_PER_NETWORK already. */
-export function admitConnection(trust: TrustState, network: string): boolean {
-  const open = trust.connections.get(network) ?? 0;
-  const limit = trust.policy.maxConnectionsPerNetwork;
-  if (limit > 0 && open >= limit) return false;
-  trust.connections.set(network, open + 1);
-  return true;
+/**
+ * A new connection: its client address (the peer, or X-Forwarded-For behind a trusted
+ * proxy) and network, and whether the network may open it (MAX_CONNECTIONS_PER_NETWORK).
+ * An admitted connection must be given back with releaseConnection.
+ */
+export function admitConnection(
+  d: Domain,
+  peer: string,
+  forwardedFor: string | string[] | undefined,
+): { address: string; network: string; admitted: boolean } {
+  const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
+  const address = clientAddress(peer, header, d.trust.rules);
+  const network = networkOf(address, d.trust.rules);
+  const open = d.trust.connections.get(network) ?? 0;
+  const limit = d.trust.policy.maxConnectionsPerNetwork;
+  if (limit > 0 && open >= limit) return { address, network, admitted: false };
+  d.trust.connections.set(network, open + 1);
+  return { address, network, admitted: true };
 }
 
-export function releaseConnection(trust: TrustState, network: string): void {
-  const open = (trust.connections.get(network) ?? 1) - 1;
-  if (open <= 0) trust.connections.delete(network);
-  else trust.connections.set(network, open);
+export function releaseConnection(d: Domain, network: string): void {
+  const open = (d.trust.connections.get(network) ?? 1) - 1;
+  if (open <= 0) d.trust.connections.delete(network);
+  else d.trust.connections.set(network, open);
 }
 
 /** Who a failure counts against: a stranger's network (once per unit), or each failure of a trusted worker. */

@@ -14,6 +14,7 @@ import { reportFailure } from '../leases/report-failure.js';
 import { reportResult } from '../leases/report-result.js';
 import { registerVolunteer } from '../leases/volunteers.js';
 import type { ChunkRecord, Domain, JobRecord } from '../model.js';
+import { MAX_OPEN_UNITS_PER_JOB } from '../scheduler.js';
 import { MemoryJobStore } from '../store/memory-store.js';
 import { identifyParty } from './parties.js';
 import { createTrustState, trustPolicy, type TrustPolicy } from './trust-state.js';
@@ -227,6 +228,23 @@ describe('ties and disputes', () => {
   });
 });
 
+describe('bounds', () => {
+  test('a stranger reporting made-up counts fast opens at most MAX_OPEN_UNITS_PER_JOB units of a job', () => {
+    const d = setup();
+    const job = createJob(d, (MAX_OPEN_UNITS_PER_JOB + 100) * UNIT, 1);
+    stranger(d, 'fast', 'net-f');
+    let leased = 0;
+    for (let lease = grantLeases(d, 'fast', 1)[0]; lease; lease = grantLeases(d, 'fast', 1)[0]) {
+      reportResult(d, 'fast', lease.id, 0);
+      leased++;
+    }
+    expect(leased).toBe(MAX_OPEN_UNITS_PER_JOB);
+    expect(d.active.get(job.id)!.open.size).toBe(MAX_OPEN_UNITS_PER_JOB);
+    trustedWorker(d, 't');
+    expect(grantLeases(d, 't', 1)).toHaveLength(1);
+  });
+});
+
 describe('failures', () => {
   test('three connections of one network failing every lease cannot fail a job; an honest worker finishes it', () => {
     const d = setup();
@@ -365,14 +383,14 @@ describe('adaptive replication with a verified total', () => {
 
 describe('parties', () => {
   test("the operator's token makes a worker trusted; a wrong one is refused, a missing one makes a stranger", () => {
-    const trust = createTrustState(DEFAULTS);
-    expect(identifyParty(trust, '203.0.113.5', 'the-operators-worker-token')).toEqual({ network: '203.0.113.0/24', trusted: true });
-    expect(identifyParty(trust, '203.0.113.5', 'the-operators-worker-tokeN')).toBeUndefined();
-    expect(identifyParty(trust, '203.0.113.5', undefined)).toEqual({ network: '203.0.113.0/24', trusted: false });
-    const noToken = createTrustState({ ...DEFAULTS, workerToken: undefined });
-    expect(identifyParty(noToken, '203.0.113.5', 'anything')).toBeUndefined();
-    const privateSwarm = createTrustState({ ...DEFAULTS, trustedNetworks: ['10.0.0.0/8'] });
+    const withPolicy = (policy: Partial<TrustPolicy>) => ({ trust: createTrustState({ ...DEFAULTS, ...policy }) });
+    const d = withPolicy({});
+    expect(identifyParty(d, '203.0.113.5', 'the-operators-worker-token')).toEqual({ network: '203.0.113.0/24', trusted: true });
+    expect(identifyParty(d, '203.0.113.5', 'the-operators-worker-tokeN')).toBeUndefined();
+    expect(identifyParty(d, '203.0.113.5', undefined)).toEqual({ network: '203.0.113.0/24', trusted: false });
+    expect(identifyParty(withPolicy({ workerToken: undefined }), '203.0.113.5', 'anything')).toBeUndefined();
+    const privateSwarm = withPolicy({ trustedNetworks: ['10.0.0.0/8'] });
     expect(identifyParty(privateSwarm, '10.1.2.3', undefined)).toEqual({ network: '10.1.2.0/24', trusted: true });
-    expect(identifyParty(createTrustState({ ...DEFAULTS, trustedNetworks: ['*'] }), '198.51.100.1', undefined)?.trusted).toBe(true);
+    expect(identifyParty(withPolicy({ trustedNetworks: ['*'] }), '198.51.100.1', undefined)?.trusted).toBe(true);
   });
 });
