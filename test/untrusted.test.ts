@@ -90,7 +90,7 @@ describe('lying volunteers, with the default settings', () => {
 describe('ties, waiting and disputes', () => {
   /** A stranger from `address` that takes one unit and reports `count` for it. */
   async function reportOnce(apiUrl: string, address: string, count: number): Promise<TestSocket> {
-    const client = await connectSocket(apiUrl, address);
+    const client = await connectSocket(apiUrl, { localAddress: address });
     await client.call('volunteer:hello', { kind: 'node', threads: 1 });
     const ack = (await client.call('lease:request', { slots: 1 })) as { leases: { leaseId: string }[] };
     expect(ack.leases).toHaveLength(1);
@@ -175,14 +175,14 @@ describe('failures and quarantine', () => {
     await using _honest = spawnWorker(coordinator.apiUrl, 1);
     expect((await followJob(coordinator.apiUrl, jobId)).at(-1)).toMatchObject({ state: 'SUCCESS', result: { prime_count: 283_146 } });
     expect(isQuarantined(coordinator, liar)).toBe(true);
-    await using sibling = await connectSocket(coordinator.apiUrl, '127.0.0.2');
+    await using sibling = await connectSocket(coordinator.apiUrl, { localAddress: '127.0.0.2' });
     await sibling.call('volunteer:hello', { kind: 'node', threads: 1 });
     await submitJob(coordinator.apiUrl, 10_000, 1);
     expect(await sibling.call('lease:request', { slots: 1 })).toEqual({
       ok: false,
       error: { code: 'quarantined', message: 'this volunteer or its network reported wrong counts and gets no work' },
     });
-    await using other = await connectSocket(coordinator.apiUrl, '127.0.0.3');
+    await using other = await connectSocket(coordinator.apiUrl, { localAddress: '127.0.0.3' });
     await other.call('volunteer:hello', { kind: 'node', threads: 1 });
     expect(await other.call('lease:request', { slots: 1 })).toMatchObject({ ok: true });
   });
@@ -201,12 +201,29 @@ describe('trusted workers and connections', () => {
     expect(worker.output()).toContain("the token is not this coordinator's WORKER_TOKEN; stopping");
   });
 
+  test('X-Forwarded-For names the network only behind a configured trusted proxy', async () => {
+    const confirmsEachOther = async (env: Record<string, string>) => {
+      await using coordinator = await startTestCoordinator(env);
+      const jobId = await submitJob(coordinator.apiUrl, 10_000, 1);
+      for (const forwardedFor of ['203.0.113.7', '198.51.100.7']) {
+        await using client = await connectSocket(coordinator.apiUrl, { forwardedFor });
+        await client.call('volunteer:hello', { kind: 'node', threads: 1 });
+        const ack = (await client.call('lease:request', { slots: 1 })) as { leases: { leaseId: string }[] };
+        if (ack.leases.length === 1) await client.call('lease:result', { leaseId: ack.leases[0]!.leaseId, count: 1229 });
+      }
+      return (await getJob(coordinator.apiUrl, jobId)).state;
+    };
+    expect(await confirmsEachOther({ TRUSTED_PROXIES: '127.0.0.1' })).toBe('SUCCESS');
+    // From anyone else the header is ignored: both are the same network, which cannot confirm itself.
+    expect(await confirmsEachOther({})).toBe('STARTED');
+  });
+
   test('MAX_CONNECTIONS_PER_NETWORK refuses further connections from that network only', async () => {
     await using coordinator = await startTestCoordinator({ ...NETWORKS, MAX_CONNECTIONS_PER_NETWORK: '2' });
-    await using _a = await connectSocket(coordinator.apiUrl, '127.0.0.2');
-    await using _b = await connectSocket(coordinator.apiUrl, '127.0.0.2');
-    await expect(connectSocket(coordinator.apiUrl, '127.0.0.2')).rejects.toThrow('too many connections from network 127.0.0.2/32');
-    await using _c = await connectSocket(coordinator.apiUrl, '127.0.0.3');
+    await using _a = await connectSocket(coordinator.apiUrl, { localAddress: '127.0.0.2' });
+    await using _b = await connectSocket(coordinator.apiUrl, { localAddress: '127.0.0.2' });
+    await expect(connectSocket(coordinator.apiUrl, { localAddress: '127.0.0.2' })).rejects.toThrow('too many connections from network 127.0.0.2/32');
+    await using _c = await connectSocket(coordinator.apiUrl, { localAddress: '127.0.0.3' });
   });
 });
 

@@ -37,7 +37,7 @@ export function identifyParty(d: Pick<Domain, 'trust'>, address: string, token: 
 }
 
 /** Whether the network is refused work now (a volunteer on it was caught). Trusted workers never are. */
-export function networkQuarantined(d: Domain, network: string): boolean {
+function networkQuarantined(d: Domain, network: string): boolean {
   const until = d.trust.quarantinedNetworks.get(network);
   if (until === undefined) return false;
   if (until > d.now()) return true;

@@ -173,14 +173,18 @@ export interface TestSocket extends AsyncDisposable {
 /**
  * A raw Socket.IO client speaking the protocol by hand (for garbage and lying clients).
  * `localAddress` (127.0.0.2, .3, ...) makes it a client of another network for coordinators
- * started with NETWORK_PREFIX_V4=32.
+ * started with NETWORK_PREFIX_V4=32; `forwardedFor` sends an X-Forwarded-For header.
  */
-export async function connectSocket(apiUrl: string, localAddress?: string): Promise<TestSocket> {
+export async function connectSocket(
+  apiUrl: string,
+  options: { localAddress?: string; forwardedFor?: string } = {},
+): Promise<TestSocket> {
   const socket = io(apiUrl, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
-    ...(localAddress === undefined ? {} : { localAddress }),
+    ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+    ...(options.forwardedFor === undefined ? {} : { extraHeaders: { 'x-forwarded-for': options.forwardedFor } }),
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
