@@ -78,8 +78,8 @@ export interface OpenUnit {
   failures: number;
   /** Independent parties whose computation failed: a network, or each failure of a trusted worker. */
   failedParties: Set<string>;
-  /** Networks on which a computation of this unit failed (tried elsewhere first). */
-  failedOn: Set<string>;
+  /** Failed computations per network (tried elsewhere first; not at all after MAX_ATTEMPTS). */
+  failedOn: Map<string, number>;
   /** Replicated even where a reputable volunteer's word alone would do. */
   spotCheck: boolean;
   /** Volunteers that must not compute this unit (quarantined, or the ones being audited). */
@@ -100,7 +100,7 @@ export function newOpenUnit(
     leases: new Set(),
     failures: 0,
     failedParties: new Set(),
-    failedOn: new Set(),
+    failedOn: new Map(),
     waitingSince: undefined,
   };
 }

@@ -6,9 +6,10 @@ import { dropLease } from './release-lease.js';
 
 /**
  * Records that a volunteer's computation of a leased unit failed. The unit is retried (on
- * another network when a volunteer there is taking work); the job ends in FAILURE only when
- * `maxAttempts` independent parties failed it: distinct networks of strangers, or any
- * failure of a trusted worker. Many connections of one network cannot kill a job.
+ * another network when a volunteer there is taking work; a network whose strangers failed it
+ * `maxAttempts` times no longer gets it). The job ends in FAILURE only when `maxAttempts`
+ * independent parties failed it: distinct networks of strangers, or any failure of a trusted
+ * worker. Many connections of one network cannot kill a job, nor keep it busy retrying.
  * Returns false when the lease was not the reporter's.
  */
 export function reportFailure(d: Domain, volunteerId: string, leaseId: string, message: string): boolean {
@@ -20,7 +21,7 @@ export function reportFailure(d: Domain, volunteerId: string, leaseId: string, m
   const volunteer = d.volunteers.get(volunteerId);
   if (!job || !unit || !volunteer) return true;
   unit.failures++;
-  unit.failedOn.add(volunteer.network);
+  unit.failedOn.set(volunteer.network, (unit.failedOn.get(volunteer.network) ?? 0) + 1);
   unit.failedParties.add(failureParty(volunteer, unit.failures));
   if (unit.failedParties.size >= d.policy.maxAttempts) {
     endJob(

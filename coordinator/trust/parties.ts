@@ -50,10 +50,14 @@ export function refusesWork(d: Domain, volunteer: VolunteerState): boolean {
   return volunteer.quarantined || (!volunteer.trusted && networkQuarantined(d, volunteer.network));
 }
 
-/** Whether this volunteer may vote on (and so be leased) this unit. */
+/**
+ * Whether this volunteer may vote on (and so be leased) this unit. A stranger may not when its
+ * network already votes on or holds the unit, or failed it MAX_ATTEMPTS times.
+ */
 export function mayVote(d: Domain, unit: OpenUnit, volunteer: VolunteerState): boolean {
   if (refusesWork(d, volunteer) || unit.excluded.has(volunteer.id) || unit.votes.has(volunteer.id)) return false;
   if (volunteer.trusted) return true;
+  if ((unit.failedOn.get(volunteer.network) ?? 0) >= d.policy.maxAttempts) return false;
   if (unit.audit?.voters.some((voter) => voter.network === volunteer.network)) return false;
   for (const vote of unit.votes.values()) if (vote.network === volunteer.network) return false;
   for (const leaseId of unit.leases) {

@@ -251,11 +251,31 @@ describe('failures', () => {
     const job = createJob(d, 6 * UNIT, 2);
     for (const id of ['k1', 'k2', 'k3']) stranger(d, id, 'net-k');
     const fail: Behaviour = () => 'fail';
-    drive(d, job, { k1: fail, k2: fail, k3: fail });
+    const computed = drive(d, job, { k1: fail, k2: fail, k3: fail });
+    // Each of the 6 units was tried MAX_ATTEMPTS times on that network, then no more.
+    expect([...computed.values()].reduce((a, b) => a + b, 0)).toBe(6 * 3);
     expect(job.state).toBe('STARTED');
+    sweepUndecided(d);
+    expect(viewJob(d, job).waiting).toBe(
+      '[1, 10000] failed on every network that could compute it: waiting for a volunteer on another network (or a trusted worker) to try it',
+    );
     trustedWorker(d, 'honest');
     drive(d, job, { k1: fail, k2: fail, k3: fail, honest: truthful });
     expect(job).toMatchObject({ state: 'SUCCESS', primeCount: primes(1, 6 * UNIT) });
+  });
+
+  test('a unit only one network fails ends its job after DISPUTE_TIMEOUT, naming the range', () => {
+    const d = setup();
+    const job = createJob(d, UNIT, 1);
+    stranger(d, 'k', 'net-k');
+    drive(d, job, { k: () => 'fail' });
+    sweepUndecided(d);
+    clock += DEFAULTS.disputeTimeoutMs;
+    sweepUndecided(d);
+    expect(job).toMatchObject({
+      state: 'FAILURE',
+      error: 'range [1, 10000] could not be decided within 10 min: its computation failed and no volunteer on another network could try it',
+    });
   });
 
   test('failures on MAX_ATTEMPTS networks fail the job', () => {

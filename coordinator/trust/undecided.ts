@@ -1,6 +1,7 @@
 /**
- * Units that wait for a vote nobody connected can give: shown in the job view, settled
- * again as volunteers come and go, and ended after DISPUTE_TIMEOUT. A unit nobody can
+ * Units that wait for a vote (or, after failures, a computation) nobody connected can give:
+ * shown in the job view, settled again as volunteers come and go, and ended after
+ * DISPUTE_TIMEOUT. A unit nobody can
  * decide fails its job with a message naming the range, because a wrong count is worse
  * than a failed job.
  */
@@ -11,13 +12,14 @@ import { anyoneCanVote } from '../scheduler.js';
 import { settleUnit } from './settle-unit.js';
 import { groupVotes } from './votes.js';
 
-/** Whether the unit has votes that do not decide it, no lease in flight, and nobody to ask. */
+/** Whether the unit was worked on (votes or failures), is not decided, has no lease in flight, and nobody to ask. */
 function stalled(d: Domain, unit: OpenUnit): boolean {
-  return unit.votes.size > 0 && unit.leases.size === 0 && !anyoneCanVote(d, unit);
+  return (unit.votes.size > 0 || unit.failures > 0) && unit.leases.size === 0 && !anyoneCanVote(d, unit);
 }
 
 function describeWait(unit: OpenUnit): string {
   const range = `[${unit.lo}, ${unit.hi}]`;
+  if (unit.votes.size === 0) return `${range} failed on every network that could compute it: waiting for a volunteer on another network (or a trusted worker) to try it`;
   return groupVotes(unit.votes).length > 1
     ? `volunteers disagree on ${range}: waiting for a volunteer on a third network or a trusted worker to decide`
     : `waiting for a volunteer on another network (or a trusted worker) to confirm ${range}`;
@@ -63,7 +65,12 @@ export function sweepUndecided(d: Domain): string[] {
 }
 
 function failUndecided(d: Domain, job: ActiveJob, unit: OpenUnit, timeout: number): void {
-  const reason = groupVotes(unit.votes).length > 1 ? 'volunteers disagree on its count' : 'no independent volunteer could confirm its count';
+  const reason =
+    unit.votes.size === 0
+      ? 'its computation failed and no volunteer on another network could try it'
+      : groupVotes(unit.votes).length > 1
+        ? 'volunteers disagree on its count'
+        : 'no independent volunteer could confirm its count';
   endJob(
     d,
     job,
