@@ -41,4 +41,10 @@ function observeDomain(registry: Registry, domain: Domain): void {
   gauge('dpc_leases_in_flight', 'Units leased and not yet reported', () => domain.leases.size);
   gauge('dpc_active_jobs', 'Jobs not yet finished', () => domain.active.size);
   gauge('dpc_quarantined_volunteers', 'Volunteers caught reporting wrong counts', () => domain.quarantined.size);
+  gauge('dpc_trusted_volunteers', 'Connected trusted volunteers (worker token or trusted network)', () =>
+    [...domain.volunteers.values()].filter((v) => v.trusted).length,
+  );
+  gauge('dpc_quarantined_networks', 'Networks refused work after one of their volunteers was caught', () =>
+    [...domain.trust.quarantinedNetworks.values()].filter((until) => until > domain.now()).length,
+  );
 }

@@ -179,6 +179,9 @@ describe('failures and quarantine', () => {
     await using _honest = spawnWorker(coordinator.apiUrl, 1);
     expect((await followJob(coordinator.apiUrl, jobId)).at(-1)).toMatchObject({ state: 'SUCCESS', result: { prime_count: 283_146 } });
     expect(isQuarantined(coordinator, liar)).toBe(true);
+    const metrics = await (await fetch(`${coordinator.apiUrl}/metrics`)).text();
+    expect(metrics).toContain('dpc_quarantined_networks 1');
+    expect(metrics).toContain('dpc_trusted_volunteers 1');
     await using sibling = await connectSocket(coordinator.apiUrl, { localAddress: '127.0.0.2' });
     await sibling.call('volunteer:hello', { kind: 'node', threads: 1 });
     await submitJob(coordinator.apiUrl, 10_000, 1);

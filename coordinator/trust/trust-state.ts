@@ -1,8 +1,9 @@
 /**
- * Trust has one home: this folder. The rules for who is an independent party (network.ts,
- * parties.ts), how votes on a unit decide (votes.ts), reputation and quarantine
- * (quarantine.ts), units nobody can decide (undecided.ts) and verified totals (verifier.ts).
- * Report, settle, scheduler and gateway code call these; nothing else reads this state.
+ * Trust has one home: this folder. Who is an independent party (network.ts, parties.ts), how
+ * votes on a unit decide (votes.ts, cast-vote.ts, settle-unit.ts), reputation and quarantine
+ * (settle-unit.ts, quarantine.ts), units nobody can decide (undecided.ts) and verified totals
+ * (verifier.ts, verified-totals.ts). Report, settle, scheduler and gateway code call these;
+ * nothing outside this folder changes this state.
  */
 import type { Config } from '../config.js';
 import type { UnitResult } from '../model.js';
