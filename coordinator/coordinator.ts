@@ -13,7 +13,8 @@ import { reclaimExpired } from './leases/reclaim-expired.js';
 import { settleWaitingSpotChecks } from './leases/settle-spot-checks.js';
 import { createDomain } from './domain.js';
 import { createMetrics } from './metrics.js';
-import type { Domain } from './model.js';
+import { createJobOutcomeLog } from './job-outcome-log.js';
+import type { Domain, DomainEvents } from './model.js';
 import { attachGateway, SWARM_ROOM } from './socket/gateway.js';
 import { SocketNotifier } from './socket/notifier.js';
 import type { JobStore } from './store/job-store.js';
@@ -25,6 +26,8 @@ export interface CoordinatorDeps {
   version: string;
   /** Folder of the built web page; no web server is started when undefined. */
   webRoot: string | undefined;
+  /** The one-file worker served at /worker.mjs (404 with a hint when undefined). */
+  workerScript?: string | undefined;
   now?: () => number;
   random?: () => number;
 }
@@ -53,7 +56,17 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     NOTIFY_FLUSH_MS,
     deps.logger,
   );
-  const domain = createDomain({
+  const logOutcome = createJobOutcomeLog(deps.logger, now());
+  const events: DomainEvents = {
+    jobChanged: (jobId) => {
+      notifier.jobChanged(jobId);
+      logOutcome(domain, jobId);
+    },
+    leasesRevoked: (volunteerId, leaseIds, reason) => notifier.leasesRevoked(volunteerId, leaseIds, reason),
+    workAvailable: () => notifier.workAvailable(),
+    unitAccepted: (jobId, numbers) => notifier.unitAccepted(jobId, numbers),
+  };
+  const domain: Domain = createDomain({
     store: deps.store,
     policy: {
       unitSize: config.UNIT_SIZE,
@@ -62,7 +75,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
       replication: config.REPLICATION,
       spotCheckRate: config.SPOT_CHECK_RATE,
     },
-    events: notifier,
+    events,
     now,
     ...(deps.random ? { random: deps.random } : {}),
   });
@@ -94,6 +107,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     version: deps.version,
     startedAt: now(),
     metrics: metrics.registry,
+    workerScript: deps.workerScript,
   });
   const apiServer = createServer(apiApp);
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(apiServer, {
@@ -109,6 +123,10 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     messagesPerSecond: 200,
     messageBurst: 400,
     logger: deps.logger,
+  });
+  // A page that starts watching the swarm gets the numbers at once, not at the next broadcast.
+  io.on('connection', (socket) => {
+    socket.on('swarm:watch', () => void socket.emit('swarm:update', swarmStats(domain, rate)));
   });
 
   apiPort = await listen(apiServer, config.API_PORT, config.API_HOST);

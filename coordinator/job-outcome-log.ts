@@ -1,0 +1,26 @@
+/** One log line for every job that ends while this process runs: finished, failed or cancelled, with its duration and result. */
+import type { Logger } from 'pino';
+import { JobState, TERMINAL_STATES } from '../shared/api.js';
+import type { Domain } from './model.js';
+
+export function createJobOutcomeLog(logger: Logger, startedAt: number): (d: Domain, jobId: string) => void {
+  const logged = new Set<string>();
+  return (d, jobId) => {
+    const job = d.jobs.get(jobId);
+    // Jobs that ended before this process started (restored, or watched again) were logged then.
+    if (!job || !TERMINAL_STATES.has(job.state) || job.finishedAt === undefined || job.finishedAt < startedAt) return;
+    if (logged.has(jobId)) return;
+    for (const id of logged) if (!d.jobs.has(id)) logged.delete(id);
+    logged.add(jobId);
+    const durationSec = (job.finishedAt - job.createdAt) / 1000;
+    const fields = { jobId, n: job.n, chunks: job.chunks, state: job.state, durationSec };
+    const took = `in ${durationSec.toFixed(2)} s`;
+    if (job.state === JobState.Success) {
+      logger.info({ ...fields, primeCount: job.primeCount }, `job finished: ${job.primeCount} primes up to ${job.n} ${took}`);
+    } else if (job.state === JobState.Failure) {
+      logger.warn({ ...fields, error: job.error }, `job failed ${took}: ${job.error ?? 'no reason given'}`);
+    } else {
+      logger.info({ ...fields, error: job.error }, `job cancelled after ${durationSec.toFixed(2)} s (${job.completedChunks} of ${job.chunks} chunks done)`);
+    }
+  };
+}
