@@ -12,15 +12,10 @@ export function createJobOutcomeLog(logger: Logger, startedAt: number): (d: Doma
     if (logged.has(jobId)) return;
     for (const id of logged) if (!d.jobs.has(id)) logged.delete(id);
     logged.add(jobId);
-    const durationSec = (job.finishedAt - job.createdAt) / 1000;
-    const fields = { jobId, n: job.n, chunks: job.chunks, state: job.state, durationSec };
-    const took = `in ${durationSec.toFixed(2)} s`;
-    if (job.state === JobState.Success) {
-      logger.info({ ...fields, primeCount: job.primeCount }, `job finished: ${job.primeCount} primes up to ${job.n} ${took}`);
-    } else if (job.state === JobState.Failure) {
-      logger.warn({ ...fields, error: job.error }, `job failed ${took}: ${job.error ?? 'no reason given'}`);
-    } else {
-      logger.info({ ...fields, error: job.error }, `job cancelled after ${durationSec.toFixed(2)} s (${job.completedChunks} of ${job.chunks} chunks done)`);
-    }
+    // Short messages: on a terminal the fields follow inline, in JSON they are the record.
+    const fields = { jobId, n: job.n, chunks: job.chunks, durationSec: (job.finishedAt - job.createdAt) / 1000 };
+    if (job.state === JobState.Success) logger.info({ ...fields, primeCount: job.primeCount }, 'job finished');
+    else if (job.state === JobState.Failure) logger.warn({ ...fields, error: job.error }, 'job failed');
+    else logger.info({ ...fields, completedChunks: job.completedChunks, error: job.error }, 'job cancelled');
   };
 }

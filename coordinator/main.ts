@@ -19,7 +19,7 @@ const logger = createLogger({
   level: config.LOG_LEVEL,
   format: config.LOG_FORMAT,
   base: { service: 'coordinator' },
-  hiddenWhenPretty: BANNER_FIELDS,
+  hiddenWhenPretty: [...BANNER_FIELDS, 'signal'],
 });
 
 let store: SqliteJobStore;
@@ -88,7 +88,7 @@ let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'shutting down');
+  logger.info({ signal }, `${signal}: shutting down`);
   coordinator.close().then(
     () => process.exit(0),
     (error: unknown) => {

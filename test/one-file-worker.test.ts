@@ -40,7 +40,7 @@ test('worker.mjs from /worker.mjs, alone in an empty folder, finishes a job with
     const jobId = await submitJob(coordinator.apiUrl, 100_000_000, 8);
     const final = (await followJob(coordinator.apiUrl, jobId)).at(-1);
     expect(final).toMatchObject({ state: 'SUCCESS', result: { prime_count: 5_761_455 } });
-    expect(output).toContain('"msg":"connected"');
+    expect(output).toContain('"msg":"connected to');
     expect(output).not.toContain('falling back to the JS kernel');
     worker.kill('SIGTERM');
     expect((await exited)[0]).toBe(0);

@@ -70,6 +70,8 @@ const logger = createLogger({
   level: options.logLevel,
   format: options.logFormat,
   base: { service: 'worker', name: options.name },
+  // Said in the messages themselves.
+  hiddenWhenPretty: ['url', 'reason', 'concurrency', 'signal'],
 });
 
 const pool = new ThreadedComputePool(spawnSieveThread, options.concurrency);
@@ -83,7 +85,7 @@ const socket: VolunteerSocket = io(options.url, {
   reconnectionDelay: 500,
   reconnectionDelayMax: 5000,
 });
-socket.on('connect', () => logger.info({ url: options.url }, 'connected'));
+socket.on('connect', () => logger.info({ url: options.url }, `connected to ${options.url}`));
 let stopping = false;
 socket.on('disconnect', (reason) => {
   // While stopping, a coordinator that closes first is expected: it takes our leases back itself.
@@ -119,12 +121,15 @@ const volunteer = new Volunteer({
     logger.debug({ lo: lease.lo, hi: lease.hi, count, elapsedMs, accepted }, 'unit done'),
   onError: (message, error) => logger.warn({ err: error }, message),
 });
-logger.info({ url: options.url, concurrency: options.concurrency }, 'worker started');
+logger.info(
+  { url: options.url, concurrency: options.concurrency },
+  `worker started: ${options.concurrency} thread${options.concurrency === 1 ? '' : 's'}, coordinator ${options.url}`,
+);
 
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'stopping: giving leases back');
+  logger.info({ signal }, `${signal}: stopping, giving leases back`);
   volunteer.stop().then(
     () => process.exit(0),
     (error: unknown) => {
