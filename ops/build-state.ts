@@ -15,8 +15,8 @@ export const BuildPart = {
   Kernel: 'kernel',
   /** The web page (client/web/dist). */
   Page: 'page',
-  /** The one-file worker (dist/worker.mjs) that the coordinator serves. */
-  WorkerScript: 'worker-script',
+  /** The one-file worker (dist/worker.mjs) that the coordinator serves, and dist/coordinator.mjs. */
+  Bundles: 'bundles',
 } as const;
 export type BuildPart = (typeof BuildPart)[keyof typeof BuildPart];
 
@@ -40,15 +40,15 @@ const TARGETS: Record<BuildPart, Target> = {
     inputs: ['client/web/src', 'client/web/index.html', 'shared', 'vite.config.ts', 'package-lock.json'],
     build: ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'],
   },
-  'worker-script': {
+  bundles: {
     output: 'dist/worker.mjs',
-    inputs: ['client/node', 'client/volunteer.ts', 'client/threaded-pool.ts', 'shared', 'ops', 'scripts/build-worker.ts', 'package-lock.json'],
-    build: [...tsx, 'scripts/build-worker.ts'],
+    inputs: ['client/node', 'client/volunteer.ts', 'client/threaded-pool.ts', 'coordinator', 'shared', 'ops', 'scripts/build-bundles.ts', 'package-lock.json'],
+    build: [...tsx, 'scripts/build-bundles.ts'],
   },
 };
 
 /** Order matters: the page and the worker script embed the kernel. */
-const ORDER: BuildPart[] = [BuildPart.Kernel, BuildPart.Page, BuildPart.WorkerScript];
+const ORDER: BuildPart[] = [BuildPart.Kernel, BuildPart.Page, BuildPart.Bundles];
 
 function modifiedMs(file: string): number | undefined {
   try {
@@ -89,7 +89,7 @@ export class BuildError extends Error {
 /** Builds each of `parts` (and what it needs) that is missing or older than its sources. */
 export function ensureBuilt(parts: readonly BuildPart[], log: (line: string) => void = console.error): void {
   const wanted = new Set<BuildPart>(parts);
-  if (wanted.has(BuildPart.Page) || wanted.has(BuildPart.WorkerScript)) wanted.add(BuildPart.Kernel);
+  if (wanted.has(BuildPart.Page) || wanted.has(BuildPart.Bundles)) wanted.add(BuildPart.Kernel);
   for (const part of ORDER) {
     if (!wanted.has(part) || !isStale(part)) continue;
     log(`building the ${part} (missing or older than its sources)...`);

@@ -10,7 +10,7 @@ import { beforeAll, expect, test } from 'vitest';
 import { BuildPart, ensureBuilt } from '../ops/build-state.js';
 import { followJob, ROOT, spawnCoordinator, submitJob, tempDir } from './support/harness.js';
 
-beforeAll(() => ensureBuilt([BuildPart.WorkerScript]), 180_000);
+beforeAll(() => ensureBuilt([BuildPart.Bundles]), 180_000);
 
 test('worker.mjs from /worker.mjs, alone in an empty folder, finishes a job with the exact count', async () => {
   using data = tempDir();

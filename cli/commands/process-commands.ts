@@ -43,7 +43,7 @@ function stopWhenNpmDies(): void {
   }, PARENT_CHECK_MS).unref();
 }
 
-const everything = [BuildPart.Kernel, BuildPart.Page, BuildPart.WorkerScript];
+const everything = [BuildPart.Kernel, BuildPart.Page, BuildPart.Bundles];
 
 export const workerCommand = processCommand(
   'worker',

@@ -1,5 +1,5 @@
 /**
- * Entry of the one-file worker (scripts/build-worker.ts): the same file runs the worker on
+ * Entry of the one-file worker (scripts/build-bundles.ts): the same file runs the worker on
  * the main thread and the sieve in each worker thread it starts.
  */
 import { isMainThread } from 'node:worker_threads';
