@@ -1,5 +1,5 @@
 # One image for both roles: the coordinator (default) or a headless worker
-# (`docker run IMAGE node dist/worker.mjs --url http://HOST:8000`).
+# (`docker run --no-healthcheck IMAGE node dist/worker.mjs --url http://HOST:8000`).
 #
 # Build stage: every dependency, the compilers better-sqlite3 needs, the whole build.
 FROM node:20-bookworm-slim AS build
@@ -30,6 +30,7 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data
 EXPOSE 8000 3000
+# The coordinator's health; worker containers turn it off (--no-healthcheck, or compose).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.API_PORT||8000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["/usr/bin/tini", "--"]
