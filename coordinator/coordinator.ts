@@ -30,6 +30,8 @@ export interface CoordinatorDeps {
   workerScript?: string | undefined;
   now?: () => number;
   random?: () => number;
+  /** How often the swarm numbers go to the pages watching (default 1 s). */
+  swarmBroadcastMs?: number;
 }
 
 export interface RunningCoordinator extends AsyncDisposable {
@@ -149,7 +151,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     setInterval(() => expireResults(domain, config.RESULT_TTL), Math.min(60_000, Math.max(100, config.RESULT_TTL / 4))),
     setInterval(() => {
       if (io.sockets.adapter.rooms.has(SWARM_ROOM)) io.to(SWARM_ROOM).emit('swarm:update', swarmStats(domain, rate));
-    }, SWARM_BROADCAST_MS),
+    }, deps.swarmBroadcastMs ?? SWARM_BROADCAST_MS),
   ];
 
   const host = config.API_HOST === '0.0.0.0' || config.API_HOST === '::' ? '127.0.0.1' : config.API_HOST;
