@@ -99,3 +99,5 @@ const stop = (signal: string) => {
 };
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));
+// Started by `npm start` (with an IPC channel): its end, however it came, is ours.
+process.on('disconnect', () => stop('the parent process exited'));

@@ -25,7 +25,12 @@ const childEnv: NodeJS.ProcessEnv = { ...process.env };
 const children: ChildProcess[] = [];
 const exits: Promise<number | null>[] = [];
 function run(entry: string, args: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, stdio: 'inherit', env: childEnv });
+  // The IPC channel tells a child when this process is gone, even after a SIGKILL: it stops.
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: ROOT,
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: childEnv,
+  });
   children.push(child);
   exits.push(once(child, 'exit').then(([code]) => code as number | null));
   return child;

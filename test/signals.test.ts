@@ -3,7 +3,7 @@
  * terminal does: a signal to the pid npm has, or to its whole process group. Each npm runs in
  * a process group of its own, so "nothing left running" is checked by that group's id.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, expect, test } from 'vitest';
@@ -115,4 +115,38 @@ describe('signals', () => {
       expect(output).not.toContain('cannot reach the coordinator');
     });
   }
+
+  // SIGKILL cannot be passed on: what was started must notice by itself.
+  const killCases: { who: string; victim: (npmPid: number) => number; says: string }[] = [
+    { who: 'npm itself', victim: (npmPid) => npmPid, says: 'SIGTERM: shutting down' },
+    { who: "npm start's launcher", victim: (npmPid) => childPids(npmPid)[0]!, says: 'the parent process exited: shutting down' },
+  ];
+  for (const { who, victim, says } of killCases) {
+    test(`SIGKILL to ${who}: the coordinator and the worker still stop cleanly`, async () => {
+      using data = tempDir();
+      const port = await freePort();
+      await using started = npmRun('start', [], {
+        API_HOST: '127.0.0.1',
+        API_PORT: String(port),
+        WEB_PORT: '0',
+        DATA_DIR: data.path,
+        WORKER_CONCURRENCY: '1',
+      });
+      await waitFor('the local worker to join', async () => {
+        const health = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json() as Promise<{ workers: number }>, () => undefined);
+        return health?.workers === 1 ? true : undefined;
+      }, 60_000);
+      process.kill(victim(started.pid), 'SIGKILL');
+      await waitFor('no process of the group left', () => (groupAlive(started.pid) ? undefined : true), 20_000);
+      expect(started.output()).toContain(says);
+      expect(started.output()).toContain('giving leases back');
+    });
+  }
 });
+
+function childPids(pid: number): number[] {
+  return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => Number(line.trim()))
+    .filter((child) => child > 0);
+}
