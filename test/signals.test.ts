@@ -79,6 +79,17 @@ describe('signals', () => {
     expect(worker.output()).toContain('giving leases back');
   });
 
+  test('SIGTERM to the pid of `npm run coordinator`: it shuts down, nothing of it left, a clean exit', async () => {
+    using data = tempDir();
+    const port = await freePort();
+    await using coordinator = npmRun('coordinator', [], { API_HOST: '127.0.0.1', API_PORT: String(port), WEB_PORT: '0', DATA_DIR: data.path });
+    await waitFor('the coordinator to answer', () => fetch(`http://127.0.0.1:${port}/health`).then((r) => (r.ok ? true : undefined), () => undefined), 60_000);
+    process.kill(coordinator.pid, 'SIGTERM');
+    expectCleanExit(await coordinator.exited, 'SIGTERM');
+    await waitFor('no process of the group left', () => (groupAlive(coordinator.pid) ? undefined : true), 10_000);
+    expect(coordinator.output()).toContain('SIGTERM: shutting down');
+  });
+
   const startCases: { how: string; signal: NodeJS.Signals; toGroup: boolean }[] = [
     { how: 'SIGTERM to the pid of `npm start`', signal: 'SIGTERM', toGroup: false },
     { how: 'SIGINT to the process group of `npm start` (Ctrl-C)', signal: 'SIGINT', toGroup: true },
