@@ -81,6 +81,7 @@ const ConfigSchema = z.object({
   API_TOKEN: z.string().min(1).optional(),
   API_BASE_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
 });
 
 export type Config = z.output<typeof ConfigSchema>;

@@ -11,10 +11,11 @@ import { restoreJobs } from './jobs/restore-jobs.js';
 import { reclaimExpired } from './leases/reclaim-expired.js';
 import { createDomain } from './domain.js';
 import { createMetrics } from './metrics.js';
+import { createJobOutcomeLog } from './job-outcome-log.js';
 import { sweepUndecided } from './trust/undecided.js';
 import { trustPolicy } from './trust/trust-state.js';
 import type { TotalVerifier } from './trust/verifier.js';
-import type { Domain } from './model.js';
+import type { Domain, DomainEvents } from './model.js';
 import { attachGateway, SWARM_ROOM, type CoordinatorIo } from './socket/gateway.js';
 import { SocketNotifier } from './socket/notifier.js';
 import type { JobStore } from './store/job-store.js';
@@ -26,10 +27,14 @@ export interface CoordinatorDeps {
   version: string;
   /** Folder of the built web page; no web server is started when undefined. */
   webRoot: string | undefined;
+  /** The one-file worker served at /worker.mjs (404 with a hint when undefined). */
+  workerScript?: string | undefined;
   now?: () => number;
   random?: () => number;
   /** Verifies job totals independently (none yet: every stranger's count is then confirmed). */
   verifier?: TotalVerifier;
+  /** How often the swarm numbers go to the pages watching (default 1 s). */
+  swarmBroadcastMs?: number;
 }
 
 export interface RunningCoordinator extends AsyncDisposable {
@@ -56,7 +61,17 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     NOTIFY_FLUSH_MS,
     deps.logger,
   );
-  const domain = createDomain({
+  const logOutcome = createJobOutcomeLog(deps.logger, now());
+  const events: DomainEvents = {
+    jobChanged: (jobId) => {
+      notifier.jobChanged(jobId);
+      logOutcome(domain, jobId);
+    },
+    leasesRevoked: (volunteerId, leaseIds, reason) => notifier.leasesRevoked(volunteerId, leaseIds, reason),
+    workAvailable: () => notifier.workAvailable(),
+    unitAccepted: (jobId, numbers) => notifier.unitAccepted(jobId, numbers),
+  };
+  const domain: Domain = createDomain({
     store: deps.store,
     policy: {
       unitSize: config.UNIT_SIZE,
@@ -65,7 +80,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     },
     trust: trustPolicy(config),
     ...(deps.verifier ? { verifier: deps.verifier } : {}),
-    events: notifier,
+    events,
     now,
     ...(deps.random ? { random: deps.random } : {}),
   });
@@ -97,6 +112,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     version: deps.version,
     startedAt: now(),
     metrics: metrics.registry,
+    workerScript: deps.workerScript,
   });
   const apiServer = createServer(apiApp);
   const io: CoordinatorIo = new Server(apiServer, {
@@ -112,6 +128,10 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     messagesPerSecond: 200,
     messageBurst: 400,
     logger: deps.logger,
+  });
+  // A page that starts watching the swarm gets the numbers at once, not at the next broadcast.
+  io.on('connection', (socket) => {
+    socket.on('swarm:watch', () => void socket.emit('swarm:update', swarmStats(domain, rate)));
   });
 
   apiPort = await listen(apiServer, config.API_PORT, config.API_HOST);
@@ -134,7 +154,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     setInterval(() => expireResults(domain, config.RESULT_TTL), Math.min(60_000, Math.max(100, config.RESULT_TTL / 4))),
     setInterval(() => {
       if (io.sockets.adapter.rooms.has(SWARM_ROOM)) io.to(SWARM_ROOM).emit('swarm:update', swarmStats(domain, rate));
-    }, SWARM_BROADCAST_MS),
+    }, deps.swarmBroadcastMs ?? SWARM_BROADCAST_MS),
   ];
 
   const host = config.API_HOST === '0.0.0.0' || config.API_HOST === '::' ? '127.0.0.1' : config.API_HOST;

@@ -3,6 +3,7 @@
 export const ErrorCode = {
   ValidationError: 'validation_error',
   NotFound: 'not_found',
+  MethodNotAllowed: 'method_not_allowed',
   PayloadTooLarge: 'payload_too_large',
   MalformedJson: 'malformed_json',
   Unauthorized: 'unauthorized',
@@ -18,6 +19,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   malformed_json: 400,
   unauthorized: 401,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   too_many_active_jobs: 429,

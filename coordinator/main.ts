@@ -1,11 +1,12 @@
 /** Starts the coordinator: reads the configuration, opens the job table, listens. */
 import 'dotenv/config';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { createLogger } from '../ops/logger.js';
+import { listenUrls, listensEverywhere } from '../ops/listen-urls.js';
 import { loadConfigOrExit } from './config.js';
-import { startCoordinator } from './coordinator.js';
+import { startCoordinator, type RunningCoordinator } from './coordinator.js';
 import { DatabaseOpenError, SqliteJobStore } from './store/sqlite-store.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -13,7 +14,13 @@ const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'ut
 
 const config = loadConfigOrExit();
 
-const logger = pino({ level: config.LOG_LEVEL, base: { service: 'coordinator' } });
+const BANNER_FIELDS = ['apiUrl', 'webUrl', 'docsUrl', 'workerScriptUrl', 'networkUrls', 'dataFile'];
+const logger = createLogger({
+  level: config.LOG_LEVEL,
+  format: config.LOG_FORMAT,
+  base: { service: 'coordinator' },
+  hiddenWhenPretty: [...BANNER_FIELDS, 'signal'],
+});
 
 let store: SqliteJobStore;
 try {
@@ -21,26 +28,67 @@ try {
 } catch (error) {
   if (!(error instanceof DatabaseOpenError)) throw error;
   logger.fatal(error.message);
-  console.error(error.message);
   process.exit(3);
 }
 
-const coordinator = await startCoordinator(config, {
-  store,
-  logger,
-  version,
-  webRoot: path.join(root, 'client', 'web', 'dist'),
-});
-logger.info(
-  { apiUrl: coordinator.apiUrl, webUrl: coordinator.webUrl, dataFile: store.file },
-  `coordinator listening: API ${coordinator.apiUrl} (docs at /docs), page ${coordinator.webUrl}`,
-);
+const workerScript = path.join(root, 'dist', 'worker.mjs');
+let coordinator: RunningCoordinator;
+try {
+  coordinator = await startCoordinator(config, {
+    store,
+    logger,
+    version,
+    webRoot: path.join(root, 'client', 'web', 'dist'),
+    workerScript: existsSync(workerScript) ? workerScript : undefined,
+  });
+} catch (error) {
+  const { code, port } = error as { code?: unknown; port?: unknown };
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    const which = port === config.WEB_PORT ? 'WEB_PORT' : 'API_PORT';
+    const why = code === 'EADDRINUSE' ? 'is already in use' : 'needs privileges this process lacks';
+    logger.fatal(`port ${String(port)} on ${config.API_HOST} ${why}: stop the other process or set ${which} to another port`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+logBanner(coordinator);
+
+/**
+ * The first line people read: where the page, the API and its docs are, and the two commands
+ * that add a worker on another machine. The JSON line keeps `apiUrl`/`webUrl` for scripts.
+ */
+function logBanner(running: RunningCoordinator): void {
+  const apiPort = Number(new URL(running.apiUrl).port);
+  const apiUrls = listenUrls(config.API_HOST, apiPort);
+  const webUrls = running.webUrl ? listenUrls(config.API_HOST, Number(new URL(running.webUrl).port)) : [];
+  const remoteApi = listensEverywhere(config.API_HOST) ? (apiUrls[1] ?? apiUrls[0]!) : apiUrls[0]!;
+  const lines = [
+    `coordinator listening (version ${version})`,
+    ...(webUrls.length > 0 ? [`  page   ${webUrls.join('  ')}`] : []),
+    `  API    ${apiUrls.join('  ')}`,
+    `  docs   ${apiUrls[0]}/docs`,
+    `  a worker on another machine: curl -O ${remoteApi}/worker.mjs && node worker.mjs --url ${remoteApi}`,
+    `  jobs are kept in ${store.file}`,
+  ];
+  logger.info(
+    {
+      apiUrl: running.apiUrl,
+      webUrl: running.webUrl,
+      docsUrl: `${running.apiUrl}/docs`,
+      workerScriptUrl: `${remoteApi}/worker.mjs`,
+      networkUrls: apiUrls.slice(1),
+      dataFile: store.file,
+    },
+    lines.join('\n'),
+  );
+}
 
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'shutting down');
+  logger.info({ signal }, `${signal}: shutting down`);
   coordinator.close().then(
     () => process.exit(0),
     (error: unknown) => {
@@ -51,3 +99,5 @@ const stop = (signal: string) => {
 };
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));
+// Started by `npm start` (with an IPC channel): its end, however it came, is ours.
+process.on('disconnect', () => stop('the parent process exited'));

@@ -132,7 +132,6 @@ test.describe('tabs leaving and pausing', () => {
     await expect.poll(() => unitsDone(pageA)).toBeGreaterThanOrEqual(3);
     await expect(pageB.getByTestId('job-state')).toHaveText('PROGRESS');
     await screenshot(pageB, 'running');
-    if (process.env['DOCS_SCREENSHOT']) await pageB.screenshot({ path: 'docs/screenshot.png' });
 
     const closedAt = Date.now();
     await a.close();

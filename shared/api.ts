@@ -81,6 +81,8 @@ export const JobViewSchema = z.strictObject({
   chunks: z.number().int(),
   progress: ProgressSchema,
   created_at: z.string(),
+  /** When the job reached SUCCESS, FAILURE or REVOKED. */
+  finished_at: z.string().optional(),
   result: JobResultSchema.optional(),
   error: z.string().optional(),
   waiting: z

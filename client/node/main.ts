@@ -7,9 +7,9 @@
 import 'dotenv/config';
 import { availableParallelism, hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { io } from 'socket.io-client';
 import { z } from 'zod';
+import { createLogger, LOG_FORMATS, LOG_LEVELS } from '../../ops/logger.js';
 import { Volunteer, type VolunteerSocket } from '../volunteer.js';
 import { ThreadedComputePool } from '../threaded-pool.js';
 import { spawnSieveThread } from './sieve-thread-spawner.js';
@@ -23,37 +23,60 @@ const OptionsSchema = z.object({
     .max(256, { error: 'must be at most 256' }),
   name: z.string().max(100),
   token: z.string().min(1).max(200).optional(),
+  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
+  logFormat: z.enum(LOG_FORMATS, { error: `must be one of ${LOG_FORMATS.join(', ')}` }).optional(),
 });
 
+const USAGE = 'usage: worker [--url http://HOST:8000] [--concurrency N] [--name NAME] [--token WORKER_TOKEN]';
+const SETTING: Record<string, string> = { logLevel: 'LOG_LEVEL', logFormat: 'LOG_FORMAT' };
+
 function readOptions() {
-  const { values } = parseArgs({
-    options: {
-      url: { type: 'string' },
-      concurrency: { type: 'string', short: 'c' },
-      name: { type: 'string' },
-      token: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        url: { type: 'string' },
+        concurrency: { type: 'string', short: 'c' },
+        name: { type: 'string' },
+        token: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
   if (values.help) {
-    console.log('usage: npm run worker -- [--url http://HOST:8000] [--concurrency N] [--name NAME] [--token WORKER_TOKEN]');
+    console.log(USAGE);
     process.exit(0);
   }
   const parsed = OptionsSchema.safeParse({
-    url: values.url ?? process.env['COORDINATOR_URL'] ?? 'http://localhost:8000',
+    url: values.url ?? (process.env['COORDINATOR_URL'] || 'http://localhost:8000'),
     concurrency: values.concurrency ?? (process.env['WORKER_CONCURRENCY'] || availableParallelism()),
     name: values.name ?? `${hostname()}:${process.pid}`,
     token: values.token ?? (process.env['WORKER_TOKEN'] || undefined),
+    logLevel: process.env['LOG_LEVEL'] || 'info',
+    logFormat: process.env['LOG_FORMAT'] || undefined,
   });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) console.error(`invalid --${issue.path.join('.')}: ${issue.message}`);
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0]);
+      console.error(`invalid ${SETTING[key] ?? `--${key}`}: ${issue.message}`);
+    }
+    console.error(USAGE);
     process.exit(2);
   }
   return parsed.data;
 }
 
 const options = readOptions();
-const logger = pino({ level: process.env['LOG_LEVEL'] || 'info', base: { service: 'worker', name: options.name } });
+const logger = createLogger({
+  level: options.logLevel,
+  format: options.logFormat,
+  base: { service: 'worker', name: options.name },
+  // Said in the messages themselves.
+  hiddenWhenPretty: ['url', 'reason', 'concurrency', 'signal'],
+});
 
 const pool = new ThreadedComputePool(spawnSieveThread, options.concurrency);
 // Every thread loads the kernel before the first lease is taken, so no lease waits on a
@@ -66,7 +89,7 @@ const socket: VolunteerSocket = io(options.url, {
   reconnectionDelay: 500,
   reconnectionDelayMax: 5000,
 });
-socket.on('connect', () => logger.info({ url: options.url }, 'connected'));
+socket.on('connect', () => logger.info({ url: options.url }, `connected to ${options.url}`));
 let stopping = false;
 socket.on('disconnect', (reason) => {
   // While stopping, a coordinator that closes first is expected: it takes our leases back itself.
@@ -74,7 +97,23 @@ socket.on('disconnect', (reason) => {
   else logger.warn({ reason }, 'disconnected; will reconnect');
 });
 socket.io.on('reconnect_attempt', (attempt) => logger.debug({ attempt }, 'reconnecting'));
-socket.on('connect_error', (error) => logger.warn({ err: error.message }, 'cannot reach the coordinator; retrying'));
+// One warning per distinct reason, not one per retry.
+let lastConnectError: string | undefined;
+socket.on('connect', () => (lastConnectError = undefined));
+socket.on('connect_error', (error) => {
+  const reason = connectErrorReason(error);
+  if (reason === lastConnectError) return logger.debug({ reason }, 'still cannot reach the coordinator');
+  lastConnectError = reason;
+  logger.warn({ url: options.url, reason }, `cannot reach the coordinator at ${options.url}: ${reason}; retrying`);
+});
+
+/** Socket.IO says only "websocket error"; the cause (refused, DNS, TLS, HTTP status) is underneath. */
+function connectErrorReason(error: Error): string {
+  const description = (error as Error & { description?: unknown }).description;
+  const cause = (description as { error?: unknown } | undefined)?.error ?? description;
+  const message = (cause as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' && message !== '' ? message : error.message;
+}
 
 const volunteer = new Volunteer({
   socket,
@@ -92,12 +131,15 @@ const volunteer = new Volunteer({
     logger.debug({ lo: lease.lo, hi: lease.hi, count, elapsedMs, accepted }, 'unit done'),
   onError: (message, error) => logger.warn({ err: error }, message),
 });
-logger.info({ url: options.url, concurrency: options.concurrency, trusted: options.token !== undefined }, 'worker started');
+logger.info(
+  { url: options.url, concurrency: options.concurrency, trusted: options.token !== undefined },
+  `worker started: ${options.concurrency} thread${options.concurrency === 1 ? '' : 's'}, coordinator ${options.url}`,
+);
 
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'stopping: giving leases back');
+  logger.info({ signal }, `${signal}: stopping, giving leases back`);
   volunteer.stop().then(
     () => process.exit(0),
     (error: unknown) => {
@@ -108,3 +150,5 @@ const stop = (signal: string) => {
 };
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));
+// Started by `npm start` (with an IPC channel): its end, however it came, is ours.
+process.on('disconnect', () => stop('the parent process exited'));

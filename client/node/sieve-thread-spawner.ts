@@ -3,7 +3,11 @@ import { Worker } from 'node:worker_threads';
 import type { SpawnThread } from '../threaded-pool.js';
 import type { CountReply } from './sieve-thread.js';
 
-const THREAD_ENTRY = new URL('./sieve-thread.mjs', import.meta.url);
+// From source, a shim that loads the TypeScript entry; inside the one-file worker
+// (bundle-entry.ts), the bundle itself, which runs the sieve when it is not the main thread.
+const THREAD_ENTRY = import.meta.url.endsWith('.ts')
+  ? new URL('./sieve-thread.mjs', import.meta.url)
+  : new URL(import.meta.url);
 
 export const spawnSieveThread: SpawnThread = (onDeath) => {
   const worker = new Worker(THREAD_ENTRY);

@@ -36,6 +36,8 @@ export interface ApiOptions {
   version: string;
   startedAt: number;
   metrics: Registry;
+  /** The one-file worker (dist/worker.mjs), served at /worker.mjs when built. */
+  workerScript?: string | undefined;
 }
 
 const BODY_LIMIT = '16kb';
@@ -107,7 +109,14 @@ export function createApiApp(options: ApiOptions): express.Express {
     res.type(options.metrics.contentType).send(await options.metrics.metrics());
   });
 
-  const openApiDocument = buildOpenApiDocument(options.version, options.maxN);
+  app.get('/worker.mjs', (_req, res) => {
+    if (options.workerScript === undefined) {
+      throw new AppError(ErrorCode.NotFound, 'the one-file worker has not been built: run `npm run build` on the coordinator');
+    }
+    res.type('text/javascript').sendFile(options.workerScript);
+  });
+
+  const openApiDocument = buildOpenApiDocument(options.version, options.maxN, options.apiToken !== undefined);
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
@@ -134,8 +143,7 @@ export function createApiApp(options: ApiOptions): express.Express {
   });
 
   app.get('/api/jobs', (req, res) => {
-    const requested = Number(req.query['limit'] ?? 20);
-    const limit = Number.isInteger(requested) ? Math.min(Math.max(requested, 1), 100) : 20;
+    const limit = parseLimit(req.query['limit']);
     const jobs = [...d.jobs.values()]
       .sort((a, b) => b.createdAt - a.createdAt)
       .slice(0, limit)
@@ -157,10 +165,16 @@ export function createApiApp(options: ApiOptions): express.Express {
     if (!d.active.has(existing.id)) {
       throw new AppError(ErrorCode.Conflict, `job ${existing.id} has already ended in ${existing.state}`);
     }
-    const job = cancelJob(d, existing.id)!;
-    options.logger.info({ jobId: job.id }, 'job cancelled');
-    res.json(viewJob(d, job));
+    res.json(viewJob(d, cancelJob(d, existing.id)!));
   });
+
+  // A known path asked with another method: 405 and the methods it has.
+  for (const [route, methods] of Object.entries(ROUTE_METHODS)) {
+    app.all(route, (req, res, next) => {
+      res.set('Allow', methods.join(', '));
+      next(new AppError(ErrorCode.MethodNotAllowed, `${req.method} is not allowed on ${req.path}; allowed: ${methods.join(', ')}`));
+    });
+  }
 
   app.use((req, _res, next) => {
     next(new AppError(ErrorCode.NotFound, `no route ${req.method} ${req.path}`));
@@ -168,6 +182,29 @@ export function createApiApp(options: ApiOptions): express.Express {
 
   app.use(errorHandler(options.logger));
   return app;
+}
+
+/** Every route and its methods (a GET route answers HEAD too); OPTIONS is CORS's. */
+const ROUTE_METHODS: Record<string, string[]> = {
+  '/': ['GET', 'HEAD'],
+  '/health': ['GET', 'HEAD'],
+  '/metrics': ['GET', 'HEAD'],
+  '/openapi.json': ['GET', 'HEAD'],
+  '/worker.mjs': ['GET', 'HEAD'],
+  '/api/count-primes': ['POST'],
+  '/api/jobs': ['GET', 'HEAD'],
+  '/api/jobs/:jobId': ['GET', 'HEAD', 'DELETE'],
+};
+
+const MAX_LIST_LIMIT = 100;
+
+/** `?limit=`: absent means 20; anything but a whole number from 1 to 100 is refused. */
+function parseLimit(value: unknown): number {
+  if (value === undefined) return 20;
+  const limit = typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : NaN;
+  if (limit >= 1 && limit <= MAX_LIST_LIMIT) return limit;
+  const message = `limit must be an integer from 1 to ${MAX_LIST_LIMIT}`;
+  throw new AppError(ErrorCode.ValidationError, 'the query is invalid', { details: [{ field: 'limit', message }] });
 }
 
 function raise(error: AppError): never {

@@ -143,7 +143,9 @@ describe('jobs, cancellation and service endpoints', () => {
     const url = `${coordinator.apiUrl}/api/jobs/${(body as { job_id: string }).job_id}`;
     const cancelled = await fetch(url, { method: 'DELETE' });
     expect(cancelled.status).toBe(200);
-    expect(await cancelled.json()).toMatchObject({ state: 'REVOKED', error: 'cancelled by request' });
+    const view = (await cancelled.json()) as Record<string, unknown>;
+    expect(view).toMatchObject({ state: 'REVOKED', error: 'cancelled by request' });
+    expect(Date.parse(String(view['finished_at']))).toBeGreaterThanOrEqual(Date.parse(String(view['created_at'])));
     expect((await fetch(url, { method: 'DELETE' })).status).toBe(409);
     expect((await fetch(`${coordinator.apiUrl}/api/jobs/nope`, { method: 'DELETE' })).status).toBe(404);
   });
@@ -169,6 +171,49 @@ describe('jobs, cancellation and service endpoints', () => {
     const missing = await fetch(`${coordinator.apiUrl}/nowhere`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: 'not_found' });
+  });
+
+  test('a wrong method on a known path answers 405 with Allow', async () => {
+    await using coordinator = await startTestCoordinator();
+    const cases: [string, string, string][] = [
+      ['PUT', '/api/jobs', 'GET, HEAD'],
+      ['GET', '/api/count-primes', 'POST'],
+      ['POST', '/api/jobs/00000000-0000-4000-8000-000000000000', 'GET, HEAD, DELETE'],
+      ['DELETE', '/health', 'GET, HEAD'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const response = await fetch(`${coordinator.apiUrl}${path}`, { method });
+      expect({ method, path, status: response.status, allow: response.headers.get('allow') }).toEqual({ method, path, status: 405, allow });
+      expect(await response.json()).toMatchObject({ error: 'method_not_allowed' });
+    }
+  });
+
+  test('a limit that is not a whole number from 1 to 100 answers 400 naming it', async () => {
+    await using coordinator = await startTestCoordinator();
+    for (const limit of ['0', 'abc', '101', '-1', '2.5', '']) {
+      const response = await fetch(`${coordinator.apiUrl}/api/jobs?limit=${limit}`);
+      expect({ limit, status: response.status }).toEqual({ limit, status: 400 });
+      expect(await response.json()).toEqual({
+        error: 'validation_error',
+        message: 'the query is invalid',
+        details: [{ field: 'limit', message: 'limit must be an integer from 1 to 100' }],
+      });
+    }
+    expect((await fetch(`${coordinator.apiUrl}/api/jobs?limit=100`)).status).toBe(200);
+  });
+
+  test('the docs show the bearer scheme only when API_TOKEN is set', async () => {
+    const openApi = async (env: Record<string, string>) => {
+      await using coordinator = await startTestCoordinator(env);
+      return JSON.stringify(await (await fetch(`${coordinator.apiUrl}/openapi.json`)).json());
+    };
+    const open = await openApi({});
+    expect(open).not.toContain('bearer');
+    expect(open).not.toContain('"401"');
+    expect(open).toContain('finished_at');
+    const guarded = await openApi({ API_TOKEN: 's3cret' });
+    expect(guarded).toContain('"securitySchemes":{"bearer"');
+    expect(guarded).toContain('"401"');
   });
 
   test('CORS allows the configured origins only', async () => {

@@ -11,7 +11,8 @@ import {
   countPrimesRequestSchema,
 } from '../../shared/api.js';
 
-export function buildOpenApiDocument(version: string, maxN: number) {
+/** `tokenRequired`: API_TOKEN is set, so POST and DELETE show the bearer scheme and their 401. */
+export function buildOpenApiDocument(version: string, maxN: number, tokenRequired: boolean) {
   const registry = new OpenAPIRegistry();
   // Schemas are used inline: registering named components needs zod extended before the
   // shared schemas are created, and the shared module stays free of OpenAPI decoration.
@@ -20,21 +21,27 @@ export function buildOpenApiDocument(version: string, maxN: number) {
   const request = countPrimesRequestSchema(maxN);
   const jobId = z.string().uuid().describe('The job id returned by POST /api/count-primes');
   const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: error } } });
-  const bearer = registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  // Without a token the docs show no padlocks and no 401: nothing asks for one.
+  const guarded: { security: Record<string, string[]>[]; responses: Record<number, ReturnType<typeof errorResponse>> } = tokenRequired
+    ? {
+        security: [{ [registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' }).name]: [] }],
+        responses: { 401: errorResponse('Missing or wrong bearer token') },
+      }
+    : { security: [], responses: {} };
 
   registry.registerPath({
     method: 'post',
     path: '/api/count-primes',
     summary: 'Submit a job that counts the primes in 1..n',
     description:
-      'The range 1..n is cut into `chunks` contiguous chunks (the unit of progress); volunteers count them. ' +
-      'Needs `Authorization: Bearer <API_TOKEN>` when the coordinator has an API_TOKEN.',
-    security: [{ [bearer.name]: [] }, {}],
+      'The range 1..n is cut into `chunks` contiguous chunks (the unit of progress); volunteers count them.' +
+      (tokenRequired ? ' Needs `Authorization: Bearer <API_TOKEN>`.' : ''),
+    security: guarded.security,
     request: { body: { content: { 'application/json': { schema: request } }, required: true } },
     responses: {
       202: { description: 'Accepted', content: { 'application/json': { schema: JobAcceptedSchema } } },
       400: errorResponse('Validation error: details name each offending field and its rule'),
-      401: errorResponse('Missing or wrong bearer token'),
+      ...guarded.responses,
       413: errorResponse('Body over 16 KB'),
       429: errorResponse('Too many active jobs, or too many submissions (see Retry-After)'),
     },
@@ -56,11 +63,11 @@ export function buildOpenApiDocument(version: string, maxN: number) {
     method: 'delete',
     path: '/api/jobs/{job_id}',
     summary: 'Cancel a job (state REVOKED; its leases are withdrawn from volunteers)',
-    security: [{ [bearer.name]: [] }, {}],
+    security: guarded.security,
     request: { params: z.object({ job_id: jobId }) },
     responses: {
       200: { description: 'The cancelled job', content: { 'application/json': { schema: jobView } } },
-      401: errorResponse('Missing or wrong bearer token'),
+      ...guarded.responses,
       404: errorResponse('No such job'),
       409: errorResponse('The job has already ended'),
     },
@@ -70,7 +77,10 @@ export function buildOpenApiDocument(version: string, maxN: number) {
     path: '/api/jobs',
     summary: 'Recent jobs, newest first',
     request: { query: z.object({ limit: z.string().optional().describe('1..100, default 20') }) },
-    responses: { 200: { description: 'Jobs', content: { 'application/json': { schema: JobListSchema } } } },
+    responses: {
+      200: { description: 'Jobs', content: { 'application/json': { schema: JobListSchema } } },
+      400: errorResponse('limit is not a whole number from 1 to 100'),
+    },
   });
   registry.registerPath({
     method: 'get',

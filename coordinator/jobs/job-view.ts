@@ -18,6 +18,7 @@ export function toJobView(job: JobRecord, waiting?: string): JobView {
     progress: { completed: job.completedChunks, total: job.chunks },
     created_at: new Date(job.createdAt).toISOString(),
   };
+  if (job.finishedAt !== undefined) view.finished_at = new Date(job.finishedAt).toISOString();
   if (job.state === 'SUCCESS' && job.primeCount !== undefined && job.finishedAt !== undefined) {
     view.result = {
       prime_count: job.primeCount,

@@ -79,6 +79,16 @@ export class ApiClient {
     );
   }
 
+  /** DELETE /api/jobs/{id}: the job as cancelled (REVOKED). `token` when the coordinator has an API_TOKEN. */
+  async cancel(jobId: string, token?: string): Promise<JobView> {
+    return JobViewSchema.parse(
+      await this.call(`/api/jobs/${encodeURIComponent(jobId)}`, {
+        method: 'DELETE',
+        ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
+      }),
+    );
+  }
+
   private call(path: string, init?: RequestInit): Promise<unknown> {
     return fetchJson(`${this.endpoint.baseUrl}${path}`, init);
   }

@@ -13,6 +13,8 @@ const POLL_MS = 1500;
 /** Pushes older than this count as missing; polling takes over. */
 const STALE_PUSH_MS = 3000;
 const ACK_TIMEOUT_MS = 5000;
+/** The API token someone typed to cancel, kept for this tab only. */
+const TOKEN_KEY = 'prime-swarm.api-token';
 
 function jobIdFromUrl(): string | undefined {
   return new URLSearchParams(location.search).get('job') ?? undefined;
@@ -37,6 +39,7 @@ export function useJob() {
   const job = shallowRef<JobView>();
   const map = shallowRef<RangeMap>();
   const problem = ref<string>();
+  const cancelling = ref(false);
   let lastPush = 0;
 
   const finished = computed(() => job.value !== undefined && TERMINAL_STATES.has(job.value.state));
@@ -127,6 +130,41 @@ export function useJob() {
     socket.value?.off('job:update', onUpdate).off('job:map', onMap).off('connect', onConnect);
   });
 
+  /** A coordinator with an API_TOKEN answers 401: ask for the token, keep it for this tab, retry. */
+  async function cancel(): Promise<void> {
+    const id = jobId.value;
+    const client = api.value;
+    if (id === undefined || !client || cancelling.value) return;
+    cancelling.value = true;
+    problem.value = undefined;
+    let token = sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+    try {
+      for (;;) {
+        try {
+          accept(await client.cancel(id, token));
+          return;
+        } catch (error) {
+          if (!(error instanceof ApiError) || error.status !== 401) throw error;
+          const asked = window.prompt(
+            token === undefined ? 'This coordinator needs its API token to cancel a job:' : 'That token was refused. API token:',
+          );
+          if (!asked?.trim()) {
+            problem.value = 'Not cancelled: this coordinator needs its API token.';
+            return;
+          }
+          token = asked.trim();
+          sessionStorage.setItem(TOKEN_KEY, token);
+        }
+      }
+    } catch (error) {
+      if (id !== jobId.value) return;
+      problem.value = `Not cancelled: ${error instanceof Error ? error.message : String(error)}`;
+      void poll(true);
+    } finally {
+      cancelling.value = false;
+    }
+  }
+
   return {
     jobId,
     job,
@@ -134,6 +172,8 @@ export function useJob() {
     problem,
     finished,
     percent,
+    cancelling,
+    cancel,
     follow(id: string): void {
       jobId.value = id;
     },

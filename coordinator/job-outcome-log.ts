@@ -1,0 +1,21 @@
+/** One log line for every job that ends while this process runs: finished, failed or cancelled, with its duration and result. */
+import type { Logger } from 'pino';
+import { JobState, TERMINAL_STATES } from '../shared/api.js';
+import type { Domain } from './model.js';
+
+export function createJobOutcomeLog(logger: Logger, startedAt: number): (d: Domain, jobId: string) => void {
+  const logged = new Set<string>();
+  return (d, jobId) => {
+    const job = d.jobs.get(jobId);
+    // Jobs that ended before this process started (restored, or watched again) were logged then.
+    if (!job || !TERMINAL_STATES.has(job.state) || job.finishedAt === undefined || job.finishedAt < startedAt) return;
+    if (logged.has(jobId)) return;
+    for (const id of logged) if (!d.jobs.has(id)) logged.delete(id);
+    logged.add(jobId);
+    // Short messages: on a terminal the fields follow inline, in JSON they are the record.
+    const fields = { jobId, n: job.n, chunks: job.chunks, durationSec: (job.finishedAt - job.createdAt) / 1000 };
+    if (job.state === JobState.Success) logger.info({ ...fields, primeCount: job.primeCount }, 'job finished');
+    else if (job.state === JobState.Failure) logger.warn({ ...fields, error: job.error }, 'job failed');
+    else logger.info({ ...fields, completedChunks: job.completedChunks, error: job.error }, 'job cancelled');
+  };
+}
