@@ -22,6 +22,7 @@ import { createJob } from '../jobs/create-job.js';
 import { toJobView } from '../jobs/job-view.js';
 import type { Domain } from '../model.js';
 import { swarmStats, type RateMeter } from '../swarm-stats.js';
+import { bearerTokenCheck } from './bearer-token.js';
 import { buildOpenApiDocument } from './openapi.js';
 
 export interface ApiOptions {
@@ -54,11 +55,13 @@ export function createApiApp(options: ApiOptions): express.Express {
       methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     }),
   );
-  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: () => true }));
+  app.use(requireJsonBodies);
+  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: 'application/json' }));
 
+  const tokenMatches = options.apiToken === undefined ? undefined : bearerTokenCheck(options.apiToken);
   const requireToken = (req: Request, _res: Response, next: NextFunction) => {
-    if (options.apiToken === undefined) return next();
-    if (req.get('authorization') === `Bearer ${options.apiToken}`) return next();
+    if (tokenMatches === undefined) return next();
+    if (tokenMatches(req.get('authorization'))) return next();
     next(new AppError(ErrorCode.Unauthorized, 'this call needs the header Authorization: Bearer <API_TOKEN>'));
   };
 
@@ -168,6 +171,21 @@ export function createApiApp(options: ApiOptions): express.Express {
 
   app.use(errorHandler(options.logger));
   return app;
+}
+
+/**
+ * Every POST body must be declared JSON. A browser sends `text/plain` (or form) bodies across
+ * origins without asking (no CORS preflight), so accepting them would let any site submit jobs.
+ */
+function requireJsonBodies(req: Request, _res: Response, next: NextFunction): void {
+  if (req.method !== 'POST') return next();
+  const mediaType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType === 'application/json') return next();
+  next(
+    new AppError(ErrorCode.UnsupportedMediaType, 'request bodies must be JSON: send Content-Type: application/json', {
+      details: [{ field: 'content-type', message: `content-type must be application/json, not ${mediaType || 'missing'}` }],
+    }),
+  );
 }
 
 function raise(error: AppError): never {

@@ -36,6 +36,7 @@ export function buildOpenApiDocument(version: string, maxN: number) {
       400: errorResponse('Validation error: details name each offending field and its rule'),
       401: errorResponse('Missing or wrong bearer token'),
       413: errorResponse('Body over 16 KB'),
+      415: errorResponse('Body not sent as Content-Type: application/json'),
       429: errorResponse('Too many active jobs, or too many submissions (see Retry-After)'),
     },
   });
