@@ -62,6 +62,12 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
       replication: config.REPLICATION,
       spotCheckRate: config.SPOT_CHECK_RATE,
     },
+    leaseLimits: {
+      newVolunteerLeases: config.NEW_VOLUNTEER_LEASES,
+      maxThreadsPerVolunteer: config.MAX_THREADS_PER_VOLUNTEER,
+      holdFactor: config.LEASE_HOLD_FACTOR,
+      holdMinMs: config.LEASE_HOLD_MIN,
+    },
     events: notifier,
     now,
     ...(deps.random ? { random: deps.random } : {}),

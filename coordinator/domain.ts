@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { createLeaseLimits, DEFAULT_LEASE_LIMITS, type LeaseLimitSettings } from './leases/lease-limits.js';
 import type { Domain, DomainEvents, LeasePolicy } from './model.js';
 import type { JobStore } from './store/job-store.js';
 
 export interface DomainDeps {
   store: JobStore;
   policy: LeasePolicy;
+  leaseLimits?: LeaseLimitSettings;
   events: DomainEvents;
   now?: () => number;
   random?: () => number;
@@ -21,6 +23,7 @@ export function createDomain(deps: DomainDeps): Domain {
     quarantined: new Set(),
     store: deps.store,
     policy: deps.policy,
+    limits: createLeaseLimits(deps.leaseLimits ?? DEFAULT_LEASE_LIMITS, deps.policy),
     events: deps.events,
     now: deps.now ?? Date.now,
     newId: deps.newId ?? randomUUID,

@@ -1,6 +1,7 @@
 /** Prometheus metrics at GET /metrics: the swarm and the job table, read at scrape time. */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Domain } from './model.js';
+import { countedThreads } from './swarm-stats.js';
 
 export interface CoordinatorMetrics {
   registry: Registry;
@@ -35,9 +36,7 @@ function observeDomain(registry: Registry, domain: Domain): void {
       },
     });
   gauge('dpc_volunteers', 'Connected volunteers (tabs and headless workers)', () => domain.volunteers.size);
-  gauge('dpc_threads', 'Threads offered by connected volunteers', () =>
-    [...domain.volunteers.values()].reduce((sum, v) => sum + v.threads, 0),
-  );
+  gauge('dpc_threads', 'Threads of volunteers taking work, each capped at MAX_THREADS_PER_VOLUNTEER', () => countedThreads(domain));
   gauge('dpc_leases_in_flight', 'Units leased and not yet reported', () => domain.leases.size);
   gauge('dpc_active_jobs', 'Jobs not yet finished', () => domain.active.size);
   gauge('dpc_quarantined_volunteers', 'Volunteers caught reporting wrong counts', () => domain.quarantined.size);

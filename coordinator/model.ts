@@ -10,6 +10,7 @@
 import type { JobState } from '../shared/api.js';
 import type { VolunteerKind } from '../shared/protocol.js';
 import type { Range } from '../shared/split.js';
+import type { LeaseLimits } from './leases/lease-limits.js';
 import type { JobStore } from './store/job-store.js';
 
 /** What the store keeps of a job and what the REST view is made from. */
@@ -119,6 +120,8 @@ export interface VolunteerState {
   leases: Set<string>;
   quarantined: boolean;
   unitsCompleted: number;
+  /** Its speed measured from grant to report, in numbers per second (see leases/lease-limits.ts); undefined until it reports. */
+  pace: { perLease: number; total: number } | undefined;
 }
 
 export interface LeasePolicy {
@@ -146,6 +149,8 @@ export interface Domain {
   quarantined: Set<string>;
   store: JobStore;
   policy: LeasePolicy;
+  /** How many units a volunteer may hold and for how long. */
+  limits: LeaseLimits;
   events: DomainEvents;
   now: () => number;
   newId: () => string;

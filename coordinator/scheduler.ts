@@ -29,7 +29,7 @@ function mayCompute(unit: OpenUnit, volunteer: VolunteerState): boolean {
 export const ACTIVE_WINDOW_MS = 15_000;
 
 /** Whether a volunteer is taking work now (connected, trusted, and asking). */
-function isActive(d: Domain, volunteer: VolunteerState): boolean {
+export function isActive(d: Domain, volunteer: VolunteerState): boolean {
   return !volunteer.quarantined && d.now() - volunteer.lastRequestAt <= ACTIVE_WINDOW_MS;
 }
 

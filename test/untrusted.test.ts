@@ -108,6 +108,51 @@ describe('hanging and abusive volunteers', () => {
     expect(await health(coordinator.apiUrl)).toMatchObject({ status: 'ok', workers: 1 });
   });
 
+  test('a hoarder claiming 256 threads holds 2 units, heartbeats cannot keep them, and the job finishes exact beside an honest worker', async () => {
+    await using coordinator = await startTestCoordinator({ UNIT_SIZE: '1000000', LEASE_HOLD_MIN: '2s' });
+    await using hoarder = await connectSocket(coordinator.apiUrl);
+    const revoked = new Map<string, string>();
+    hoarder.socket.on('lease:revoked', ({ leaseIds, reason }: { leaseIds: string[]; reason: string }) => {
+      for (const id of leaseIds) revoked.set(id, reason);
+    });
+    expect(await hoarder.call('volunteer:hello', { kind: 'node', threads: 256 })).toMatchObject({ ok: true });
+    const jobId = await submitJob(coordinator.apiUrl, 20_000_000, 16);
+    const granted: string[] = [];
+    let mostHeld = 0;
+    let running = true;
+    // Asks for 256 units and heartbeats every lease it holds, five times a second, never reporting.
+    const hoarding = (async () => {
+      while (running) {
+        const ack = (await hoarder.call('lease:request', { slots: 256 })) as { leases?: { leaseId: string }[] };
+        granted.push(...(ack.leases ?? []).map((lease) => lease.leaseId));
+        const held = granted.filter((id) => !revoked.has(id));
+        mostHeld = Math.max(mostHeld, held.length);
+        await hoarder.call('lease:heartbeat', { leaseIds: held });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
+    await waitFor('the hoarder to hold units', () => (granted.length > 0 ? true : undefined));
+    await using _worker = spawnWorker(coordinator.apiUrl, 1);
+    const final = (await followJob(coordinator.apiUrl, jobId, 30_000)).at(-1);
+    running = false;
+    await hoarding;
+    expect(final).toMatchObject({ state: 'SUCCESS', result: { prime_count: 1_270_607 } });
+    expect(mostHeld).toBe(2);
+    // The worker counted every unit, so each unit the hoarder got was taken back from it.
+    await waitFor('every hoarded lease to be revoked', () => (granted.every((id) => revoked.has(id)) ? true : undefined));
+    expect(new Set(granted.map((id) => revoked.get(id)))).toEqual(new Set(['held too long']));
+    expect(coordinator.domain.leases.size).toBe(0);
+  });
+
+  test('/health credits a hello claiming 256 threads with MAX_THREADS_PER_VOLUNTEER', async () => {
+    await using coordinator = await startTestCoordinator();
+    await using claimer = await connectSocket(coordinator.apiUrl);
+    await claimer.call('volunteer:hello', { kind: 'node', threads: 256 });
+    expect(await health(coordinator.apiUrl)).toMatchObject({ workers: 1, threads: 32 });
+    const metrics = await (await fetch(`${coordinator.apiUrl}/metrics`)).text();
+    expect(metrics).toContain('dpc_threads 32');
+  });
+
   test('MAX_VOLUNTEERS refuses volunteers beyond the limit', async () => {
     await using coordinator = await startTestCoordinator({ MAX_VOLUNTEERS: '1' });
     await using first = await connectSocket(coordinator.apiUrl);

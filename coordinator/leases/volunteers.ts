@@ -14,6 +14,7 @@ export function registerVolunteer(d: Domain, id: string, hello: Hello): Voluntee
     leases: new Set(),
     quarantined: d.quarantined.has(id),
     unitsCompleted: 0,
+    pace: undefined,
   };
   d.volunteers.set(id, volunteer);
   return volunteer;
