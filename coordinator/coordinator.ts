@@ -107,6 +107,8 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 10_000,
     pingTimeout: 10_000,
+    // A connection that never joins the namespace is closed like one that never says hello.
+    connectTimeout: config.HELLO_TIMEOUT,
   });
   notifier.bind(io, domain);
   attachGateway(io, domain, {
@@ -114,6 +116,14 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     heartbeatMs: Math.max(250, Math.floor(config.LEASE_TIMEOUT / 3)),
     messagesPerSecond: 200,
     messageBurst: 400,
+    guard: {
+      helloTimeoutMs: config.HELLO_TIMEOUT,
+      backlogLimitBytes: config.SOCKET_BACKLOG_LIMIT,
+      onDropped: (reason) => {
+        metrics.socketsDropped.inc({ reason });
+        deps.logger.debug({ reason }, 'socket dropped');
+      },
+    },
     logger: deps.logger,
   });
 

@@ -8,6 +8,7 @@ export interface CoordinatorMetrics {
   unitsAccepted: Counter;
   numbersSieved: Counter;
   leasesExpired: Counter;
+  socketsDropped: Counter<'reason'>;
   /** Adds the gauges read from the domain at scrape time. */
   observe(domain: Domain): void;
 }
@@ -21,6 +22,12 @@ export function createMetrics(): CoordinatorMetrics {
     unitsAccepted: new Counter({ name: 'dpc_units_accepted_total', help: 'Units whose count was accepted', registers: [registry] }),
     numbersSieved: new Counter({ name: 'dpc_numbers_sieved_total', help: 'Numbers in accepted units', registers: [registry] }),
     leasesExpired: new Counter({ name: 'dpc_leases_expired_total', help: 'Leases reclaimed past their deadline', registers: [registry] }),
+    socketsDropped: new Counter({
+      name: 'dpc_sockets_dropped_total',
+      help: 'Connections closed by the coordinator: no hello in time, refused, or not reading',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
     observe: (domain) => observeDomain(registry, domain),
   };
 }

@@ -2,6 +2,7 @@
 import { io } from 'socket.io-client';
 import { describe, expect, test } from 'vitest';
 import { Volunteer, type ComputePool, type VolunteerSocket } from '../client/volunteer.js';
+import { quarantine } from '../coordinator/leases/quarantine.js';
 import { countPrimes } from '../shared/sieve/index.js';
 import {
   connectSocket,
@@ -12,6 +13,7 @@ import {
   startTestCoordinator,
   submitJob,
   waitFor,
+  type TestSocket,
 } from './support/harness.js';
 
 /** A compute pool that always reports one prime too many. */
@@ -37,17 +39,35 @@ function lyingVolunteer(apiUrl: string) {
   return { volunteer, errors, [Symbol.asyncDispose]: () => volunteer.stop() };
 }
 
+/** Resolves with the reason once the server or the network ends this socket (20 s at most). */
+function disconnected(client: TestSocket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('still connected after 20 s')), 20_000);
+    client.socket.once('disconnect', (reason) => {
+      clearTimeout(timer);
+      resolve(reason);
+    });
+  });
+}
+
+async function droppedSockets(apiUrl: string, reason: string): Promise<number> {
+  const metrics = await (await fetch(`${apiUrl}/metrics`)).text();
+  const line = metrics.split('\n').find((text) => text.startsWith(`dpc_sockets_dropped_total{reason="${reason}"}`));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
+}
+
 describe('lying volunteers', () => {
   test('with REPLICATION=2 a liar never changes the result and ends quarantined', async () => {
     await using coordinator = await startTestCoordinator({ REPLICATION: '2', UNIT_SIZE: '1000000' });
     await using liar = lyingVolunteer(coordinator.apiUrl);
-    await waitFor('the liar to join', () => (liar.volunteer.stats.volunteerId ? true : undefined));
+    // Read now: once quarantined it is disconnected, and forgets its id.
+    const liarId = await waitFor('the liar to join', () => liar.volunteer.stats.volunteerId);
     const jobId = await submitJob(coordinator.apiUrl, 20_000_000, 8);
     await using _a = spawnWorker(coordinator.apiUrl, 1);
     await using _b = spawnWorker(coordinator.apiUrl, 1);
     const final = (await followJob(coordinator.apiUrl, jobId)).at(-1);
     expect(final).toMatchObject({ state: 'SUCCESS', result: { prime_count: 1_270_607 } });
-    expect(coordinator.domain.quarantined.has(liar.volunteer.stats.volunteerId!)).toBe(true);
+    expect(coordinator.domain.quarantined.has(liarId)).toBe(true);
     await waitFor('the liar to learn it is quarantined', () => (liar.volunteer.stats.status === 'quarantined' ? true : undefined));
   });
 
@@ -57,10 +77,11 @@ describe('lying volunteers', () => {
     await using _b = spawnWorker(coordinator.apiUrl, 1);
     await using liar = lyingVolunteer(coordinator.apiUrl);
     await waitFor('three volunteers', async () => ((await health(coordinator.apiUrl)).workers === 3 ? true : undefined));
+    const liarId = await waitFor('the liar to join', () => liar.volunteer.stats.volunteerId);
     const jobId = await submitJob(coordinator.apiUrl, 20_000_000, 8);
     const final = (await followJob(coordinator.apiUrl, jobId)).at(-1);
     expect(final).toMatchObject({ state: 'SUCCESS', result: { prime_count: 1_270_607 } });
-    expect(coordinator.domain.quarantined.has(liar.volunteer.stats.volunteerId!)).toBe(true);
+    expect(coordinator.domain.quarantined.has(liarId)).toBe(true);
   });
 });
 
@@ -153,15 +174,52 @@ describe('hanging and abusive volunteers', () => {
     expect(metrics).toContain('dpc_threads 32');
   });
 
-  test('MAX_VOLUNTEERS refuses volunteers beyond the limit', async () => {
+  test('MAX_VOLUNTEERS refuses volunteers beyond the limit, and a refused one is disconnected', async () => {
     await using coordinator = await startTestCoordinator({ MAX_VOLUNTEERS: '1' });
     await using first = await connectSocket(coordinator.apiUrl);
     await using second = await connectSocket(coordinator.apiUrl);
+    const secondLeft = disconnected(second);
     expect(await first.call('volunteer:hello', { kind: 'node', threads: 1 })).toMatchObject({ ok: true });
     expect(await second.call('volunteer:hello', { kind: 'node', threads: 1 })).toEqual({
       ok: false,
       error: { code: 'full', message: 'the coordinator accepts at most 1 volunteers' },
     });
+    expect(await secondLeft).toBe('io server disconnect');
+    expect(first.socket.connected).toBe(true);
+    expect(await droppedSockets(coordinator.apiUrl, 'refused')).toBe(1);
+  });
+
+  test('a quarantined volunteer gets its refusal, then is disconnected', async () => {
+    await using coordinator = await startTestCoordinator();
+    await using liar = await connectSocket(coordinator.apiUrl);
+    const left = disconnected(liar);
+    const hello = (await liar.call('volunteer:hello', { kind: 'node', threads: 1 })) as { volunteerId: string };
+    quarantine(coordinator.domain, hello.volunteerId);
+    expect(await liar.call('lease:request', { slots: 1 })).toMatchObject({ ok: false, error: { code: 'quarantined' } });
+    expect(await left).toBe('io server disconnect');
+  });
+
+  test('a flood of 300 sockets that never say hello is disconnected after HELLO_TIMEOUT; volunteers and pages stay', async () => {
+    await using coordinator = await startTestCoordinator({ HELLO_TIMEOUT: '1s' });
+    await using volunteer = await connectSocket(coordinator.apiUrl);
+    await using page = await connectSocket(coordinator.apiUrl);
+    expect(await volunteer.call('volunteer:hello', { kind: 'node', threads: 1 })).toMatchObject({ ok: true });
+    expect(await page.call('swarm:watch', {})).toEqual({ ok: true });
+    const flood = await Promise.all(
+      Array.from({ length: 300 }, async () => {
+        const client = await connectSocket(coordinator.apiUrl);
+        return { client, left: disconnected(client) };
+      }),
+    );
+    try {
+      const reasons = await Promise.all(flood.map(({ left }) => left));
+      expect(new Set(reasons)).toEqual(new Set(['io server disconnect']));
+      expect(await droppedSockets(coordinator.apiUrl, 'hello_timeout')).toBe(300);
+      expect(await health(coordinator.apiUrl)).toMatchObject({ status: 'ok', workers: 1 });
+      expect(volunteer.socket.connected && page.socket.connected).toBe(true);
+    } finally {
+      for (const { client } of flood) client.socket.disconnect();
+    }
   });
 
   test('cancelling a job withdraws its leases from the workers at once', async () => {

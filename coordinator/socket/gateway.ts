@@ -20,6 +20,7 @@ import {
   type ServerToClientEvents,
 } from '../../shared/protocol.js';
 import { toJobView } from '../jobs/job-view.js';
+import { rangeMap } from '../jobs/range-map.js';
 import { grantLeases } from '../leases/grant-leases.js';
 import { releaseLeases } from '../leases/release-lease.js';
 import { renewLeases } from '../leases/renew-leases.js';
@@ -27,6 +28,7 @@ import { reportFailure } from '../leases/report-failure.js';
 import { reportResult } from '../leases/report-result.js';
 import { registerVolunteer, removeVolunteer } from '../leases/volunteers.js';
 import type { Domain } from '../model.js';
+import { guardConnection, type ConnectionGuardOptions } from './connection-guard.js';
 import { TokenBucket } from './token-bucket.js';
 
 export type CoordinatorIo = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -37,8 +39,13 @@ export interface GatewayOptions {
   /** Messages a socket may send per second on average, and in a burst. */
   messagesPerSecond: number;
   messageBurst: number;
+  /** Hello timeout, backlog bound and drop reporting (connection-guard.ts). */
+  guard: ConnectionGuardOptions;
   logger: Logger;
 }
+
+/** Refusals that end the connection once delivered: nothing else will be served to it. */
+const FINAL_REFUSALS = new Set<ProtocolError['code']>([ProtocolErrorCode.Full, ProtocolErrorCode.Quarantined]);
 
 export const jobRoom = (jobId: string) => `job:${jobId}`;
 export const SWARM_ROOM = 'swarm';
@@ -68,6 +75,7 @@ function parse<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
 export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOptions): void {
   io.on('connection', (socket) => {
     const bucket = new TokenBucket(options.messagesPerSecond, options.messageBurst, d.now);
+    const guard = guardConnection(socket, options.guard);
     let volunteerId: string | undefined;
 
     const requireVolunteer = (): string => volunteerId ?? refuse(ProtocolErrorCode.NotHello, 'say volunteer:hello first');
@@ -96,6 +104,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         };
       }
       if (typeof ack === 'function') ack(response);
+      if (!response.ok && FINAL_REFUSALS.has(response.error.code)) guard.refused();
     }
 
     socket.on('volunteer:hello', (payload, ack) =>
@@ -108,6 +117,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
           volunteerId = randomUUID();
           registerVolunteer(d, volunteerId, hello);
           void socket.join([volunteerRoom(volunteerId), VOLUNTEERS_ROOM]);
+          guard.greeted();
           options.logger.info({ volunteerId, kind: hello.kind, threads: hello.threads }, 'volunteer joined');
         } else {
           const volunteer = d.volunteers.get(volunteerId);
@@ -171,8 +181,11 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         const { jobId } = parse(WatchJobSchema, payload);
         const job = d.jobs.get(jobId) ?? refuse(ProtocolErrorCode.UnknownJob, `no job ${jobId}`);
         void socket.join(jobRoom(jobId));
-        // The ack carries the view; the range map follows with the room's next update.
-        d.events.jobChanged(jobId);
+        guard.greeted();
+        // The snapshot goes to this watcher only (the ack carries the view): a watch must
+        // never make the coordinator send to the whole room.
+        const map = rangeMap(d, jobId);
+        if (map) socket.emit('job:map', map);
         return { job: toJobView(job) };
       }, true),
     );
@@ -188,6 +201,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
     socket.on('swarm:watch', (_payload, ack) =>
       answer('swarm:watch', ack, () => {
         void socket.join(SWARM_ROOM);
+        guard.greeted();
         return {};
       }, true),
     );
