@@ -56,6 +56,8 @@ export interface VolunteerOptions {
   name?: string;
   /** How long to wait before asking again when the coordinator had no work. */
   idlePollMs?: number;
+  /** How long to wait before connecting again after the coordinator refused us as full. */
+  fullRetryMs?: number;
   ackTimeoutMs?: number;
   onChange?: (stats: VolunteerStats) => void;
   onUnitDone?: (unit: UnitDone) => void;
@@ -67,6 +69,8 @@ const DEFAULT_IDLE_POLL_MS = 5000;
 const DEFAULT_ACK_TIMEOUT_MS = 10_000;
 /** The coordinator limits lease requests per socket; a refused one is retried soon. */
 const THROTTLED_RETRY_MS = 250;
+/** A coordinator at its volunteer limit closes the connection after saying so; try again this much later. */
+const DEFAULT_FULL_RETRY_MS = 15_000;
 
 export class Volunteer {
   private readonly socket: VolunteerSocket;
@@ -91,6 +95,9 @@ export class Volunteer {
   private numbersSieved = 0;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The coordinator refused our hello because it was full. */
+  private refusedFull = false;
   private readonly idlePollMs: number;
   private readonly ackTimeoutMs: number;
 
@@ -147,6 +154,7 @@ export class Volunteer {
     if (this.stopped) return;
     this.stopped = true;
     this.clearTimers();
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     await this.releaseAll();
     this.socket.off('connect', this.onConnect);
     this.socket.off('disconnect', this.onDisconnect);
@@ -171,7 +179,15 @@ export class Volunteer {
     if (await this.hello()) void this.fill();
   };
 
-  private readonly onDisconnect = () => {
+  private readonly onDisconnect = (reason?: string) => {
+    // Socket.IO does not retry a close the server chose; one for being full is retried later
+    // (decided then: the refusal and the close may arrive in either order).
+    if (reason === 'io server disconnect' && !this.stopped) {
+      this.reconnectTimer ??= setTimeout(() => {
+        this.reconnectTimer = undefined;
+        if (this.refusedFull && !this.stopped) this.socket.connect();
+      }, this.options.fullRetryMs ?? DEFAULT_FULL_RETRY_MS);
+    }
     // The coordinator returns a disconnected volunteer's leases itself; results computed
     // for them now would be ignored, so they are forgotten and their computations stopped.
     this.abandon([...this.held.keys()]);
@@ -200,6 +216,7 @@ export class Volunteer {
     });
     if (response === undefined) return false;
     const ack = HelloAckSchema.safeParse(response);
+    this.refusedFull = ack.success && !ack.data.ok && ack.data.error.code === 'full';
     if (!ack.success || !ack.data.ok) {
       this.report('hello refused', ack.success && !ack.data.ok ? ack.data.error.message : response);
       return false;

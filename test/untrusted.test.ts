@@ -189,6 +189,25 @@ describe('hanging and abusive volunteers', () => {
     expect(await droppedSockets(coordinator.apiUrl, 'refused')).toBe(1);
   });
 
+  test('a volunteer refused as full connects again later and joins once there is room', async () => {
+    await using coordinator = await startTestCoordinator({ MAX_VOLUNTEERS: '1' });
+    const first = await connectSocket(coordinator.apiUrl);
+    expect(await first.call('volunteer:hello', { kind: 'node', threads: 1 })).toMatchObject({ ok: true });
+    const socket: VolunteerSocket = io(coordinator.apiUrl, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const errors: string[] = [];
+    const pool: ComputePool = { count: async (lo, hi) => countPrimes(lo, hi), resize: () => {}, close: async () => {} };
+    const waiting = new Volunteer({ socket, pool, kind: 'node', threads: 1, fullRetryMs: 200, onError: (message) => errors.push(message) });
+    try {
+      await waitFor('the refusal', () => (errors.includes('hello refused') ? true : undefined));
+      await waitFor('the refused volunteer to be disconnected', () => (socket.connected ? undefined : true));
+      first.socket.disconnect();
+      const id = await waitFor('the volunteer to join', () => waiting.stats.volunteerId);
+      expect(coordinator.domain.volunteers.has(id)).toBe(true);
+    } finally {
+      await waiting.stop();
+    }
+  });
+
   test('a quarantined volunteer gets its refusal, then is disconnected', async () => {
     await using coordinator = await startTestCoordinator();
     await using liar = await connectSocket(coordinator.apiUrl);
