@@ -55,7 +55,7 @@ const ConfigSchema = z.object({
   NEW_VOLUNTEER_LEASES: integer(2, 1, 256),
   MAX_THREADS_PER_VOLUNTEER: integer(32, 1, 256),
   LEASE_HOLD_FACTOR: integer(10, 1, 10_000),
-  LEASE_HOLD_MIN: duration(120_000),
+  LEASE_HOLD_MIN: duration(60_000),
   HELLO_TIMEOUT: duration(5_000),
   SOCKET_BACKLOG_LIMIT: integer(524_288, 1024),
   API_TOKEN: z.string().min(1).optional(),

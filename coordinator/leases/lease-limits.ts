@@ -24,7 +24,7 @@ export const DEFAULT_LEASE_LIMITS: LeaseLimitSettings = {
   newVolunteerLeases: 2,
   maxThreadsPerVolunteer: 32,
   holdFactor: 10,
-  holdMinMs: 120_000,
+  holdMinMs: 60_000,
 };
 
 export interface LeaseLimits {
