@@ -59,6 +59,8 @@ export interface VolunteerOptions {
   token?: string;
   /** How long to wait before asking again when the coordinator had no work. */
   idlePollMs?: number;
+  /** How long to wait before connecting again after the coordinator refused us as full. */
+  fullRetryMs?: number;
   ackTimeoutMs?: number;
   onChange?: (stats: VolunteerStats) => void;
   onUnitDone?: (unit: UnitDone) => void;
@@ -72,6 +74,8 @@ const DEFAULT_IDLE_POLL_MS = 5000;
 const DEFAULT_ACK_TIMEOUT_MS = 10_000;
 /** The coordinator limits lease requests per socket; a refused one is retried soon. */
 const THROTTLED_RETRY_MS = 250;
+/** A coordinator at its volunteer limit closes the connection after saying so; try again this much later. */
+const DEFAULT_FULL_RETRY_MS = 15_000;
 
 export class Volunteer {
   private readonly socket: VolunteerSocket;
@@ -96,6 +100,9 @@ export class Volunteer {
   private numbersSieved = 0;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The coordinator refused our hello because it was full. */
+  private refusedFull = false;
   private readonly idlePollMs: number;
   private readonly ackTimeoutMs: number;
 
@@ -152,6 +159,7 @@ export class Volunteer {
     if (this.stopped) return;
     this.stopped = true;
     this.clearTimers();
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     await this.releaseAll();
     this.socket.off('connect', this.onConnect);
     this.socket.off('disconnect', this.onDisconnect);
@@ -176,7 +184,15 @@ export class Volunteer {
     if (await this.hello()) void this.fill();
   };
 
-  private readonly onDisconnect = () => {
+  private readonly onDisconnect = (reason?: string) => {
+    // Socket.IO does not retry a close the server chose; one for being full is retried later
+    // (decided then: the refusal and the close may arrive in either order).
+    if (reason === 'io server disconnect' && !this.stopped) {
+      this.reconnectTimer ??= setTimeout(() => {
+        this.reconnectTimer = undefined;
+        if (this.refusedFull && !this.stopped) this.socket.connect();
+      }, this.options.fullRetryMs ?? DEFAULT_FULL_RETRY_MS);
+    }
     // The coordinator returns a disconnected volunteer's leases itself; results computed
     // for them now would be ignored, so they are forgotten and their computations stopped.
     this.abandon([...this.held.keys()]);
@@ -206,6 +222,7 @@ export class Volunteer {
     });
     if (response === undefined) return false;
     const ack = HelloAckSchema.safeParse(response);
+    this.refusedFull = ack.success && !ack.data.ok && ack.data.error.code === 'full';
     if (!ack.success || !ack.data.ok) {
       this.report('hello refused', ack.success && !ack.data.ok ? ack.data.error.message : response);
       if (ack.success && !ack.data.ok) this.options.onRefused?.(ack.data.error);

@@ -78,6 +78,13 @@ const ConfigSchema = z.object({
   MAX_ACTIVE_JOBS: integer(100, 0),
   SUBMIT_RATE_LIMIT: integer(120, 0),
   MAX_VOLUNTEERS: integer(1000, 0),
+  // Abuse limits: leases sized to measured throughput, idle and refused sockets, slow readers.
+  NEW_VOLUNTEER_LEASES: integer(2, 1, 256),
+  MAX_THREADS_PER_VOLUNTEER: integer(32, 1, 256),
+  LEASE_HOLD_FACTOR: integer(10, 1, 10_000),
+  LEASE_HOLD_MIN: duration(60_000),
+  HELLO_TIMEOUT: duration(5_000),
+  SOCKET_BACKLOG_LIMIT: integer(524_288, 1024),
   API_TOKEN: z.string().min(1).optional(),
   API_BASE_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

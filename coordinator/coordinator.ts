@@ -80,6 +80,12 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     },
     trust: trustPolicy(config),
     ...(deps.verifier ? { verifier: deps.verifier } : {}),
+    leaseLimits: {
+      newVolunteerLeases: config.NEW_VOLUNTEER_LEASES,
+      maxThreadsPerVolunteer: config.MAX_THREADS_PER_VOLUNTEER,
+      holdFactor: config.LEASE_HOLD_FACTOR,
+      holdMinMs: config.LEASE_HOLD_MIN,
+    },
     events,
     now,
     ...(deps.random ? { random: deps.random } : {}),
@@ -120,6 +126,8 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 10_000,
     pingTimeout: 10_000,
+    // A connection that never joins the namespace is closed like one that never says hello.
+    connectTimeout: config.HELLO_TIMEOUT,
   });
   notifier.bind(io, domain);
   attachGateway(io, domain, {
@@ -127,6 +135,14 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     heartbeatMs: Math.max(250, Math.floor(config.LEASE_TIMEOUT / 3)),
     messagesPerSecond: 200,
     messageBurst: 400,
+    guard: {
+      helloTimeoutMs: config.HELLO_TIMEOUT,
+      backlogLimitBytes: config.SOCKET_BACKLOG_LIMIT,
+      onDropped: (reason) => {
+        metrics.socketsDropped.inc({ reason });
+        deps.logger.debug({ reason }, 'socket dropped');
+      },
+    },
     logger: deps.logger,
   });
   // A page that starts watching the swarm gets the numbers at once, not at the next broadcast.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createLeaseLimits, DEFAULT_LEASE_LIMITS, type LeaseLimitSettings } from './leases/lease-limits.js';
 import type { Domain, DomainEvents, LeasePolicy } from './model.js';
 import type { JobStore } from './store/job-store.js';
 import { createTrustState, type TrustPolicy } from './trust/trust-state.js';
@@ -9,6 +10,7 @@ export interface DomainDeps {
   policy: LeasePolicy;
   trust: TrustPolicy;
   verifier?: TotalVerifier;
+  leaseLimits?: LeaseLimitSettings;
   events: DomainEvents;
   now?: () => number;
   random?: () => number;
@@ -27,6 +29,7 @@ export function createDomain(deps: DomainDeps): Domain {
     policy: deps.policy,
     trust: createTrustState(deps.trust),
     verifier: deps.verifier,
+    limits: createLeaseLimits(deps.leaseLimits ?? DEFAULT_LEASE_LIMITS, deps.policy),
     events: deps.events,
     now: deps.now ?? Date.now,
     newId: deps.newId ?? randomUUID,

@@ -1,12 +1,14 @@
 /** Prometheus metrics at GET /metrics: the swarm and the job table, read at scrape time. */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Domain } from './model.js';
+import { countedThreads } from './swarm-stats.js';
 
 export interface CoordinatorMetrics {
   registry: Registry;
   unitsAccepted: Counter;
   numbersSieved: Counter;
   leasesExpired: Counter;
+  socketsDropped: Counter<'reason'>;
   /** Adds the gauges read from the domain at scrape time. */
   observe(domain: Domain): void;
 }
@@ -20,6 +22,12 @@ export function createMetrics(): CoordinatorMetrics {
     unitsAccepted: new Counter({ name: 'dpc_units_accepted_total', help: 'Units whose count was accepted', registers: [registry] }),
     numbersSieved: new Counter({ name: 'dpc_numbers_sieved_total', help: 'Numbers in accepted units', registers: [registry] }),
     leasesExpired: new Counter({ name: 'dpc_leases_expired_total', help: 'Leases reclaimed past their deadline', registers: [registry] }),
+    socketsDropped: new Counter({
+      name: 'dpc_sockets_dropped_total',
+      help: 'Connections closed by the coordinator: no hello in time, refused, or not reading',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
     observe: (domain) => observeDomain(registry, domain),
   };
 }
@@ -35,9 +43,7 @@ function observeDomain(registry: Registry, domain: Domain): void {
       },
     });
   gauge('dpc_volunteers', 'Connected volunteers (tabs and headless workers)', () => domain.volunteers.size);
-  gauge('dpc_threads', 'Threads offered by connected volunteers', () =>
-    [...domain.volunteers.values()].reduce((sum, v) => sum + v.threads, 0),
-  );
+  gauge('dpc_threads', 'Threads of volunteers taking work, each capped at MAX_THREADS_PER_VOLUNTEER', () => countedThreads(domain));
   gauge('dpc_leases_in_flight', 'Units leased and not yet reported', () => domain.leases.size);
   gauge('dpc_active_jobs', 'Jobs not yet finished', () => domain.active.size);
   gauge('dpc_quarantined_volunteers', 'Volunteers caught reporting wrong counts', () => domain.quarantined.size);

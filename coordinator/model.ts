@@ -10,6 +10,7 @@
 import type { JobState } from '../shared/api.js';
 import type { VolunteerKind } from '../shared/protocol.js';
 import type { Range } from '../shared/split.js';
+import type { LeaseLimits } from './leases/lease-limits.js';
 import type { JobStore } from './store/job-store.js';
 import type { TrustState, Vote } from './trust/trust-state.js';
 import type { TotalVerifier } from './trust/verifier.js';
@@ -141,6 +142,8 @@ export interface VolunteerState {
   network: string;
   trusted: boolean;
   confirmedStreak: number;
+  /** Its speed measured from grant to report, in numbers per second (see leases/lease-limits.ts); undefined until it reports. */
+  pace: { perLease: number; total: number } | undefined;
 }
 
 export interface LeasePolicy {
@@ -170,6 +173,8 @@ export interface Domain {
   trust: TrustState;
   /** Checks a job's total independently before it succeeds; undefined: no job can be verified. */
   verifier: TotalVerifier | undefined;
+  /** How many units a volunteer may hold and for how long. */
+  limits: LeaseLimits;
   events: DomainEvents;
   now: () => number;
   newId: () => string;

@@ -22,7 +22,7 @@ export const ACTIVE_WINDOW_MS = 15_000;
 export const MAX_OPEN_UNITS_PER_JOB = 1024;
 
 /** Whether a volunteer is taking work now (connected, not refused, and asking). */
-function isActive(d: Domain, volunteer: VolunteerState): boolean {
+export function isActive(d: Domain, volunteer: VolunteerState): boolean {
   return !refusesWork(d, volunteer) && d.now() - volunteer.lastRequestAt <= ACTIVE_WINDOW_MS;
 }
 

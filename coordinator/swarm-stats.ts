@@ -1,5 +1,6 @@
 import type { SwarmStats } from '../shared/protocol.js';
 import type { Domain } from './model.js';
+import { isActive } from './scheduler.js';
 
 const WINDOW_MS = 5_000;
 
@@ -27,12 +28,21 @@ export class RateMeter {
   }
 }
 
-export function swarmStats(d: Domain, rate: RateMeter): SwarmStats {
+/**
+ * Threads the swarm really offers: those of volunteers taking work now, each volunteer's claim
+ * capped (a hello may claim 256 threads; it is credited with MAX_THREADS_PER_VOLUNTEER at most).
+ */
+export function countedThreads(d: Domain): number {
   let threads = 0;
+  for (const volunteer of d.volunteers.values()) if (isActive(d, volunteer)) threads += d.limits.threads(volunteer);
+  return threads;
+}
+
+export function swarmStats(d: Domain, rate: RateMeter): SwarmStats {
+  const threads = countedThreads(d);
   let browsers = 0;
   let nodes = 0;
   for (const volunteer of d.volunteers.values()) {
-    threads += volunteer.threads;
     if (volunteer.kind === 'browser') browsers++;
     else nodes++;
   }

@@ -22,6 +22,7 @@ import { createJob } from '../jobs/create-job.js';
 import { viewJob } from '../jobs/job-view.js';
 import type { Domain } from '../model.js';
 import { swarmStats, type RateMeter } from '../swarm-stats.js';
+import { bearerTokenCheck } from './bearer-token.js';
 import { buildOpenApiDocument } from './openapi.js';
 
 export interface ApiOptions {
@@ -56,11 +57,12 @@ export function createApiApp(options: ApiOptions): express.Express {
       methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     }),
   );
-  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: () => true }));
+  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: 'application/json' }));
 
+  const tokenMatches = options.apiToken === undefined ? undefined : bearerTokenCheck(options.apiToken);
   const requireToken = (req: Request, _res: Response, next: NextFunction) => {
-    if (options.apiToken === undefined) return next();
-    if (req.get('authorization') === `Bearer ${options.apiToken}`) return next();
+    if (tokenMatches === undefined) return next();
+    if (tokenMatches(req.get('authorization'))) return next();
     next(new AppError(ErrorCode.Unauthorized, 'this call needs the header Authorization: Bearer <API_TOKEN>'));
   };
 
@@ -122,7 +124,7 @@ export function createApiApp(options: ApiOptions): express.Express {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument));
 
-  app.post('/api/count-primes', requireToken, submitLimiter, (req, res) => {
+  app.post('/api/count-primes', requireJsonBodies, requireToken, submitLimiter, (req, res) => {
     const parsed = submitSchema.safeParse(req.body);
     if (!parsed.success) {
       throw new AppError(ErrorCode.ValidationError, 'the request body is invalid', {
@@ -205,6 +207,20 @@ function parseLimit(value: unknown): number {
   if (limit >= 1 && limit <= MAX_LIST_LIMIT) return limit;
   const message = `limit must be an integer from 1 to ${MAX_LIST_LIMIT}`;
   throw new AppError(ErrorCode.ValidationError, 'the query is invalid', { details: [{ field: 'limit', message }] });
+}
+
+/**
+ * Every POST body must be declared JSON. A browser sends `text/plain` (or form) bodies across
+ * origins without asking (no CORS preflight), so accepting them would let any site submit jobs.
+ */
+function requireJsonBodies(req: Request, _res: Response, next: NextFunction): void {
+  const mediaType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType === 'application/json') return next();
+  next(
+    new AppError(ErrorCode.UnsupportedMediaType, 'request bodies must be JSON: send Content-Type: application/json', {
+      details: [{ field: 'content-type', message: `content-type must be application/json, not ${mediaType || 'missing'}` }],
+    }),
+  );
 }
 
 function raise(error: AppError): never {

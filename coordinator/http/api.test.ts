@@ -112,12 +112,45 @@ describe('POST /api/count-primes', () => {
     expect(await jobCount(coordinator.apiUrl)).toBe(2);
   });
 
+  test.each([
+    ['text/plain', 'text/plain;charset=UTF-8'],
+    ['a form', 'application/x-www-form-urlencoded'],
+    ['no content type', undefined],
+  ])('a POST sent as %s (what a cross-site form or fetch sends without preflight) gets 415 and creates nothing', async (_what, type) => {
+    await using coordinator = await startTestCoordinator();
+    const response = await fetch(`${coordinator.apiUrl}/api/count-primes`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', ...(type === undefined ? {} : { 'content-type': type }) },
+      body: type === undefined ? undefined : '{"n": 10000, "chunks": 1}',
+    });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toEqual({
+      error: 'unsupported_media_type',
+      message: 'request bodies must be JSON: send Content-Type: application/json',
+      details: [
+        {
+          field: 'content-type',
+          message: `content-type must be application/json, not ${type?.split(';')[0] ?? 'missing'}`,
+        },
+      ],
+    });
+    expect(await jobCount(coordinator.apiUrl)).toBe(0);
+  });
+
+  test('application/json with a charset is accepted', async () => {
+    await using coordinator = await startTestCoordinator();
+    const response = await post(coordinator.apiUrl, '{"n": 10000, "chunks": 1}', { 'content-type': 'application/json; charset=utf-8' });
+    expect(response.status).toBe(202);
+  });
+
   test('API_TOKEN guards POST and DELETE; reads stay open', async () => {
     await using coordinator = await startTestCoordinator({ API_TOKEN: 's3cret' });
     const refused = await post(coordinator.apiUrl, '{"n": 10000, "chunks": 1}');
     expect(refused.status).toBe(401);
     expect(refused.body['error']).toBe('unauthorized');
-    expect((await post(coordinator.apiUrl, '{"n": 10000, "chunks": 1}', { authorization: 'Bearer wrong' })).status).toBe(401);
+    for (const authorization of ['Bearer wrong', 'Bearer s3creT', 'Bearer s3cret2', 'Bearer s3cre', 's3cret', 'bearer s3cret', '']) {
+      expect((await post(coordinator.apiUrl, '{"n": 10000, "chunks": 1}', { authorization })).status).toBe(401);
+    }
     const accepted = await post(coordinator.apiUrl, '{"n": 10000, "chunks": 1}', { authorization: 'Bearer s3cret' });
     expect(accepted.status).toBe(202);
     const url = `${coordinator.apiUrl}/api/jobs/${String(accepted.body['job_id'])}`;

@@ -43,6 +43,7 @@ export function buildOpenApiDocument(version: string, maxN: number, tokenRequire
       400: errorResponse('Validation error: details name each offending field and its rule'),
       ...guarded.responses,
       413: errorResponse('Body over 16 KB'),
+      415: errorResponse('Body not sent as Content-Type: application/json'),
       429: errorResponse('Too many active jobs, or too many submissions (see Retry-After)'),
     },
   });

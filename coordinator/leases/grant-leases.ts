@@ -11,14 +11,14 @@ function newLeaseId(): string {
 }
 
 /**
- * Grants up to `slots` leases to a volunteer, never more than its free threads.
- * Returns fewer (or none) when there is no work it may take.
+ * Grants up to `slots` leases to a volunteer, never more than it may hold (its capacity:
+ * see lease-limits.ts). Returns fewer (or none) when there is no work it may take.
  */
 export function grantLeases(d: Domain, volunteerId: string, slots: number): LeaseState[] {
   const volunteer = d.volunteers.get(volunteerId);
   if (!volunteer || refusesWork(d, volunteer)) return [];
   volunteer.lastRequestAt = d.now();
-  const free = Math.min(slots, volunteer.threads - volunteer.leases.size);
+  const free = Math.min(slots, d.limits.capacity(volunteer, d.now()) - volunteer.leases.size);
   const granted: LeaseState[] = [];
   for (let i = 0; i < free; i++) {
     const next = nextUnit(d, volunteer);
@@ -35,6 +35,7 @@ export function grantLeases(d: Domain, volunteerId: string, slots: number): Leas
       grantedAt: now,
       deadline: now + d.policy.leaseTimeoutMs,
     };
+    lease.deadline = Math.min(lease.deadline, d.limits.holdUntil(lease, volunteer));
     d.leases.set(lease.id, lease);
     volunteer.leases.add(lease.id);
     unit.leases.add(lease.id);

@@ -1,15 +1,34 @@
 import type { Domain, LeaseState } from '../model.js';
 import { revokeLeases } from './release-lease.js';
 
-/** Takes back every lease past its deadline so its unit is leased again; tells the holders. */
+/**
+ * Takes back every lease past its deadline, or held past its hold limit however often it was
+ * renewed, so its unit is leased again; tells the holders why. A holder that overstayed loses
+ * its measured pace and sits out a while (lease-limits.ts).
+ */
 export function reclaimExpired(d: Domain): LeaseState[] {
   const now = d.now();
-  const expired = [...d.leases.values()].filter((lease) => lease.deadline <= now);
+  const overstayed: LeaseState[] = [];
+  const expired: LeaseState[] = [];
+  for (const lease of d.leases.values()) {
+    if (d.limits.holdUntil(lease, d.volunteers.get(lease.volunteerId)) <= now) overstayed.push(lease);
+    else if (lease.deadline <= now) expired.push(lease);
+  }
+  for (const lease of overstayed) {
+    const holder = d.volunteers.get(lease.volunteerId);
+    if (holder) d.limits.overstayed(holder, now);
+  }
+  revokeLeases(
+    d,
+    overstayed.map((lease) => lease.id),
+    'held too long',
+  );
   revokeLeases(
     d,
     expired.map((lease) => lease.id),
     'lease expired',
   );
-  if (expired.length > 0) d.events.workAvailable();
-  return expired;
+  const reclaimed = [...overstayed, ...expired];
+  if (reclaimed.length > 0) d.events.workAvailable();
+  return reclaimed;
 }

@@ -13,6 +13,8 @@ export type ReportOutcome = 'accepted' | 'recorded' | 'ignored';
 export function reportResult(d: Domain, volunteerId: string, leaseId: string, result: UnitResult): ReportOutcome {
   const lease = d.leases.get(leaseId);
   if (!lease || lease.volunteerId !== volunteerId) return 'ignored';
+  const holder = d.volunteers.get(volunteerId);
+  if (holder) d.limits.reported(lease, holder, d.now());
   const job = d.active.get(lease.jobId);
   const unit = job?.open.get(lease.unitKey);
   dropLease(d, lease);

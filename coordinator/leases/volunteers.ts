@@ -17,6 +17,7 @@ export function registerVolunteer(d: Domain, id: string, hello: Hello, party: Pa
     network: party.network,
     trusted: party.trusted,
     confirmedStreak: 0,
+    pace: undefined,
   };
   d.volunteers.set(id, volunteer);
   return volunteer;

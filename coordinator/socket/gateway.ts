@@ -20,6 +20,7 @@ import {
   type ServerToClientEvents,
 } from '../../shared/protocol.js';
 import { viewJob } from '../jobs/job-view.js';
+import { rangeMap } from '../jobs/range-map.js';
 import { grantLeases } from '../leases/grant-leases.js';
 import { releaseLeases } from '../leases/release-lease.js';
 import { renewLeases } from '../leases/renew-leases.js';
@@ -28,6 +29,7 @@ import { reportResult } from '../leases/report-result.js';
 import { registerVolunteer, removeVolunteer } from '../leases/volunteers.js';
 import type { Domain } from '../model.js';
 import { admitConnection, identifyParty, refusesWork, releaseConnection } from '../trust/parties.js';
+import { guardConnection, type ConnectionGuardOptions } from './connection-guard.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** What the gateway knows of a connection from its handshake (trust: who it comes from). */
@@ -44,8 +46,13 @@ export interface GatewayOptions {
   /** Messages a socket may send per second on average, and in a burst. */
   messagesPerSecond: number;
   messageBurst: number;
+  /** Hello timeout, backlog bound and drop reporting (connection-guard.ts). */
+  guard: ConnectionGuardOptions;
   logger: Logger;
 }
+
+/** Refusals that end the connection once delivered: nothing else will be served to it. */
+const FINAL_REFUSALS = new Set<ProtocolError['code']>([ProtocolErrorCode.Full, ProtocolErrorCode.Quarantined, ProtocolErrorCode.BadToken]);
 
 export const jobRoom = (jobId: string) => `job:${jobId}`;
 export const SWARM_ROOM = 'swarm';
@@ -89,6 +96,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
   io.on('connection', (socket) => {
     const { address } = socket.data;
     const bucket = new TokenBucket(options.messagesPerSecond, options.messageBurst, d.now);
+    const guard = guardConnection(socket, options.guard);
     let volunteerId: string | undefined;
 
     const requireVolunteer = (): string => volunteerId ?? refuse(ProtocolErrorCode.NotHello, 'say volunteer:hello first');
@@ -117,6 +125,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         };
       }
       if (typeof ack === 'function') ack(response);
+      if (!response.ok && FINAL_REFUSALS.has(response.error.code)) guard.refused();
     }
 
     socket.on('volunteer:hello', (payload, ack) =>
@@ -132,6 +141,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
           volunteerId = randomUUID();
           registerVolunteer(d, volunteerId, hello, party);
           void socket.join([volunteerRoom(volunteerId), VOLUNTEERS_ROOM]);
+          guard.greeted();
           options.logger.info(
             { volunteerId, kind: hello.kind, threads: hello.threads, network: party.network, trusted: party.trusted },
             'volunteer joined',
@@ -199,8 +209,11 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         const { jobId } = parse(WatchJobSchema, payload);
         const job = d.jobs.get(jobId) ?? refuse(ProtocolErrorCode.UnknownJob, `no job ${jobId}`);
         void socket.join(jobRoom(jobId));
-        // The ack carries the view; the range map follows with the room's next update.
-        d.events.jobChanged(jobId);
+        guard.greeted();
+        // The snapshot goes to this watcher only (the ack carries the view): a watch must
+        // never make the coordinator send to the whole room.
+        const map = rangeMap(d, jobId);
+        if (map) socket.emit('job:map', map);
         return { job: viewJob(d, job) };
       }, true),
     );
@@ -216,6 +229,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
     socket.on('swarm:watch', (_payload, ack) =>
       answer('swarm:watch', ack, () => {
         void socket.join(SWARM_ROOM);
+        guard.greeted();
         return {};
       }, true),
     );

@@ -53,6 +53,8 @@ export interface TestVolunteer extends AsyncDisposable {
   volunteer: Volunteer;
   errors: string[];
   refusals: string[];
+  /** Every volunteer id it was given (a quarantined volunteer is disconnected and forgets its id). */
+  ids: Set<string>;
 }
 
 export function socketVolunteer(
@@ -68,6 +70,7 @@ export function socketVolunteer(
   });
   const errors: string[] = [];
   const refusals: string[] = [];
+  const ids = new Set<string>();
   const volunteer = new Volunteer({
     socket,
     pool: options.pool,
@@ -76,10 +79,13 @@ export function socketVolunteer(
     name: options.name,
     idlePollMs: 100,
     ...(options.token === undefined ? {} : { token: options.token }),
+    onChange: (stats) => {
+      if (stats.volunteerId !== undefined) ids.add(stats.volunteerId);
+    },
     onError: (message) => errors.push(message),
     onRefused: (error) => refusals.push(error.message),
   });
-  return { volunteer, errors, refusals, [Symbol.asyncDispose]: () => volunteer.stop() };
+  return { volunteer, errors, refusals, ids, [Symbol.asyncDispose]: () => volunteer.stop() };
 }
 
 /** Disposes of all of them together. */

@@ -1,0 +1,91 @@
+/**
+ * How many units a volunteer may hold, and for how long: leases sized to the throughput the
+ * coordinator measured, not to what the volunteer claims. A volunteer's claimed thread count
+ * and its `elapsedMs` are never trusted; its pace is the time from each grant to its report.
+ *
+ * - A volunteer that has not reported yet holds at most `newVolunteerLeases` units.
+ * - After that, at most the units its measured pace finishes within the lease timeout, and
+ *   never more than `maxThreadsPerVolunteer` (nor more than the threads it claims).
+ * - Heartbeats extend a lease up to `holdFactor` times the unit's expected time (from the
+ *   holder's pace, else the swarm's), and never below `holdMinMs`; past that the unit is
+ *   taken back ("held too long"), the holder's pace is forgotten, and it gets no new unit for
+ *   `holdMinMs` (so the unit goes to someone else rather than back to it).
+ */
+import type { LeaseState, VolunteerState } from '../model.js';
+
+export interface LeaseLimitSettings {
+  newVolunteerLeases: number;
+  maxThreadsPerVolunteer: number;
+  holdFactor: number;
+  holdMinMs: number;
+}
+
+export const DEFAULT_LEASE_LIMITS: LeaseLimitSettings = {
+  newVolunteerLeases: 2,
+  maxThreadsPerVolunteer: 32,
+  holdFactor: 10,
+  holdMinMs: 60_000,
+};
+
+export interface LeaseLimits {
+  /** The threads a volunteer is credited with: its claim, capped. */
+  threads(volunteer: VolunteerState): number;
+  /** Leases the volunteer may hold at once, now. */
+  capacity(volunteer: VolunteerState, now: number): number;
+  /** When the lease must be taken back however often it is renewed. */
+  holdUntil(lease: LeaseState, holder: VolunteerState | undefined): number;
+  /** The holder reported the lease at `now`: learns its pace (call before the lease is dropped). */
+  reported(lease: LeaseState, holder: VolunteerState, now: number): void;
+  /** The holder kept a lease past its limit at `now`: its measured pace no longer holds. */
+  overstayed(holder: VolunteerState, now: number): void;
+}
+
+/** New samples weigh this much in the running averages of pace. */
+const SMOOTHING = 0.3;
+
+const smooth = (previous: number | undefined, sample: number) =>
+  previous === undefined ? sample : previous + SMOOTHING * (sample - previous);
+
+export function createLeaseLimits(
+  settings: LeaseLimitSettings,
+  lease: { unitSize: number; leaseTimeoutMs: number },
+): LeaseLimits {
+  /** Numbers per second at which one lease of the swarm progresses, over every report. */
+  let swarmPerLease: number | undefined;
+  /** Volunteers that overstayed, and until when they get no new unit. */
+  const benchedUntil = new WeakMap<VolunteerState, number>();
+
+  const threads = (volunteer: VolunteerState) => Math.min(volunteer.threads, settings.maxThreadsPerVolunteer);
+
+  return {
+    threads,
+
+    capacity(volunteer, now) {
+      if ((benchedUntil.get(volunteer) ?? 0) > now) return 0;
+      if (!volunteer.pace) return Math.min(threads(volunteer), settings.newVolunteerLeases);
+      const finishable = Math.floor((volunteer.pace.total * lease.leaseTimeoutMs) / 1000 / lease.unitSize);
+      return Math.min(threads(volunteer), Math.max(1, finishable));
+    },
+
+    holdUntil(held, holder) {
+      const perLease = holder?.pace?.perLease ?? swarmPerLease;
+      const expectedMs = perLease === undefined ? 0 : ((held.hi - held.lo + 1) / perLease) * 1000;
+      return held.grantedAt + Math.max(settings.holdMinMs, settings.holdFactor * expectedMs);
+    },
+
+    reported(held, holder, now) {
+      const perLease = (held.hi - held.lo + 1) / (Math.max(1, now - held.grantedAt) / 1000);
+      // The leases it holds ran side by side, or queued behind each other, during this one:
+      // either way it delivered about that many leases' worth at this pace.
+      const total = perLease * Math.max(1, holder.leases.size);
+      holder.pace = { perLease: smooth(holder.pace?.perLease, perLease), total: smooth(holder.pace?.total, total) };
+      swarmPerLease = smooth(swarmPerLease, perLease);
+      benchedUntil.delete(holder);
+    },
+
+    overstayed(holder, now) {
+      holder.pace = undefined;
+      benchedUntil.set(holder, now + settings.holdMinMs);
+    },
+  };
+}
