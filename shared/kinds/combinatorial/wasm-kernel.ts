@@ -47,6 +47,8 @@ export interface CombinatorialKernel {
   hard(lo: bigint, hi: bigint): HardPiece;
   /** P2's piece over [lo, hi). */
   p2(lo: bigint, hi: bigint): P2Piece;
+  /** Bytes of the instance's linear memory (it only grows): the kernel's peak. */
+  memoryBytes(): number;
 }
 
 /** The part of the WebAssembly JS API used here; the Node-only tsconfig has no DOM/Wasm lib. */
@@ -101,5 +103,6 @@ export async function loadCombinatorialKernel(): Promise<CombinatorialKernel> {
       k.p2(lo, hi);
       return { primes: k.outA(), points: k.outB(), local: k.outC() };
     },
+    memoryBytes: () => k.memory.buffer.byteLength,
   };
 }

@@ -26,6 +26,10 @@ const PHI_TINY_PRIMES = memory.data<u32>([2, 3, 5, 7, 11, 13]);
  * prime gaps below 2^32 are under 400. */
 const TABLE_MARGIN: u64 = 1024;
 const LOG_HARD_COUNTER_BITS: i32 = 9;
+/** The odd numbers' bits repeat with period 3 * 5 * 7 * 11 * 13 under the tiny odd primes. */
+const PRESIEVE_PERIOD: u64 = 15015;
+const PRESIEVE_PRIMES: i32 = 6; // p_1 .. p_6 = 2 .. 13; 2 is implicit (odd numbers only)
+let PRESIEVE: usize = 0; // bit i: 2i + 1 coprime to 3 * 5 * 7 * 11 * 13, for i < period + 256
 
 let X: u64 = 0;
 let Y: u64 = 0;
@@ -95,6 +99,16 @@ export function icbrt(x: u64): u64 {
   return <i64>((v / PHI_PRODUCT) * PHI_TOTIENT + <u64>load<u32>(PHI_TABLE + (<usize>(v % PHI_PRODUCT) << 2)));
 }
 
+/** floor(a / b) for a < 2^53 through the FPU (an i64 division costs several times more): the
+ * correctly rounded quotient is at most one above the floor. */
+@inline function divSmall(a: u64, b: u64): u64 {
+  let q = <u64>(<f64>a / <f64>b);
+  if (q * b > a) q--;
+  return q;
+}
+
+const EXACT_F64: u64 = 1 << 53;
+
 function min64(a: u64, b: u64): u64 {
   return a < b ? a : b;
 }
@@ -115,7 +129,8 @@ export function setup(x: u64, y: u64, c: i32): void {
   FACTOR = 0;
   TABLE_LIMIT = y + TABLE_MARGIN;
   const words = <usize>(TABLE_LIMIT >> 6) + 1;
-  PI_TABLE = align64(__heap_base);
+  ensurePresieve();
+  PI_TABLE = align64(PRESIEVE + ((<usize>PRESIEVE_PERIOD + 256) >> 3) + 16);
   ensureMemory(PI_TABLE + (words << 4));
   // Sieve of Eratosthenes directly in the table's bit words: odd numbers and 2 start set.
   for (let w: usize = 0; w < words; w++) {
@@ -172,6 +187,37 @@ export function setup(x: u64, y: u64, c: i32): void {
   // phi(P, c) = phi(P - 1, c) as P is not coprime to itself (c >= 1); for c = 0, P = 1.
   PHI_TOTIENT = c == 0 ? 1 : <u64>coprime;
   TABLES_END = align64(PHI_TABLE + (<usize>PHI_PRODUCT << 2));
+}
+
+function ensurePresieve(): void {
+  if (PRESIEVE != 0) return;
+  // Below the tables (which move with y): placed once, before the first tables are laid out.
+  PRESIEVE = align64(__heap_base);
+  const bits = <usize>PRESIEVE_PERIOD + 256;
+  ensureMemory(PRESIEVE + (bits >> 3) + 16);
+  memory.fill(PRESIEVE, 0, (bits >> 3) + 16);
+  for (let i: usize = 0; i < bits; i++) {
+    const n = 2 * <u64>(i % <usize>PRESIEVE_PERIOD) + 1;
+    if (n % 3 != 0 && n % 5 != 0 && n % 7 != 0 && n % 11 != 0 && n % 13 != 0) {
+      const at = PRESIEVE + (i >> 3);
+      store<u8>(at, <u8>(<u32>load<u8>(at) | (<u32>1 << <u32>(i & 7))));
+    }
+  }
+}
+
+/** Fills `words` words at `bitsAt` with the bits of the odd numbers base + 1, base + 3, ...
+ * (base even) with the multiples of 3 .. 13 cleared. */
+function presieve(bitsAt: usize, base: u64, words: usize): void {
+  let offset = <usize>((base >> 1) % PRESIEVE_PERIOD);
+  for (let w: usize = 0; w < words; w++) {
+    const at = PRESIEVE + (offset >> 3);
+    const shift = <u64>(offset & 7);
+    let v = load<u64>(at) >> shift;
+    if (shift != 0) v |= (<u64>load<u8>(at, 8)) << (64 - shift);
+    store<u64>(bitsAt + (w << 3), v);
+    offset += 64;
+    if (offset >= <usize>PRESIEVE_PERIOD) offset -= <usize>PRESIEVE_PERIOD;
+  }
 }
 
 function ensureFactorTable(): void {
@@ -251,7 +297,7 @@ export function easy(pLo: u64, pHi: u64): void {
     // Clustered: the q whose x2 / q have the same pi are consecutive; pi(x2 / q) = pi(n) for
     // x2 / q < the prime after n.
     while (l > piMinClustered) {
-      const xn = x2 / prime(l);
+      const xn = x2 < EXACT_F64 ? divSmall(x2, prime(l)) : x2 / prime(l);
       const phiXn = piOf(xn) - b + 2;
       const xm = x2 / prime(b + phiXn - 1);
       let l2 = piOf(xm);
@@ -259,8 +305,10 @@ export function easy(pLo: u64, pHi: u64): void {
       sum += <i64>phiXn * <i64>(l - l2);
       l = l2;
     }
-    for (; l > piMinSparse; l--) {
-      sum += <i64>(piOf(x2 / prime(l)) - b + 2);
+    if (x2 < EXACT_F64) {
+      for (; l > piMinSparse; l--) sum += <i64>(piOf(divSmall(x2, prime(l))) - b + 2);
+    } else {
+      for (; l > piMinSparse; l--) sum += <i64>(piOf(x2 / prime(l)) - b + 2);
     }
   }
   OUT_A = sum;
@@ -331,14 +379,19 @@ export function hard(lo: u64, hi: u64): void {
     const high = min64(low + segment, hi);
     const bits = <usize>((high - low) >> 1);
     const lastB = lastHardB(low);
-    memory.fill(SIEVE, 0xff, words << 3);
-    if ((bits & 63) != 0) store<u64>(SIEVE + ((bits >> 6) << 3), (<u64>1 << (bits & 63)) - 1);
+    if (C == PRESIEVE_PRIMES) presieve(SIEVE, low, words);
+    else memory.fill(SIEVE, 0xff, words << 3);
+    if ((bits & 63) != 0) {
+      const at = SIEVE + ((bits >> 6) << 3);
+      store<u64>(at, load<u64>(at) & ((<u64>1 << (bits & 63)) - 1));
+    }
     if (bits < segmentBits) {
       const from = (bits + 63) >> 6;
       if (from < words) memory.fill(SIEVE + (from << 3), 0, (words - from) << 3);
     }
-    // The tiny primes p_2 .. p_c (2 is implicit: only odd numbers are stored).
-    for (let b = 2; b <= C; b++) {
+    // The tiny primes p_2 .. p_c (2 is implicit: only odd numbers are stored), unless the
+    // pattern removed them; their next multiples are not needed then.
+    for (let b = 2; b <= C && C != PRESIEVE_PRIMES; b++) {
       const p = <usize>prime(b);
       const nextAt = NEXT + (<usize>b << 3);
       let i = <usize>((load<u64>(nextAt) - low) >> 1);
@@ -374,7 +427,7 @@ export function hard(lo: u64, hi: u64): void {
         for (; m > minM; m -= 2) {
           const f = load<u32>(FACTOR + (<usize>(m >> 1) << 2));
           if (<u64>(f >> 1) > p) {
-            const v = xp / m;
+            const v = xp < EXACT_F64 ? divSmall(xp, m) : xp / m;
             const nb = <usize>((v - low + 1) >> 1);
             const block = nb >> LOG_HARD_COUNTER_BITS;
             while (countedBlock < block) {
@@ -394,7 +447,7 @@ export function hard(lo: u64, hi: u64): void {
         let l = piOf(min64(maxM, Z / p));
         const minQ = max64(xp / high, p);
         for (; prime(l) > minQ; l--) {
-          const v = xp / prime(l);
+          const v = xp < EXACT_F64 ? divSmall(xp, prime(l)) : xp / prime(l);
           const nb = <usize>((v - low + 1) >> 1);
           const block = nb >> LOG_HARD_COUNTER_BITS;
           while (countedBlock < block) {
@@ -448,10 +501,16 @@ const P2_SEGMENT_BITS: usize = 1 << 18;
 function sieveOdd(bitsAt: usize, base: u64, high: u64): usize {
   const bits = <usize>((high - base) >> 1);
   const words = (bits + 63) >> 6;
-  memory.fill(bitsAt, 0xff, words << 3);
-  if ((bits & 63) != 0) store<u64>(bitsAt + ((words - 1) << 3), (<u64>1 << (bits & 63)) - 1);
+  // The pattern clears 3 .. 13 themselves: only sieve with it above them.
+  const patterned = base > 13;
+  if (patterned) presieve(bitsAt, base, words);
+  else memory.fill(bitsAt, 0xff, words << 3);
+  if ((bits & 63) != 0) {
+    const at = bitsAt + ((words - 1) << 3);
+    store<u64>(at, load<u64>(at) & ((<u64>1 << (bits & 63)) - 1));
+  }
   if (base == 0) store<u64>(bitsAt, load<u64>(bitsAt) & ~(<u64>1)); // 1 is not prime
-  for (let j = 2; j <= PRIME_COUNT; j++) {
+  for (let j = patterned ? PRESIEVE_PRIMES + 1 : 2; j <= PRIME_COUNT; j++) {
     const p = prime(j);
     if (p * p >= high) break;
     let m = max64(p * p, ((base + p) / p) * p);
@@ -496,11 +555,11 @@ export function p2(lo: u64, hi: u64): void {
       for (let w = <isize>((pBits + 63) >> 6) - 1; w >= 0; w--) {
         let word = load<u64>(PBITS + (<usize>w << 3));
         while (word != 0) {
-          const bit = 63 - <usize>clz<u64>(word);
+          const bit = <usize>(63 - clz<u64>(word));
           word &= ~(<u64>1 << bit);
           const p = pBase + (<u64>((<usize>w << 6) + bit) << 1) + 1;
           if (p < chunkLow) continue;
-          const v = X / p;
+          const v = X < EXACT_F64 ? divSmall(X, p) : X / p;
           const nb = <usize>((v - base + 1) >> 1);
           const wEnd = nb >> 6;
           while (countedWord < wEnd) {
