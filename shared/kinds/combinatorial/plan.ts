@@ -8,7 +8,7 @@
  * (scripts/bench-combinatorial.ts prints the per-part times a plan should reproduce):
  *   P2    a sieve of [y + 1, x / y]: uniform per number;
  *   hard  a sieve of [0, z] (uniform per number) plus the leaves, whose density falls as
- *         (t0 / t)^1.5 above t0 = x / y^1.5, the smallest leaf value;
+ *         (t0 / t)^1.5 above t0 = x / y^1.5, the smallest leaf value; both grow slowly with x;
  *   easy  per prime p in (sqrt(y), x^(1/3)]: the primes q in (max(p, z / p), min(x / p^2, y)].
  */
 import type { UnitDescriptor } from './units.js';
@@ -19,7 +19,7 @@ export const SMALL_X = 100_000n;
 export const MAX_Y = 1n << 24n;
 const TINY_PRIMES = [2n, 3n, 5n, 7n, 11n, 13n];
 
-const P2_NS_PER_NUMBER = 1.6;
+const P2_NS_PER_NUMBER = 1.0;
 const HARD_SIEVE_NS_PER_NUMBER = 1.5;
 const EASY_NS_PER_LEAF = 6;
 
@@ -59,11 +59,12 @@ export function icbrt(n: bigint): bigint {
  */
 const ALPHA_BY_LOG10: readonly (readonly [number, number])[] = [
   [5, 1],
-  [10, 2],
+  [10, 3],
   [12, 4],
-  [14, 8],
-  [16, 12],
-  [18, 16],
+  [14, 10],
+  [15, 16],
+  [16, 26],
+  [18, 40],
 ];
 
 export function defaultAlpha(x: bigint): number {
@@ -176,9 +177,11 @@ export function planPi(xIn: bigint, targetUnits: number, alpha?: number): Combin
   const logY = Math.log(Math.max(Y, 3));
   const t0 = X / Math.pow(Y, 1.5);
   // Leaf cost at t0 per number, fitted: see the module comment.
-  const leafNsAtT0 = 390 * Math.pow(X / 1e14, 0.27);
+  // Both hard terms grow with x (more sieving primes and leaves per segment): measured.
+  const hardGrowth = Math.pow(X / 1e14, 0.2);
+  const leafNsAtT0 = 390 * Math.pow(X / 1e14, 0.27) * hardGrowth;
   const hardDensity = (t: number): number =>
-    HARD_SIEVE_NS_PER_NUMBER + (t >= t0 ? leafNsAtT0 * Math.pow(t0 / t, 1.5) : 0);
+    HARD_SIEVE_NS_PER_NUMBER * hardGrowth + (t >= t0 ? leafNsAtT0 * Math.pow(t0 / t, 1.5) : 0);
   const p2Density = (): number => P2_NS_PER_NUMBER;
   const easyDensity = (p: number): number => {
     const leaves = Math.min(X / (p * p), Y) - Math.max(p, Z / p);

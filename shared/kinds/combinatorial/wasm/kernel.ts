@@ -44,7 +44,9 @@ let SQRT_X: u64 = 0;
 let PI_TABLE: usize = 0; // per 64 numbers: u64 bits of primes, u64 count of primes below
 let PRIMES: usize = 0; // u32, PRIMES[0] = 0, PRIMES[1] = 2, ...
 let PRIME_COUNT: i32 = 0;
-let PHI_TABLE: usize = 0; // u32 per residue modulo PHI_PRODUCT
+let PHI_TABLE: usize = 0; // u32 per residue modulo PHI_PRODUCT (room for 2 * 3 * .. * 13)
+const PHI_TABLE_ENTRIES: usize = 30030;
+let PHI_C: i32 = -1;
 let PHI_PRODUCT: u64 = 1;
 let PHI_TOTIENT: u64 = 1;
 let FACTOR: usize = 0; // u32 per odd m <= y: (lpf << 1) | (mu == -1), 0 if not square-free
@@ -130,7 +132,10 @@ export function setup(x: u64, y: u64, c: i32): void {
   TABLE_LIMIT = y + TABLE_MARGIN;
   const words = <usize>(TABLE_LIMIT >> 6) + 1;
   ensurePresieve();
-  PI_TABLE = align64(PRESIEVE + ((<usize>PRESIEVE_PERIOD + 256) >> 3) + 16);
+  PHI_TABLE = align64(PRESIEVE + ((<usize>PRESIEVE_PERIOD + 256) >> 3) + 16);
+  ensureMemory(PHI_TABLE + (PHI_TABLE_ENTRIES << 2));
+  ensurePhiTable(c);
+  PI_TABLE = align64(PHI_TABLE + (PHI_TABLE_ENTRIES << 2));
   ensureMemory(PI_TABLE + (words << 4));
   // Sieve of Eratosthenes directly in the table's bit words: odd numbers and 2 start set.
   for (let w: usize = 0; w < words; w++) {
@@ -171,10 +176,16 @@ export function setup(x: u64, y: u64, c: i32): void {
   PI_SQRT_Y = piOf(isqrt(y));
   PI_SQRT_Z = piOf(min64(isqrt(Z), y));
 
+  TABLES_END = align64(PRIMES + ((<usize>PRIME_COUNT + 2) << 2));
+}
+
+/** phi(v, c) for v < P = p_1 * .. * p_c, in a fixed region below the tables: rebuilt only
+ * when c changes (tiny x change y, not c, from one call to the next). */
+function ensurePhiTable(c: i32): void {
+  if (c == PHI_C) return;
+  PHI_C = c;
   PHI_PRODUCT = 1;
   for (let i = 0; i < c; i++) PHI_PRODUCT *= <u64>load<u32>(PHI_TINY_PRIMES + (<usize>i << 2));
-  PHI_TABLE = align64(PRIMES + ((<usize>PRIME_COUNT + 2) << 2));
-  ensureMemory(PHI_TABLE + (<usize>PHI_PRODUCT << 2));
   let coprime: u32 = 0;
   for (let r: u64 = 0; r < PHI_PRODUCT; r++) {
     let isCoprime = r > 0;
@@ -186,7 +197,6 @@ export function setup(x: u64, y: u64, c: i32): void {
   }
   // phi(P, c) = phi(P - 1, c) as P is not coprime to itself (c >= 1); for c = 0, P = 1.
   PHI_TOTIENT = c == 0 ? 1 : <u64>coprime;
-  TABLES_END = align64(PHI_TABLE + (<usize>PHI_PRODUCT << 2));
 }
 
 function ensurePresieve(): void {
