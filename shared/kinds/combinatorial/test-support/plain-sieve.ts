@@ -19,7 +19,7 @@ export function countPrimesBetween(lo: number, hi: number): number {
   if (hi < 2 || hi < lo) return 0;
   const from = Math.max(lo, 2);
   const primes = smallPrimes(Math.floor(Math.sqrt(hi)) + 1);
-  const segment = 1 << 20;
+  const segment = Math.min(1 << 20, hi - from + 1);
   const marks = new Uint8Array(segment);
   let count = 0;
   for (let low = from; low <= hi; low += segment) {
