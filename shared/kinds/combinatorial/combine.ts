@@ -131,7 +131,7 @@ function mergeP2(below: P2Run, above: P2Run): P2Run {
   };
 }
 
-export function hardRunOf(result: HardResult): HardRun {
+function hardRunOf(result: HardResult): HardRun {
   const counts = new Array<number>(result.countDeltas.length);
   let count = 0;
   for (let i = 0; i < counts.length; i++) {
@@ -158,7 +158,7 @@ export interface PiCombiner {
   result(): bigint | undefined;
 }
 
-export type PlanShape = Pick<CombinatorialPlan, 'x' | 'parts'>;
+export type PlanShape = Pick<CombinatorialPlan, 'parts'>;
 
 export function createCombiner(plan: PlanShape): PiCombiner {
   let ordinary: { sum: bigint; piY: bigint } | undefined;

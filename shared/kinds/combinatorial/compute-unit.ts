@@ -30,6 +30,9 @@ function checkDescriptor(unit: UnitDescriptor): { x: bigint; y: bigint; lo: bigi
   if (unit.part === 'hard' && ((lo & 1n) !== 0n || (hi & 1n) !== 0n || hi > x / y + 2n)) {
     throw new RangeError('hard bounds must be even and within [0, x / y + 2]');
   }
+  // The kernel's hard sieve starts from the pattern of 2 .. 13 (every plan with hard pieces
+  // has y >= 13, so c = 6).
+  if (unit.part === 'hard' && unit.c !== 6) throw new RangeError('hard pieces need c = 6');
   if (unit.part === 'p2' && (lo <= y || hi > x / (y + 1n) + 1n)) throw new RangeError('p2 bounds must be within [y + 1, x / (y + 1) + 1]');
   return { x, y, lo, hi };
 }

@@ -26,6 +26,16 @@ const PHI_TINY_PRIMES = memory.data<u32>([2, 3, 5, 7, 11, 13]);
  * prime gaps below 2^32 are under 400. */
 const TABLE_MARGIN: u64 = 1024;
 const LOG_HARD_COUNTER_BITS: i32 = 9;
+/** The candidates m of the hard leaves have lpf(m) > p_c = 13: only numbers coprime to 30 are
+ * visited, descending: from residue index j (of 1, 7, 11, 13, 17, 19, 23, 29) the next one down
+ * is WHEEL_30_STEP[j] below; a number with residue r is WHEEL_30_ADJUST[r] above the first
+ * candidate at or below it, whose residue index is WHEEL_30_INDEX[r]. */
+const WHEEL_30_STEP = memory.data<u8>([2, 6, 4, 2, 4, 2, 4, 6]);
+const WHEEL_30_INDEX = memory.data<u8>([7, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 3, 3, 3, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 7]);
+const WHEEL_30_ADJUST = memory.data<u8>([1, 0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 0, 1, 0, 1, 2, 3, 0, 1, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 0]);
+/** Wheel cycles per gathering pass: at most 8 candidates each. */
+const CANDIDATE_CYCLES: u64 = 128;
+const CANDIDATE_CHUNK: u64 = CANDIDATE_CYCLES * 8;
 /** The odd numbers' bits repeat with period 3 * 5 * 7 * 11 * 13 under the tiny odd primes. */
 const PRESIEVE_PERIOD: u64 = 15015;
 const PRESIEVE_PRIMES: i32 = 6; // p_1 .. p_6 = 2 .. 13; 2 is implicit (odd numbers only)
@@ -373,7 +383,8 @@ export function hard(lo: u64, hi: u64): void {
   const NEXT = align64(COUNTER + (counters << 2));
   const PHI = align64(NEXT + (slots << 3));
   const MU = align64(PHI + (slots << 3));
-  ensureMemory(MU + (slots << 3));
+  const CANDIDATES = align64(MU + (slots << 3));
+  ensureMemory(CANDIDATES + (<usize>CANDIDATE_CHUNK << 3));
   memory.fill(PHI, 0, slots << 3);
   memory.fill(MU, 0, slots << 3);
 
@@ -433,12 +444,29 @@ export function hard(lo: u64, hi: u64): void {
       const maxM = low == 0 ? Y : min64(xp / low, Y);
       if (b <= PI_SQRT_Y) {
         const minM = max64(xp / high, Y / p);
-        let m = maxM;
-        if ((m & 1) == 0) m--;
-        for (; m > minM; m -= 2) {
-          const f = load<u32>(FACTOR + (<usize>(m >> 1) << 2));
-          if (<u64>(f >> 1) > p) {
-            const v = xp < EXACT_F64 ? divSmall(xp, m) : xp / m;
+        // The wheel needs the tiny primes to be exactly 2 .. 13 (always so when there are hard
+        // pieces: y >= 13); m >= 1 throughout as minM >= y / p >= 1.
+        const residue = <usize>(maxM % 30);
+        let m = maxM - <u64>load<u8>(WHEEL_30_ADJUST + residue);
+        let j = <usize>load<u8>(WHEEL_30_INDEX + residue);
+        while (m > minM) {
+          // Gather the leaves among the next candidates without a branch per m (whether m is a
+          // leaf is a coin toss to the branch predictor), then count them.
+          const stop = m > minM + 30 * CANDIDATE_CYCLES ? m - 30 * CANDIDATE_CYCLES : minM;
+          let found: usize = 0;
+          for (; m > stop; ) {
+            const f = load<u32>(FACTOR + (<usize>(m >> 1) << 2));
+            const at = CANDIDATES + (found << 3);
+            store<u32>(at, <u32>m);
+            store<u32>(at, f, 4);
+            found += select<usize>(1, 0, <u64>(f >> 1) > p);
+            m -= <u64>load<u8>(WHEEL_30_STEP + j);
+            j = (j - 1) & 7;
+          }
+          for (let e: usize = 0; e < found; e++) {
+            const leafM = <u64>load<u32>(CANDIDATES + (e << 3));
+            const f = load<u32>(CANDIDATES + (e << 3), 4);
+            const v = xp < EXACT_F64 ? divSmall(xp, leafM) : xp / leafM;
             const nb = <usize>((v - low + 1) >> 1);
             const block = nb >> LOG_HARD_COUNTER_BITS;
             while (countedBlock < block) {
