@@ -51,7 +51,7 @@ let PI_SQRT_Y: i32 = 0;
 let PI_SQRT_Z: i32 = 0;
 let SQRT_X: u64 = 0;
 
-let PI_TABLE: usize = 0; // per 64 numbers: u64 bits of primes, u64 count of primes below
+let PI_TABLE: usize = 0; // per 64 odd numbers: u64 bits of primes, u64 count of odd primes below
 let PRIMES: usize = 0; // u32, PRIMES[0] = 0, PRIMES[1] = 2, ...
 let PRIME_COUNT: i32 = 0;
 let PHI_TABLE: usize = 0; // u32 per residue modulo PHI_PRODUCT (room for 2 * 3 * .. * 13)
@@ -102,22 +102,25 @@ export function icbrt(x: u64): u64 {
 
 /** pi(v) for v <= TABLE_LIMIT. */
 @inline function piOf(v: u64): i32 {
-  const at = PI_TABLE + (<usize>(v >> 6) << 4);
-  const bits = load<u64>(at) & ((<u64>2 << (v & 63)) - 1);
-  return <i32>(load<u64>(at, 8) + popcnt<u64>(bits));
+  // The table holds odd numbers only (half the bytes: the easy leaves look it up at random);
+  // bit i is 2i + 1, and the odd numbers <= v are those with i < (v + 1) / 2; 2 is added.
+  const below = (v + 1) >> 1;
+  const at = PI_TABLE + (<usize>(below >> 6) << 4);
+  const bits = load<u64>(at) & ((<u64>1 << (below & 63)) - 1);
+  return <i32>(load<u64>(at, 8) + popcnt<u64>(bits) + <u64>(v >= 2));
 }
 
 @inline function phiTiny(v: u64): i64 {
   return <i64>((v / PHI_PRODUCT) * PHI_TOTIENT + <u64>load<u32>(PHI_TABLE + (<usize>(v % PHI_PRODUCT) << 2)));
 }
 
-/** floor(a / b) for a < 2^53 through the FPU (an i64 division costs several times more): the
- * correctly rounded quotient is at most one above the floor. */
+/** floor(a / b) for a < 2^53, 0 < b < 2^32, through the FPU (an i64 division costs several
+ * times more). Exact: a / b = n + r / b with n = floor(a / b); if r > 0 it lies at least 1 / b
+ * below n + 1, while half an ulp of a / b is below (a / b) * 2^-53 < 1 / b, so rounding never
+ * reaches n + 1 (and never falls below the representable n). */
 @inline function divSmall(a: u64, b: u64): u64 {
   // Signed conversions: one instruction each on x86-64, where the unsigned ones are sequences.
-  let q = <u64><i64>(<f64><i64>a / <f64><i64>b);
-  if (q * b > a) q--;
-  return q;
+  return <u64><i64>(<f64><i64>a / <f64><i64>b);
 }
 
 const EXACT_F64: u64 = 1 << 53;
@@ -141,44 +144,51 @@ export function setup(x: u64, y: u64, c: i32): void {
   SQRT_X = isqrt(x);
   FACTOR = 0;
   TABLE_LIMIT = y + TABLE_MARGIN;
-  const words = <usize>(TABLE_LIMIT >> 6) + 1;
+  // Odd numbers only: bit i of the table is 2i + 1, for 2i + 1 <= TABLE_LIMIT, plus one word
+  // for piOf's index (v + 1) / 2 at the very end.
+  const oddBits = <usize>((TABLE_LIMIT + 1) >> 1);
+  const words = (oddBits >> 6) + 1;
   ensurePresieve();
   PHI_TABLE = align64(PRESIEVE + ((<usize>PRESIEVE_PERIOD + 256) >> 3) + 16);
   ensureMemory(PHI_TABLE + (PHI_TABLE_ENTRIES << 2));
   ensurePhiTable(c);
   PI_TABLE = align64(PHI_TABLE + (PHI_TABLE_ENTRIES << 2));
   ensureMemory(PI_TABLE + (words << 4));
-  // Sieve of Eratosthenes directly in the table's bit words: odd numbers and 2 start set.
+  // Sieve of Eratosthenes directly in the table's bit words.
   for (let w: usize = 0; w < words; w++) {
-    store<u64>(PI_TABLE + (w << 4), 0xaaaaaaaaaaaaaaaa);
+    store<u64>(PI_TABLE + (w << 4), 0xffffffffffffffff);
     store<u64>(PI_TABLE + (w << 4), 0, 8);
   }
-  store<u64>(PI_TABLE, 0xaaaaaaaaaaaaaaac); // 1 is not prime, 2 is
+  store<u64>(PI_TABLE, 0xfffffffffffffffe); // 1 is not prime
   for (let p: u64 = 3; p * p <= TABLE_LIMIT; p += 2) {
-    if ((load<u64>(PI_TABLE + (<usize>(p >> 6) << 4)) >> (p & 63)) & 1) {
-      for (let m = p * p; m <= TABLE_LIMIT; m += 2 * p) {
-        const at = PI_TABLE + (<usize>(m >> 6) << 4);
-        store<u64>(at, load<u64>(at) & ~(<u64>1 << (m & 63)));
+    const i = <usize>(p >> 1);
+    if ((load<u64>(PI_TABLE + ((i >> 6) << 4)) >> <u64>(i & 63)) & 1) {
+      for (let m = <usize>((p * p) >> 1); m < oddBits; m += <usize>p) {
+        const at = PI_TABLE + ((m >> 6) << 4);
+        store<u64>(at, load<u64>(at) & ~(<u64>1 << <u64>(m & 63)));
       }
     }
   }
-  // Bits beyond TABLE_LIMIT are not primes of the table.
-  const lastAt = PI_TABLE + ((words - 1) << 4);
-  store<u64>(lastAt, load<u64>(lastAt) & ((<u64>2 << (TABLE_LIMIT & 63)) - 1));
+  // Bits from oddBits on are beyond TABLE_LIMIT.
+  for (let i = oddBits; i < (words << 6); i++) {
+    const at = PI_TABLE + ((i >> 6) << 4);
+    store<u64>(at, load<u64>(at) & ~(<u64>1 << <u64>(i & 63)));
+  }
   let count: u64 = 0;
   for (let w: usize = 0; w < words; w++) {
     store<u64>(PI_TABLE + (w << 4), count, 8);
     count += popcnt<u64>(load<u64>(PI_TABLE + (w << 4)));
   }
-  PRIME_COUNT = <i32>count;
+  PRIME_COUNT = <i32>count + (TABLE_LIMIT >= 2 ? 1 : 0);
   PRIMES = align64(PI_TABLE + (words << 4));
   ensureMemory(PRIMES + ((<usize>PRIME_COUNT + 2) << 2));
   store<u32>(PRIMES, 0);
-  let n: usize = 1;
+  store<u32>(PRIMES + 4, 2);
+  let n: usize = 2;
   for (let w: usize = 0; w < words; w++) {
     let bits = load<u64>(PI_TABLE + (w << 4));
     while (bits != 0) {
-      store<u32>(PRIMES + (n << 2), <u32>((<u64>w << 6) + ctz<u64>(bits)));
+      store<u32>(PRIMES + (n << 2), <u32>((((<u64>w << 6) + ctz<u64>(bits)) << 1) + 1));
       n++;
       bits &= bits - 1;
     }
@@ -326,10 +336,11 @@ export function easy(pLo: u64, pHi: u64): void {
       sum += <i64>phiXn * <i64>(l - l2);
       l = l2;
     }
+    if (l > piMinSparse) sum += <i64>(l - piMinSparse) * <i64>(2 - b);
     if (x2 < EXACT_F64) {
-      for (; l > piMinSparse; l--) sum += <i64>(piOf(divSmall(x2, prime(l))) - b + 2);
+      for (; l > piMinSparse; l--) sum += <i64>piOf(divSmall(x2, prime(l)));
     } else {
-      for (; l > piMinSparse; l--) sum += <i64>(piOf(x2 / prime(l)) - b + 2);
+      for (; l > piMinSparse; l--) sum += <i64>piOf(x2 / prime(l));
     }
   }
   OUT_A = sum;
