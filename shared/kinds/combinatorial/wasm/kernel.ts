@@ -80,19 +80,11 @@ function align64(at: usize): usize {
   return (at + 63) & ~(<usize>63);
 }
 
-export function isqrt(x: u64): u64 {
+function isqrt(x: u64): u64 {
   let r = <u64>Math.sqrt(<f64>x);
   if (r > 0xffffffff) r = 0xffffffff;
   while (r * r > x) r--;
   while (r + 1 <= x / (r + 1)) r++;
-  return r;
-}
-
-export function icbrt(x: u64): u64 {
-  let r = <u64>Math.cbrt(<f64>x);
-  if (r > 2642245) r = 2642245; // floor(cbrt(2^64 - 1))
-  while (r > 0 && r > x / r / r) r--;
-  while ((r + 1) <= x / (r + 1) / (r + 1)) r++;
   return r;
 }
 
@@ -364,7 +356,7 @@ function lastHardB(t: u64): i32 {
   return b;
 }
 
-export function hardSegmentNumbers(): u64 {
+function hardSegmentNumbers(): u64 {
   let s: u64 = 1 << 16;
   const want = isqrt(Z);
   while (s < want && s < (1 << 22)) s <<= 1;
@@ -656,7 +648,4 @@ export function outMu(): usize {
 }
 export function outMuLength(): i32 {
   return OUT_MU_LENGTH;
-}
-export function piSqrtY(): i32 {
-  return PI_SQRT_Y;
 }
