@@ -8,7 +8,9 @@
  * (scripts/bench-combinatorial.ts prints the per-part times a plan should reproduce):
  *   P2    a sieve of [y + 1, x / y]: uniform per number;
  *   hard  a sieve of [0, z] (uniform per number) plus the leaves, whose density falls as
- *         (t0 / t)^1.5 above t0 = x / y^1.5, the smallest leaf value; both grow slowly with x;
+ *         (t0 / t)^1.5 above t0 = x / y^1.5, the smallest leaf value; both grow slowly with x
+ *         (at 1e15 and 40 units the slowest unit takes about 2.5x the median, easy ones at
+ *         the ends of their range the heaviest);
  *   easy  per prime p in (sqrt(y), x^(1/3)]: the primes q in (max(p, z / p), min(x / p^2, y)].
  */
 import type { UnitDescriptor } from './units.js';
@@ -179,7 +181,7 @@ export function planPi(xIn: bigint, targetUnits: number, alpha?: number): Combin
   // Leaf cost at t0 per number, fitted: see the module comment.
   // Both hard terms grow with x (more sieving primes and leaves per segment): measured.
   const hardGrowth = Math.pow(X / 1e14, 0.2);
-  const leafNsAtT0 = 390 * Math.pow(X / 1e14, 0.27) * hardGrowth;
+  const leafNsAtT0 = 1000 * Math.pow(X / 1e14, 0.27) * hardGrowth;
   const hardDensity = (t: number): number =>
     HARD_SIEVE_NS_PER_NUMBER * hardGrowth + (t >= t0 ? leafNsAtT0 * Math.pow(t0 / t, 1.5) : 0);
   const p2Density = (): number => P2_NS_PER_NUMBER;
@@ -187,6 +189,7 @@ export function planPi(xIn: bigint, targetUnits: number, alpha?: number): Combin
     const leaves = Math.min(X / (p * p), Y) - Math.max(p, Z / p);
     return leaves > 0 ? (EASY_NS_PER_LEAF * leaves) / (logY * Math.log(p)) : 0;
   };
+
 
   const hardEnd = Number((z + 2n) & ~1n);
   const easyFrom = Number(isqrt(y));
