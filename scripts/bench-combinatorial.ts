@@ -5,7 +5,8 @@
  *   npx tsx scripts/bench-combinatorial.ts [--quick] [--alpha A1,A2,...] [--units N] [--parts] [x ...]
  *
  * Default sizes: 1e14, 1e16, a random x in [1e15, 9e15] and 1e18 (--quick: 1e12, 1e14 and a
- * random x in [1e13, 9e13]). Each of our runs is a child process (plan, every unit in order
+ * random x in [1e13, 9e13]); 1e18 alone takes about half an hour of one thread (and
+ * `primecount 1e18 -t1` minutes): give sizes on the command line to skip it. Each of our runs is a child process (plan, every unit in order
  * through one kernel instance, combine) that reports its seconds, the kernel's Wasm memory
  * and the process's peak RSS (which includes Node's own ~40 MB). --alpha runs each size with
  * each tuning factor (how the plan's alpha table was measured); --parts prints the seconds per

@@ -17,7 +17,7 @@ import type { UnitDescriptor } from './units.js';
 
 /** Below this, pi(x) is one table lookup in the ordinary unit (y = x). */
 export const SMALL_X = 100_000n;
-/** The kernel's tables grow as y: pi table y / 4 bytes, primes ~ y / 4, factor table 2y. */
+/** The kernel's tables grow as y: pi table y / 8 bytes, primes ~ y / 4, factor table 2y. */
 export const MAX_Y = 1n << 24n;
 const TINY_PRIMES = [2n, 3n, 5n, 7n, 11n, 13n];
 
