@@ -1,17 +1,16 @@
 /**
  * Benchmark of the sieve kernel against `primesieve -t1` on the same workloads in the same run.
  *
- *   npx tsx scripts/bench.ts [--quick] [--js] [--reps N]
+ *   npx tsx scripts/bench.ts [--quick] [--reps N]
  *
  * Prints, per workload, the median seconds of our kernel (loadKernel(): Wasm when built) and of
  * primesieve, numbers per second and the ratio; checks the counts agree (exit 1 on a mismatch,
  * never on slowness). Then measures the peak RSS of a child process sieving near 2^53.
- * --js adds rows for the pure-JS fallback kernel.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { countPrimes, loadKernel, type Kernel } from '../shared/sieve/index.js';
+import { loadKernel, type Kernel } from '../shared/sieve/index.js';
 
 const TOP = Number.MAX_SAFE_INTEGER; // 2^53 - 1
 
@@ -110,7 +109,6 @@ async function main(): Promise<void> {
   const reps = repsAt >= 0 ? Number(args[repsAt + 1]) : 3;
   const workloads = quick ? QUICK : FULL;
   const kernels: Kernel[] = [await loadKernel()];
-  if (args.includes('--js')) kernels.push({ name: 'js', countPrimes });
   const reference = hasPrimesieve();
 
   console.log(

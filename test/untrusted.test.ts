@@ -2,7 +2,7 @@
 import { io } from 'socket.io-client';
 import { describe, expect, test } from 'vitest';
 import { Volunteer, type ComputePool, type VolunteerSocket } from '../client/volunteer.js';
-import { countPrimes } from '../shared/sieve/index.js';
+import { loadKernel } from '../shared/sieve/index.js';
 import {
   connectSocket,
   followJob,
@@ -13,6 +13,9 @@ import {
   submitJob,
   waitFor,
 } from './support/harness.js';
+
+const kernel = await loadKernel();
+const countPrimes = (lo: number, hi: number): number => kernel.countPrimes(lo, hi);
 
 /** A compute pool that always reports one prime too many. */
 const lyingPool: ComputePool = {
