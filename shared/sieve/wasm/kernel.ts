@@ -537,22 +537,55 @@ function activate(p: u32, rangeStartByte: u64, rangeEndByte: u64, segmentIndex: 
   }
 }
 
-/** Files sieving prime p = 30a + WHEEL[k] (p^2 below the range start) into the bucket of its
- * first multiple at or after the range start, when that lies before the range end. */
-function activateFromRangeStart(p: u32, k: i32, rangeStartByte: u64, rangeEndByte: u64): void {
+/** Files sieving prime p = 30a + WHEEL[k] (p^2 below the range start, p >= SPARSE_LIMIT) into
+ * the bucket of its first multiple at or after the range start, when that lies before the
+ * range end. One float division per prime, corrected exactly: the chain of dependent
+ * operations per prime is what this loop's speed is made of. */
+// @ts-ignore: decorator
+@inline
+function activateFromRangeStart(p: u32, k: i32, start: u64, startF: f64, rangeStartByte: u64, rangeEndByte: u64): void {
+  // m = ceil(start / p), start = 30 * rangeStartByte. The float quotient is within 1/1000 of
+  // start / p for p >= 2^22, so its floor is ceil(start / p) minus 0, 1 or 2: two branch-free
+  // steps up (a data-dependent branch here mispredicts half the time). m * p may wrap past
+  // 2^64, but start - m * p is small, so it reads right as i64.
+  let m = <u64><i64>(startF / <f64>p);
+  let rem = <i64>(start - m * p);
+  let up = <i64>(rem > 0);
+  m += up;
+  rem -= up * p;
+  up = <i64>(rem > 0);
+  m += up;
+  rem -= up * p;
+  while (rem > 0 || rem <= -<i64>p) {
+    // Never taken when the bound above holds; keeps the result exact regardless.
+    if (rem > 0) {
+      m++;
+      rem -= <i64>p;
+    } else {
+      m--;
+      rem += <i64>p;
+    }
+  }
+  // m < 2^42: m / 30 by a float product; the half keeps multiples of 30 off the rounding edge.
+  let mHigh = <u64><i64>((<f64><i64>m + 0.5) * (1.0 / 30.0));
+  let mLow = <i32>(m - 30 * mHigh);
+  while (mLow < 0 || mLow >= 30) {
+    // Never taken (the product is within 2^-16 of m / 30); exact regardless.
+    if (mLow < 0) {
+      mHigh--;
+      mLow += 30;
+    } else {
+      mHigh++;
+      mLow -= 30;
+    }
+  }
+  // Up to the next multiplier coprime to 30 (never past 29: 29 is coprime).
+  mLow += load<i32>(GAP + (<usize>mLow << 2));
   const a = p / 30;
   const r = <u32>wheelAt(k);
-  // With rangeStartByte = q*p + rem, ceil(30*rangeStartByte / p) = 30*q + ceil(30*rem / p).
-  let q = divide(rangeStartByte, p);
-  let mLow = ceilRatio(<u32>(rangeStartByte - q * p), p);
-  mLow += <u32>load<i32>(GAP + (<usize>(mLow % 30) << 2)); // mLow may be 30
-  if (mLow >= 30) {
-    q++;
-    mLow -= 30;
-  }
-  const j = bitOf(mLow);
+  const j = bitOf(<u32>mLow);
   const w = <u32>wheelAt(j);
-  const byte: u64 = <u64>p * q + a * w + (r * w) / 30;
+  const byte: u64 = <u64>p * mHigh + a * w + (r * w) / 30;
   if (byte < rangeEndByte) {
     const offset = byte - rangeStartByte;
     pushBucket(<i32>(offset >> LOG_SEGMENT_BYTES), a, 8 * k + j, <i32>(offset & <u64>(SEGMENT_BYTES - 1)));
@@ -565,7 +598,9 @@ function activateFromRangeStart(p: u32, k: i32, rangeStartByte: u64, rangeEndByt
  * them without a multiple in a small unit; so the bitmap is walked here with locals (the
  * cursor's globals cost more than the division). */
 function activateAll(first: u32, root: u32, rangeStartByte: u64, rangeEndByte: u64): void {
-  activateFromRangeStart(first, bitOf(first % 30), rangeStartByte, rangeEndByte);
+  const start = 30 * rangeStartByte; // <= lo: no wrap-around
+  const startF = <f64>start;
+  activateFromRangeStart(first, bitOf(first % 30), start, startF, rangeStartByte, rangeEndByte);
   const lastByte = <i32>(root / 30);
   let byte = cursorByte;
   let bits = cursorBits;
@@ -575,7 +610,7 @@ function activateAll(first: u32, root: u32, rangeStartByte: u64, rangeEndByte: u
       bits &= bits - 1;
       const p = <u32>(30 * byte + wheelAt(k));
       if (p > root) return;
-      activateFromRangeStart(p, k, rangeStartByte, rangeEndByte);
+      activateFromRangeStart(p, k, start, startF, rangeStartByte, rangeEndByte);
     }
     byte++;
     if (byte > lastByte) return;
