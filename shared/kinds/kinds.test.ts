@@ -177,11 +177,13 @@ describe('results that straddle units', () => {
 });
 
 describe('near 2^64 (values as decimal strings)', () => {
-  it('[2^64 - 1e5, 2^64 - 1] cut in two, across a twin pair, for every kind', { timeout: 120_000 }, () => {
+  // Each unit up here costs seconds (it starts every sieving prime below 2^32): twin pairs and
+  // gaps only, the kinds that join across units; prime counts near 2^64 are in the kernel's tests.
+  it('[2^64 - 1e5, 2^64 - 1] cut between the twin primes 2^64 - 97769 and 2^64 - 97767', { timeout: 120_000 }, () => {
     const range = { lo: U64_MAX - 99_999n, hi: U64_MAX };
-    const units = cutAt(range.lo, range.hi, [U64_MAX - 50_000n]);
+    const units = cutAt(range.lo, range.hi, [18_446_744_073_709_453_848n]);
     const random = makeRandom(seed);
-    for (const kind of KINDS) {
+    for (const kind of [twinCount, maxGap] as Kind<unknown, unknown>[]) {
       expect(runJob(kind, range, units, random).answer).toEqual(expectedAnswer(kind.name, range.lo, range.hi));
     }
   });

@@ -41,7 +41,7 @@ const MAX_DIRECT: i32 = 44_000;
 const MAX_SIEVING_PRIME: u32 = 0xffff_ffff;
 /** The sieving-prime bitmap up to this bound is sieved in place; above, by the segment loop. */
 const BASE_PRIME_LIMIT: u32 = 1 << 17;
-/** A bucketed prime's next multiple is at most 6a + 1 bytes ahead (a = p / 30 < 2^28 / 1.87),
+/** A bucketed prime's next multiple is at most 6a + 1 bytes ahead (a = p / 30 < 143,165,577),
  * under 1639 segments: a ring of 2048 buckets never wraps onto a live one. */
 const BUCKET_RING: i32 = 2048;
 /** A block: the address of the bucket's previous block (u32, 0 for none), 4 bytes unused, then
