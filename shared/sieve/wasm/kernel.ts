@@ -463,13 +463,12 @@ function nextSievingPrime(): u32 {
   return <u32>(30 * cursorByte + wheelAt(k));
 }
 
-/** floor(x / p) for any u64 x and p > 0: a float estimate (off by a few units at most, and
- * only for small p), corrected exactly; a 64-bit integer division costs several times more, and
- * near 2^64 every unit starts 203 million sieving primes. */
+/** floor(x / p) for x < 2^63 and p > 0: a float estimate (off by a few units at most, and
+ * only for small p), corrected exactly; a 64-bit integer division costs several times more. */
 // @ts-ignore: decorator
 @inline
 function divide(x: u64, p: u32): u64 {
-  let q = <u64><i64>(<f64><i64>x / <f64>p); // x < 2^63 here: signed conversions are cheaper
+  let q = <u64><i64>(<f64><i64>x / <f64>p); // signed conversions: cheaper than unsigned ones
   let rem = <i64>(x - q * p);
   while (rem < 0) {
     q--;
