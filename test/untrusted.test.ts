@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { Volunteer, type ComputePool, type VolunteerSocket } from '../client/volunteer.js';
 import type { RunningCoordinator } from '../coordinator/coordinator.js';
 import { quarantine } from '../coordinator/trust/quarantine.js';
-import { countPrimes } from '../shared/sieve/index.js';
+import { loadKernel } from '../shared/sieve/index.js';
 import {
   connectSocket,
   TEST_WORKER_TOKEN,
@@ -27,6 +27,9 @@ import {
   strategyPool,
   type TestVolunteer,
 } from './support/volunteers.js';
+
+const kernel = await loadKernel();
+const countPrimes = (lo: number, hi: number): number => kernel.countPrimes(lo, hi);
 
 /** A coordinator where 127.0.0.2, .3, ... are distinct networks. */
 const NETWORKS = { NETWORK_PREFIX_V4: '32' };

@@ -4,7 +4,7 @@
  * Counts come from the real kernel.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { countPrimes } from '../../shared/sieve/index.js';
+import { loadKernel } from '../../shared/sieve/index.js';
 import { loadConfig } from '../config.js';
 import { createDomain } from '../domain.js';
 import { createJob } from '../jobs/create-job.js';
@@ -20,6 +20,9 @@ import { identifyParty } from './parties.js';
 import { createTrustState, trustPolicy, type TrustPolicy } from './trust-state.js';
 import { sweepUndecided } from './undecided.js';
 import type { TotalVerifier } from './verifier.js';
+
+const kernel = await loadKernel();
+const countPrimes = (lo: number, hi: number): number => kernel.countPrimes(lo, hi);
 
 const DEFAULTS = trustPolicy(loadConfig({ WORKER_TOKEN: 'the-operators-worker-token' }));
 const UNIT = 10_000;
