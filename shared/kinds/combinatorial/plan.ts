@@ -23,7 +23,8 @@ const TINY_PRIMES = [2n, 3n, 5n, 7n, 11n, 13n];
 
 const P2_NS_PER_NUMBER = 1.0;
 const HARD_SIEVE_NS_PER_NUMBER = 1.5;
-const EASY_NS_PER_LEAF = 6;
+// Measured after clustering moved to q >= 2 sqrt(x / p): about 0.7x the former 6 ns.
+const EASY_NS_PER_LEAF = 4.2;
 
 export interface CombinatorialPlan {
   x: string;

@@ -26,6 +26,7 @@ const PHI_TINY_PRIMES = memory.data<u32>([2, 3, 5, 7, 11, 13]);
  * prime gaps below 2^32 are under 400. */
 const TABLE_MARGIN: u64 = 1024;
 const LOG_HARD_COUNTER_BITS: i32 = 9;
+const COUNTER_WORDS_LOG: usize = LOG_HARD_COUNTER_BITS - 6;
 /** The candidates m of the hard leaves have lpf(m) > p_c = 13: only numbers coprime to 30 are
  * visited, descending: from residue index j (of 1, 7, 11, 13, 17, 19, 23, 29) the next one down
  * is WHEEL_30_STEP[j] below; a number with residue r is WHEEL_30_ADJUST[r] above the first
@@ -313,24 +314,28 @@ export function easy(pLo: u64, pHi: u64): void {
     const maxQ = min64(x2 / p, Y);
     if (maxQ <= p) break;
     const minSparse = min64(max64(Z / p, p), Y);
-    const minClustered = max64(min64(max64(isqrt(x2), p), Y), minSparse);
+    // Clustered from q = 2 sqrt(x2) on, where runs hold about four q (x2 / q^2 <= 1 / 4): a
+    // run costs two divisions and three lookups, so shorter runs are cheaper leaf by leaf.
+    const minClustered = max64(min64(max64(isqrt(x2 << 2), p), Y), minSparse);
     let l = piOf(maxQ);
     const piMinClustered = piOf(minClustered);
     const piMinSparse = piOf(minSparse);
     // Clustered: the q whose x2 / q have the same pi are consecutive; pi(x2 / q) = pi(n) for
     // x2 / q < the prime after n.
+    const exact = x2 < EXACT_F64;
     while (l > piMinClustered) {
-      const xn = x2 < EXACT_F64 ? divSmall(x2, prime(l)) : x2 / prime(l);
+      const xn = exact ? divSmall(x2, prime(l)) : x2 / prime(l);
       const phiXn = piOf(xn) - b + 2;
-      const xm = x2 / prime(b + phiXn - 1);
+      const xm = exact ? divSmall(x2, prime(b + phiXn - 1)) : x2 / prime(b + phiXn - 1);
       let l2 = piOf(xm);
       if (l2 < piMinSparse) l2 = piMinSparse;
       sum += <i64>phiXn * <i64>(l - l2);
       l = l2;
     }
     if (l > piMinSparse) sum += <i64>(l - piMinSparse) * <i64>(2 - b);
-    if (x2 < EXACT_F64) {
-      for (; l > piMinSparse; l--) sum += <i64>piOf(divSmall(x2, prime(l)));
+    if (exact) {
+      const x2f = <f64><i64>x2;
+      for (; l > piMinSparse; l--) sum += <i64>piOf(<u64><i64>(x2f / <f64>load<u32>(PRIMES + (<usize>l << 2))));
     } else {
       for (; l > piMinSparse; l--) sum += <i64>piOf(x2 / prime(l));
     }
@@ -356,8 +361,10 @@ function lastHardB(t: u64): i32 {
   return b;
 }
 
+/** Numbers per hard segment: at least 2^18 (a 16 KB bit array, in L1), which measured faster
+ * than 2^16 and 2^19 at 1e15 (fewer per-b setups per segment against cache misses). */
 function hardSegmentNumbers(): u64 {
-  let s: u64 = 1 << 16;
+  let s: u64 = 1 << 18;
   const want = isqrt(Z);
   while (s < want && s < (1 << 22)) s <<= 1;
   return s;
@@ -441,9 +448,12 @@ export function hard(lo: u64, hi: u64): void {
       const phiAt = PHI + (<usize>b << 3);
       const phiB = load<i64>(phiAt);
       let leafSigns: i64 = 0;
-      // Running count of unsieved bits below `countedBits`, advanced by whole counter blocks.
-      let countedBlock: usize = 0;
+      // The leaves of one b come in ascending order of value: countedBefore = the unsieved bits
+      // in the words below countedWord, advanced by whole counter blocks where it can (blockBase
+      // = the unsieved bits below the block holding countedWord), else word by word.
+      let countedWord: usize = 0;
       let countedBefore: i64 = 0;
+      let blockBase: i64 = 0;
       const maxM = low == 0 ? Y : min64(xp / low, Y);
       if (b <= PI_SQRT_Y) {
         const minM = max64(xp / high, Y / p);
@@ -471,17 +481,16 @@ export function hard(lo: u64, hi: u64): void {
             const f = load<u32>(CANDIDATES + (e << 3), 4);
             const v = xp < EXACT_F64 ? divSmall(xp, leafM) : xp / leafM;
             const nb = <usize>((v - low + 1) >> 1);
-            const block = nb >> LOG_HARD_COUNTER_BITS;
-            while (countedBlock < block) {
-              countedBefore += <i64>load<u32>(COUNTER + (countedBlock << 2));
-              countedBlock++;
-            }
-            let count = countedBefore;
             const wEnd = nb >> 6;
-            for (let w = block << (LOG_HARD_COUNTER_BITS - 6); w < wEnd; w++) count += <i64>popcnt<u64>(load<u64>(SIEVE + (w << 3)));
-            if ((nb & 63) != 0) count += <i64>popcnt<u64>(load<u64>(SIEVE + (wEnd << 3)) & ((<u64>1 << (nb & 63)) - 1));
+            while ((countedWord >> COUNTER_WORDS_LOG) < (wEnd >> COUNTER_WORDS_LOG)) {
+              blockBase += <i64>load<u32>(COUNTER + ((countedWord >> COUNTER_WORDS_LOG) << 2));
+              countedWord = ((countedWord >> COUNTER_WORDS_LOG) + 1) << COUNTER_WORDS_LOG;
+              countedBefore = blockBase;
+            }
+            for (; countedWord < wEnd; countedWord++) countedBefore += <i64>popcnt<u64>(load<u64>(SIEVE + (countedWord << 3)));
+            const count = countedBefore + <i64>popcnt<u64>(load<u64>(SIEVE + (wEnd << 3)) & ((<u64>1 << (nb & 63)) - 1));
             const sign: i64 = (f & 1) != 0 ? 1 : -1;
-            partial += sign * (phiB + count);
+            partial += sign * count;
             leafSigns += sign;
           }
         }
@@ -491,19 +500,18 @@ export function hard(lo: u64, hi: u64): void {
         for (; prime(l) > minQ; l--) {
           const v = xp < EXACT_F64 ? divSmall(xp, prime(l)) : xp / prime(l);
           const nb = <usize>((v - low + 1) >> 1);
-          const block = nb >> LOG_HARD_COUNTER_BITS;
-          while (countedBlock < block) {
-            countedBefore += <i64>load<u32>(COUNTER + (countedBlock << 2));
-            countedBlock++;
-          }
-          let count = countedBefore;
           const wEnd = nb >> 6;
-          for (let w = block << (LOG_HARD_COUNTER_BITS - 6); w < wEnd; w++) count += <i64>popcnt<u64>(load<u64>(SIEVE + (w << 3)));
-          if ((nb & 63) != 0) count += <i64>popcnt<u64>(load<u64>(SIEVE + (wEnd << 3)) & ((<u64>1 << (nb & 63)) - 1));
-          partial += phiB + count;
+          while ((countedWord >> COUNTER_WORDS_LOG) < (wEnd >> COUNTER_WORDS_LOG)) {
+            blockBase += <i64>load<u32>(COUNTER + ((countedWord >> COUNTER_WORDS_LOG) << 2));
+            countedWord = ((countedWord >> COUNTER_WORDS_LOG) + 1) << COUNTER_WORDS_LOG;
+            countedBefore = blockBase;
+          }
+          for (; countedWord < wEnd; countedWord++) countedBefore += <i64>popcnt<u64>(load<u64>(SIEVE + (countedWord << 3)));
+          partial += countedBefore + <i64>popcnt<u64>(load<u64>(SIEVE + (wEnd << 3)) & ((<u64>1 << (nb & 63)) - 1));
           leafSigns++;
         }
       }
+      partial += phiB * leafSigns;
       const muAt = MU + (<usize>b << 3);
       store<i64>(muAt, load<i64>(muAt) + leafSigns);
       store<i64>(phiAt, phiB + total);
