@@ -1,11 +1,12 @@
 import { JobState } from '../../shared/api.js';
+import { kindNamed } from '../../shared/kinds/registry.js';
 import { withdrawJobLeases } from '../leases/release-lease.js';
 import type { ActiveJob, Domain } from '../model.js';
 import { reopenWrongChunks } from '../trust/verified-totals.js';
 import { advanceState } from './job-state.js';
 
 /**
- * Ends a job in SUCCESS when every chunk is counted, no unit is still open (audits included)
+ * Ends a job in SUCCESS when every chunk is done, no unit is still open (audits included)
  * and, where a verifier covers the job, its total checks out. A failed check reopens the
  * counts that rested on one stranger's word in the wrong chunks; with none to reopen the job
  * ends in FAILURE, as a wrong count is worse than none. Returns whether the job ended.
@@ -23,7 +24,10 @@ export function succeedIfComplete(d: Domain, job: ActiveJob): boolean {
     }
   }
   advanceState(d, record, JobState.Success);
-  record.primeCount = job.chunks.reduce((sum, chunk) => sum + chunk.count, 0);
+  record.answer = kindNamed(record.kind).answer(
+    record.params,
+    job.chunks.map((chunk) => chunk.accumulator),
+  );
   record.finishedAt = d.now();
   retire(d, job);
   return true;
