@@ -41,6 +41,8 @@ export interface JobRecord {
   completedChunks: number;
   /** The kind's answer, once the job succeeded (e.g. the prime count for sieve-count). */
   answer: JsonValue | undefined;
+  /** What verified the answer independently of volunteers (trust/verifier.ts), if anything did. */
+  verifiedBy: string | undefined;
   error: string | undefined;
 }
 
@@ -123,6 +125,8 @@ export interface ActiveJob {
   /** Index of the first chunk that may still have untouched ranges. */
   cutCursor: number;
   leasesInFlight: number;
+  /** A verification of its total is running (jobs/finish-job.ts). */
+  verifying: boolean;
 }
 
 export interface LeaseState {

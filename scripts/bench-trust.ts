@@ -53,6 +53,7 @@ const after30: Liar = (k) => k > 30;
 
 /** Stands for a verified total (the combinatorial pi(x) check): recounts chunks with the kernel. */
 const kernelVerifier: TotalVerifier = {
+  verifiedBy: 'a recount of each chunk by the kernel',
   canVerify: () => true,
   verifyTotal: (_job, chunks: readonly ChunkRecord[]) => {
     const wrongChunks = chunks.filter((c) => primes(c.lo, c.hi) !== c.accumulator).map((c) => c.index);

@@ -22,6 +22,7 @@ export function createJob(d: Domain, kind: string, params: JsonValue, chunkCount
     finishedAt: undefined,
     completedChunks: 0,
     answer: undefined,
+    verifiedBy: undefined,
     error: undefined,
   };
   const chunks: ChunkRecord[] = definition.chunkRanges(checked, chunkCount).map((range, index) => ({
@@ -61,5 +62,5 @@ export function activate(
     }
     return { ...chunk, untouched };
   });
-  return { record, chunks: states, open: new Map(), cutCursor: 0, leasesInFlight: 0 };
+  return { record, chunks: states, open: new Map(), cutCursor: 0, leasesInFlight: 0, verifying: false };
 }

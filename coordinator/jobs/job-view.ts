@@ -31,6 +31,10 @@ export function toJobView(job: JobRecord, waiting?: string): JobView {
       duration_sec: (job.finishedAt - job.createdAt) / 1000,
     } as JobView['result'];
   }
+  if (job.verifiedBy !== undefined) {
+    view.verified = true;
+    view.verified_by = job.verifiedBy;
+  }
   if (job.error !== undefined) view.error = job.error;
   if (waiting !== undefined) view.waiting = waiting;
   return view;

@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   finished_at INTEGER,
   completed_chunks INTEGER NOT NULL,
   answer TEXT,
+  verified_by TEXT,
   error TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_finished_at ON jobs(finished_at) WHERE finished_at IS NOT NULL;
@@ -63,7 +64,7 @@ ALTER TABLE units RENAME TO units_v1;
 DROP INDEX IF EXISTS jobs_finished_at;
 ${SCHEMA}
 INSERT INTO jobs SELECT id, 'sieve-count', json_object('n', n), chunks, state, created_at, started_at,
-  finished_at, completed_chunks, CASE WHEN prime_count IS NULL THEN NULL ELSE CAST(prime_count AS TEXT) END, error
+  finished_at, completed_chunks, CASE WHEN prime_count IS NULL THEN NULL ELSE CAST(prime_count AS TEXT) END, NULL, error
   FROM jobs_v1;
 INSERT INTO chunks SELECT job_id, idx, lo, hi, CAST(count AS TEXT), done_numbers FROM chunks_v1;
 INSERT INTO units SELECT job_id, chunk_idx, lo, hi, CAST(count AS TEXT), volunteer_ids, confirmed FROM units_v1;
@@ -83,6 +84,7 @@ interface JobRow {
   finished_at: number | null;
   completed_chunks: number;
   answer: string | null;
+  verified_by: string | null;
   error: string | null;
 }
 
@@ -120,6 +122,7 @@ const toJob = (row: JobRow): JobRecord => ({
   finishedAt: row.finished_at ?? undefined,
   completedChunks: row.completed_chunks,
   answer: row.answer === null ? undefined : (JSON.parse(row.answer) as JsonValue),
+  verifiedBy: row.verified_by ?? undefined,
   error: row.error ?? undefined,
 });
 
@@ -153,6 +156,7 @@ const jobParams = (job: JobRecord) => ({
   finished_at: job.finishedAt ?? null,
   completed_chunks: job.completedChunks,
   answer: job.answer === undefined ? null : JSON.stringify(job.answer),
+  verified_by: job.verifiedBy ?? null,
   error: job.error ?? null,
 });
 
@@ -207,11 +211,11 @@ export class SqliteJobStore implements JobStore {
     this.statements = {
       insertJob: db.prepare<ReturnType<typeof jobParams>>(
         `INSERT INTO jobs VALUES (@id, @kind, @params, @chunks, @state, @created_at, @started_at, @finished_at,
-         @completed_chunks, @answer, @error)`,
+         @completed_chunks, @answer, @verified_by, @error)`,
       ),
       updateJob: db.prepare<ReturnType<typeof jobParams>>(
         `UPDATE jobs SET state = @state, started_at = @started_at, finished_at = @finished_at,
-         completed_chunks = @completed_chunks, answer = @answer, error = @error WHERE id = @id`,
+         completed_chunks = @completed_chunks, answer = @answer, verified_by = @verified_by, error = @error WHERE id = @id`,
       ),
       insertChunk: db.prepare<ReturnType<typeof chunkParams>>(
         'INSERT INTO chunks VALUES (@job_id, @idx, @lo, @hi, @accumulator, @done_positions)',

@@ -363,6 +363,7 @@ describe('adaptive replication with a verified total', () => {
   function kernelVerifier(): TotalVerifier & { runs: number } {
     const verifier = {
       runs: 0,
+      verifiedBy: 'a recount of each chunk by the kernel',
       canVerify: () => true,
       verifyTotal: (_job: JobRecord, chunks: readonly ChunkRecord[]) => {
         verifier.runs++;
