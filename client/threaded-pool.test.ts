@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { expect, test } from 'vitest';
-import type { JsonValue } from '../shared/kinds/kind.js';
+import type { JsonValue } from '../shared/kinds/job-kind.js';
 import { SIEVE_COUNT } from '../shared/kinds/sieve-count/index.js';
 import { spawnSieveThread } from './node/sieve-thread-spawner.js';
 import { ThreadedComputePool, type SpawnThread } from './threaded-pool.js';

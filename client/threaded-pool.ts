@@ -3,7 +3,7 @@
  * browser): one unit per thread at a time, tasks queued in order, resizable, and a thread
  * that dies fails its unit (the coordinator reissues it) and is replaced.
  */
-import type { JsonValue } from '../shared/kinds/kind.js';
+import type { JsonValue } from '../shared/kinds/job-kind.js';
 import type { ComputePool } from './volunteer.js';
 
 /**

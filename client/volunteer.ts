@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'socket.io-client';
 import { COMPUTABLE_KINDS } from '../shared/kinds/computable.js';
-import type { JsonValue } from '../shared/kinds/kind.js';
+import type { JsonValue } from '../shared/kinds/job-kind.js';
 import { SIEVE_COUNT } from '../shared/kinds/sieve-count/index.js';
 import {
   HeartbeatAckSchema,

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { countPrimes } from '../shared/sieve/index.js';
+import { loadKernel } from '../shared/sieve/index.js';
 import { createDomain } from './domain.js';
 import { cancelJob } from './jobs/cancel-job.js';
 import { createJob } from './jobs/create-job.js';
@@ -26,6 +26,9 @@ import type { JobStore } from './store/job-store.js';
 import { MemoryJobStore } from './store/memory-store.js';
 import { SqliteJobStore } from './store/sqlite-store.js';
 import { SIEVE_COUNT } from '../shared/kinds/sieve-count/index.js';
+
+const kernel = await loadKernel();
+const countPrimes = (lo: number, hi: number): number => kernel.countPrimes(lo, hi);
 
 interface RecordedEvents extends DomainEvents {
   revoked: { volunteerId: string; leaseIds: string[]; reason: string }[];

@@ -12,7 +12,7 @@
  * fold into chunk accumulators and the answer. `lo` and `hi` below are positions.
  */
 import type { JobState } from '../shared/api.js';
-import type { JsonValue } from '../shared/kinds/kind.js';
+import type { JsonValue } from '../shared/kinds/job-kind.js';
 import type { VolunteerKind } from '../shared/protocol.js';
 import type { Range } from '../shared/split.js';
 import type { LeaseLimits } from './leases/lease-limits.js';

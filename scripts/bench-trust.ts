@@ -15,8 +15,11 @@ import type { ChunkRecord, Domain } from '../coordinator/model.js';
 import { MemoryJobStore } from '../coordinator/store/memory-store.js';
 import { trustPolicy } from '../coordinator/trust/trust-state.js';
 import type { TotalVerifier } from '../coordinator/trust/verifier.js';
-import { countPrimes } from '../shared/sieve/index.js';
 import { SIEVE_COUNT } from '../shared/kinds/sieve-count/index.js';
+import { loadKernel } from '../shared/sieve/index.js';
+
+const kernel = await loadKernel();
+const countPrimes = (lo: number, hi: number): number => kernel.countPrimes(lo, hi);
 
 const N = 20_000_000;
 const CHUNKS = 8;

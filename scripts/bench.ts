@@ -1,17 +1,23 @@
 /**
  * Benchmark of the sieve kernel against `primesieve -t1` on the same workloads in the same run.
  *
- *   npx tsx scripts/bench.ts [--quick] [--js] [--reps N]
+ *   npx tsx scripts/bench.ts [--quick] [--reps N] [--top-width W] [--top-unit U] [--top-only]
  *
  * Prints, per workload, the median seconds of our kernel (loadKernel(): Wasm when built) and of
  * primesieve, numbers per second and the ratio; checks the counts agree (exit 1 on a mismatch,
  * never on slowness). Then measures the peak RSS of a child process sieving near 2^53.
- * --js adds rows for the pure-JS fallback kernel.
+ *
+ * Then, near 2^64: prime-count and twin-count of [2^64 - W, 2^64 - 1] (W = 1e10, --quick 1e9)
+ * through the kinds (compute each unit of U numbers, default 1e9, on one thread, combine),
+ * each in a child process of its own for its peak RSS, beside `primesieve -c1 -t1` and
+ * `-c2 -t1` (peak RSS by /usr/bin/time when installed). Every unit near 2^64 starts all
+ * 203 million sieving primes below 2^32: U trades that fixed cost against bucket memory.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { countPrimes, loadKernel, type Kernel } from '../shared/sieve/index.js';
+import { primeCount, twinCount, type Kind } from '../shared/kinds/index.js';
+import { loadKernel, U64_MAX, type Kernel } from '../shared/sieve/index.js';
 
 const TOP = Number.MAX_SAFE_INTEGER; // 2^53 - 1
 
@@ -98,6 +104,102 @@ function measureRss(): Promise<{ kernel: string; baseline: number; peak: number;
   });
 }
 
+interface TopRun {
+  seconds: number;
+  answer: string;
+  units: number;
+  /** Peak RSS of the whole process, and before the first unit (Node itself), in bytes. */
+  peak: number;
+  baseline: number;
+  wasmBytes: number;
+}
+
+/** Child-process mode: one kind over [2^64 - width, 2^64 - 1] in units of `unit` numbers. */
+async function topChild(kindName: string, width: bigint, unit: bigint): Promise<void> {
+  const kind = (kindName === 'twin-count' ? twinCount : primeCount) as Kind<unknown, unknown>;
+  const kernel = await loadKernel();
+  const baseline = process.resourceUsage().maxRSS * 1024;
+  const range = { lo: U64_MAX - width + 1n, hi: U64_MAX };
+  const combiner = kind.combiner(range);
+  const start = performance.now();
+  let units = 0;
+  for (let lo = range.lo; lo <= range.hi; lo += unit) {
+    const hi = lo + unit - 1n < range.hi ? lo + unit - 1n : range.hi;
+    combiner.add({ lo, hi }, kind.compute(kernel, { lo, hi }));
+    units++;
+  }
+  const run: TopRun = {
+    seconds: (performance.now() - start) / 1000,
+    answer: JSON.stringify(combiner.answer()),
+    units,
+    peak: process.resourceUsage().maxRSS * 1024,
+    baseline,
+    wasmBytes: kernel.memoryBytes(),
+  };
+  process.stdout.write(JSON.stringify(run));
+}
+
+function runTopChild(kindName: string, width: bigint, unit: bigint): Promise<TopRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--top-child', kindName, String(width), String(unit)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(JSON.parse(out) as TopRun);
+      else reject(new Error(`${kindName} child exited with ${code}`));
+    });
+  });
+}
+
+/** primesieve -t1 on the range with --time; its peak RSS through /usr/bin/time when present. */
+function primesieveTop(lo: bigint, hi: bigint, flag: '-c1' | '-c2'): { seconds: number; count: bigint; peak: number | undefined } {
+  const timeTool = spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
+  const command = timeTool ? '/usr/bin/time' : 'primesieve';
+  const args = [String(lo), String(hi), flag, '-t1', '--time'];
+  const run = spawnSync(command, timeTool ? ['-f', 'peak-kb %M', 'primesieve', ...args] : args, { encoding: 'utf8' });
+  const seconds = /Seconds:\s*([\d.]+)/.exec(run.stdout)?.[1];
+  const count = /(?:Primes|Twin primes):\s*(\d+)/.exec(run.stdout)?.[1];
+  if (run.status !== 0 || seconds === undefined || count === undefined) {
+    throw new Error(`primesieve failed on [${lo}, ${hi}] ${flag}: ${run.stderr || run.stdout}`);
+  }
+  const peakKb = /peak-kb (\d+)/.exec(run.stderr)?.[1];
+  return { seconds: Number(seconds), count: BigInt(count), peak: peakKb === undefined ? undefined : Number(peakKb) * 1024 };
+}
+
+async function benchTop(width: bigint, unit: bigint, reference: boolean): Promise<number> {
+  const lo = U64_MAX - width + 1n;
+  const mb = (bytes: number | undefined): string => (bytes === undefined ? '-' : `${(bytes / 2 ** 20).toFixed(0)} MB`);
+  console.log(
+    `\nnear 2^64: [2^64 - ${width.toString()}, 2^64 - 1] on one thread, ours through the kinds in units of ${unit.toString()} ` +
+      `(each in a child process; its peak RSS includes Node's own ~80 MB)`,
+  );
+  const header = `${'kind'.padEnd(12)}${pad('units', 6)}${pad('ours s', 9)}${pad('primesieve s', 14)}${pad('ratio', 7)}${pad('our RSS', 10)}${pad('(wasm)', 9)}${pad('ps RSS', 9)}  answer`;
+  console.log(header);
+  console.log('-'.repeat(header.length + 20));
+  let mismatches = 0;
+  for (const [kindName, flag, field] of [
+    ['prime-count', '-c1', 'prime_count'],
+    ['twin-count', '-c2', 'twin_count'],
+  ] as const) {
+    const ref = reference ? primesieveTop(lo, U64_MAX, flag) : undefined;
+    const ours = await runTopChild(kindName, width, unit);
+    const value = BigInt((JSON.parse(ours.answer) as Record<string, number | string>)[field]!);
+    const agree = ref === undefined || ref.count === value;
+    if (!agree) mismatches++;
+    console.log(
+      `${kindName.padEnd(12)}${pad(String(ours.units), 6)}${pad(ours.seconds.toFixed(2), 9)}${pad(ref ? ref.seconds.toFixed(2) : '-', 14)}` +
+        `${pad(ref ? (ours.seconds / ref.seconds).toFixed(2) + 'x' : '-', 7)}${pad(mb(ours.peak), 10)}${pad(mb(ours.wasmBytes), 9)}` +
+        `${pad(mb(ref?.peak), 9)}  ${ours.answer}${agree ? '' : `  !!! MISMATCH: primesieve counts ${ref?.count}`}`,
+    );
+  }
+  return mismatches;
+}
+
 function pad(text: string, width: number): string {
   return text.padStart(width);
 }
@@ -105,12 +207,19 @@ function pad(text: string, width: number): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--rss-child')) return rssChild();
+  const childAt = args.indexOf('--top-child');
+  if (childAt >= 0) return topChild(args[childAt + 1]!, BigInt(args[childAt + 2]!), BigInt(args[childAt + 3]!));
   const quick = args.includes('--quick');
   const repsAt = args.indexOf('--reps');
   const reps = repsAt >= 0 ? Number(args[repsAt + 1]) : 3;
-  const workloads = quick ? QUICK : FULL;
+  const option = (name: string, fallback: bigint): bigint => {
+    const at = args.indexOf(name);
+    return at >= 0 ? BigInt(Number(args[at + 1])) : fallback;
+  };
+  const topWidth = option('--top-width', quick ? 1_000_000_000n : 10_000_000_000n);
+  const topUnit = option('--top-unit', 1_000_000_000n);
+  const workloads = [...(quick ? QUICK : FULL)];
   const kernels: Kernel[] = [await loadKernel()];
-  if (args.includes('--js')) kernels.push({ name: 'js', countPrimes });
   const reference = hasPrimesieve();
 
   console.log(
@@ -119,9 +228,12 @@ async function main(): Promise<void> {
   );
   if (!reference) console.log('primesieve not on PATH: ours only (apt-get install -y primesieve-bin)');
   const header = `${'workload'.padEnd(22)}${pad('kernel', 7)}${pad('ours s', 9)}${pad('numbers/s', 11)}${pad('primesieve s', 14)}${pad('ratio', 7)}  count`;
-  console.log(header);
-  console.log('-'.repeat(header.length + 10));
   let mismatches = 0;
+  if (args.includes('--top-only')) workloads.length = 0;
+  else {
+    console.log(header);
+    console.log('-'.repeat(header.length + 10));
+  }
   for (const w of workloads) {
     const ref = reference ? timePrimesieve(w, reps) : undefined;
     for (const kernel of kernels) {
@@ -136,12 +248,15 @@ async function main(): Promise<void> {
       );
     }
   }
-  const rss = await measureRss();
-  const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-  console.log(
-    `peak RSS, child process sieving ${RSS_WORKLOAD.name} (${rss.kernel}): ${mb(rss.peak)} total; ` +
-      `${mb(rss.baseline)} before sieving (Node itself); sieving added ${mb(rss.peak - rss.baseline)}`,
-  );
+  if (workloads.length > 0) {
+    const rss = await measureRss();
+    const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+    console.log(
+      `peak RSS, child process sieving ${RSS_WORKLOAD.name} (${rss.kernel}): ${mb(rss.peak)} total; ` +
+        `${mb(rss.baseline)} before sieving (Node itself); sieving added ${mb(rss.peak - rss.baseline)}`,
+    );
+  }
+  mismatches += await benchTop(topWidth, topUnit, reference);
   if (mismatches > 0) {
     console.error(`!!! ${mismatches} count mismatch(es) against primesieve`);
     process.exitCode = 1;

@@ -6,9 +6,12 @@
  * can beat (see the README).
  */
 import { expect, test } from 'vitest';
-import { countPrimes } from '../shared/sieve/index.js';
+import { loadKernel } from '../shared/sieve/index.js';
 import { followJob, spawnWorker, startTestCoordinator, submitJob, waitFor } from './support/harness.js';
 import { afterHonest, always, disposeAll, everyNth, failingPool, honest, socketVolunteer, strategyPool } from './support/volunteers.js';
+
+const kernel = await loadKernel();
+const countPrimes = (lo: number, hi: number): number => kernel.countPrimes(lo, hi);
 
 test.each([
   ['with a trusted worker', true],

@@ -1,7 +1,7 @@
 /** Starts one worker_threads sieve thread for the ThreadedComputePool. */
 import { Worker } from 'node:worker_threads';
 import type { SpawnThread } from '../threaded-pool.js';
-import type { JsonValue } from '../../shared/kinds/kind.js';
+import type { JsonValue } from '../../shared/kinds/job-kind.js';
 import type { ComputeReply } from './sieve-thread.js';
 
 // From source, a shim that loads the TypeScript entry; inside the one-file worker

@@ -1,7 +1,7 @@
 /** A worker_threads entry: computes the units the pool sends, one at a time, with their kind's kernel. */
 import { parentPort } from 'node:worker_threads';
 import { createKernelCache } from '../../shared/kinds/kernels.js';
-import type { JsonValue } from '../../shared/kinds/kind.js';
+import type { JsonValue } from '../../shared/kinds/job-kind.js';
 import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
 
 export interface ComputeTask {

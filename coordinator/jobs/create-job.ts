@@ -1,5 +1,5 @@
 import { JobState } from '../../shared/api.js';
-import type { JsonValue } from '../../shared/kinds/kind.js';
+import type { JsonValue } from '../../shared/kinds/job-kind.js';
 import { kindNamed } from '../../shared/kinds/registry.js';
 import type { ActiveJob, ChunkRecord, Domain, JobRecord } from '../model.js';
 

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { JobState } from '../../shared/api.js';
-import type { JsonValue } from '../../shared/kinds/kind.js';
+import type { JsonValue } from '../../shared/kinds/job-kind.js';
 import type { AcceptedUnit, ChunkRecord, JobRecord } from '../model.js';
 import type { JobStore, StoredJob } from './job-store.js';
 

@@ -4,7 +4,7 @@
  * Counts come from the real kernel.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { countPrimes } from '../../shared/sieve/index.js';
+import { loadKernel } from '../../shared/sieve/index.js';
 import { loadConfig } from '../config.js';
 import { createDomain } from '../domain.js';
 import { createJob } from '../jobs/create-job.js';
@@ -21,6 +21,9 @@ import { createTrustState, trustPolicy, type TrustPolicy } from './trust-state.j
 import { sweepUndecided } from './undecided.js';
 import type { TotalVerifier } from './verifier.js';
 import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
+
+const kernel = await loadKernel();
+const countPrimes = (lo: number, hi: number): number => kernel.countPrimes(lo, hi);
 
 const DEFAULTS = trustPolicy(loadConfig({ WORKER_TOKEN: 'the-operators-worker-token' }));
 const UNIT = 10_000;

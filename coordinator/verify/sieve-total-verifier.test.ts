@@ -6,7 +6,7 @@
  */
 import { afterAll, expect, test } from 'vitest';
 import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
-import { countPrimes } from '../../shared/sieve/index.js';
+import { loadKernel } from '../../shared/sieve/index.js';
 import { loadConfig } from '../config.js';
 import { createDomain } from '../domain.js';
 import { createJob } from '../jobs/create-job.js';
@@ -21,6 +21,8 @@ import { startPiWorker } from './pi-worker.js';
 import { sieveTotalVerifier, VERIFIED_BY } from './sieve-total-verifier.js';
 
 const UNIT = 10_000;
+const kernel = await loadKernel();
+const countPrimes = (lo: number, hi: number): number => kernel.countPrimes(lo, hi);
 const piWorker = startPiWorker();
 afterAll(() => piWorker.close());
 

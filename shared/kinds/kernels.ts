@@ -4,7 +4,7 @@
  * such as sieving primes between units).
  */
 import type { ComputableKind } from './computable.js';
-import type { JsonValue } from './kind.js';
+import type { JsonValue } from './job-kind.js';
 import { loadSieveCountKernel } from './sieve-count/kernel.js';
 
 export interface UnitKernel {

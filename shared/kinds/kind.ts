@@ -1,45 +1,49 @@
 /**
- * What a kind of job is: everything the coordinator's domain and the volunteer's threads
- * need to know about what a unit computes, so that neither has kind-specific code.
- *
- * A job's work is a line of positions 1..size (for sieve-count, the numbers 1..n). Chunks
- * (the unit of progress) are contiguous ranges of positions, and units are cut from chunks
- * `unitPositions` at a time; a unit's descriptor, what a volunteer computes, is made from its
- * positions by `describe`. Results are JSON validated by `result`; trust compares two of them
- * through their canonical JSON (coordinator/trust/votes.ts). A chunk keeps an accumulator (JSON, what the store keeps to
- * resume after a restart) that folds its accepted results; `answer` folds the chunks'.
+ * What a kind of job is, seen from outside: how its parameters cut into chunk ranges, what a
+ * unit's result looks like on the wire, how a unit is computed, when two results of one unit
+ * agree, and how unit results join into the answer. The coordinator can wrap any kind through
+ * this shape without knowing what a unit computes.
  */
 import type { z } from 'zod';
-import type { Range } from '../split.js';
+import type { Kernel } from '../sieve/index.js';
 
-/** A JSON value (what units, results, accumulators and answers are made of). */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-export interface JobKind<Params extends JsonValue, Descriptor extends JsonValue, Result extends JsonValue, Accumulator extends JsonValue, Answer extends JsonValue> {
-  readonly name: string;
-  /** A job's parameters as the coordinator stores them. */
-  readonly params: z.ZodType<Params>;
-  /** What a volunteer is given to compute. */
-  readonly descriptor: z.ZodType<Descriptor>;
-  /** What a volunteer reports for a unit. */
-  readonly result: z.ZodType<Result>;
-  /** The job's work cut into `chunks` contiguous ranges of positions (ascending, tiling 1..size). */
-  chunkRanges(params: Params, chunks: number): Range[];
-  /** How many positions one unit covers, given the operator's unit size (in numbers). */
-  unitPositions(params: Params, unitSize: number): number;
-  /** The descriptor of the unit covering these positions. */
-  describe(params: Params, unit: Range): Descriptor;
-  /** A chunk's accumulator before any result. */
-  emptyAccumulator(): Accumulator;
-  /** Folds one accepted unit's result into its chunk's accumulator (order-free). */
-  accumulate(accumulator: Accumulator, result: Result, unit: Range): Accumulator;
-  /** The job's answer from every chunk's accumulator, in chunk order. */
-  answer(params: Params, accumulators: readonly Accumulator[]): Answer;
-  /** The job view's fields that say what was asked (e.g. `{ n }`). */
-  viewParams(params: Params): Record<string, JsonValue>;
-  /** The job view's `result` fields besides the duration (e.g. `{ prime_count }`). */
-  viewAnswer(answer: Answer): Record<string, JsonValue>;
+/** An inclusive range of integers, 0 <= lo <= hi <= 2^64 - 1. */
+export interface U64Range {
+  lo: bigint;
+  hi: bigint;
 }
 
-/** A kind with its types erased, as the registry and the domain hold it. */
-export type AnyJobKind = JobKind<JsonValue, JsonValue, JsonValue, JsonValue, JsonValue>;
+/** A job's parameters for every range kind: the range [from, to] cut into `chunks` chunks. */
+export interface RangeParams {
+  from: bigint;
+  to: bigint;
+  chunks: number;
+}
+
+/** Joins the unit results of one job's range, arriving in any order, into its answer. */
+export interface Combiner<Result, Answer> {
+  /** Takes the result of unit [lo, hi]; RangeError if it overlaps one already taken or lies
+   * outside the job's range. */
+  add(range: U64Range, result: Result): void;
+  /** Every number of the job's range is covered. */
+  readonly complete: boolean;
+  /** Results held because a unit before them has not arrived yet. */
+  readonly buffered: number;
+  /** The answer; RangeError while not complete. */
+  answer(): Answer;
+}
+
+export interface Kind<Result, Answer> {
+  readonly name: string;
+  /** A unit's result as it travels (plain JSON); parse every inbound result with it. */
+  readonly resultSchema: z.ZodType<Result>;
+  /** The job's answer as the job view shows it. */
+  readonly answerSchema: z.ZodType<Answer>;
+  /** The chunks of the job's range, by the seed's split rule. */
+  ranges(params: RangeParams): U64Range[];
+  /** Computes one unit on this thread's kernel. */
+  compute(kernel: Kernel, range: U64Range): Result;
+  /** Whether two results of the same unit are the same (replicas, spot checks). */
+  agree(a: Result, b: Result): boolean;
+  combiner(range: U64Range): Combiner<Result, Answer>;
+}

@@ -1,5 +1,5 @@
 /** Every kind of job the coordinator runs, by name; the domain looks kinds up here only. */
-import type { AnyJobKind } from './kind.js';
+import type { AnyJobKind } from './job-kind.js';
 import { SIEVE_COUNT, sieveCountKind } from './sieve-count/index.js';
 
 const kinds = new Map<string, AnyJobKind>([[SIEVE_COUNT, sieveCountKind as unknown as AnyJobKind]]);

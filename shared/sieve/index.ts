@@ -1,34 +1,41 @@
 /**
- * Public API of the sieve kernel: countPrimes(lo, hi) counts the primes p with lo <= p <= hi,
- * exact for 0 <= lo <= hi <= 2^53 - 1, RangeError on anything else.
+ * Public API of the sieve kernel (Wasm, for any range 0 <= lo <= hi <= 2^64 - 1). A runtime
+ * without WebAssembly has no kernel: loadKernel() rejects there, and such a volunteer cannot
+ * contribute.
  */
-import { countPrimesJs } from './js-kernel.js';
 import { loadWasmKernel } from './wasm-kernel.js';
 
-export { isqrt } from './wheel.js';
+export { hasWebAssembly } from './wasm-kernel.js';
+export { U64_MAX } from './range.js';
+
+/** What one pass over [lo, hi] finds; primes and counts exact as BigInt. */
+export interface RangeSummary {
+  /** Primes p with lo <= p <= hi. */
+  count: bigint;
+  /** Smallest and largest prime in [lo, hi]; null when there is none. */
+  first: bigint | null;
+  last: bigint | null;
+  /** Pairs (p, p + 2), both prime, with lo <= p and p + 2 <= hi. */
+  twins: bigint;
+  /** Largest q - p over consecutive primes p < q both in [lo, hi], with the smallest such p;
+   * null when [lo, hi] holds fewer than two primes. */
+  maxGap: bigint | null;
+  gapStart: bigint | null;
+}
 
 export interface Kernel {
   readonly name: string;
+  /** Primes in [lo, hi] for safe integers (RangeError otherwise): the sieve job's unit. */
   countPrimes(lo: number, hi: number): number;
+  /** Primes in [lo, hi], 0 <= lo <= hi <= 2^64 - 1 (RangeError otherwise); the fast path. */
+  count(lo: bigint, hi: bigint): bigint;
+  /** Everything a unit of any kind needs, in one pass (slower than count: it walks every prime). */
+  summarize(lo: bigint, hi: bigint): RangeSummary;
+  /** Linear memory the kernel holds (its sieving-prime cache and buckets included). */
+  memoryBytes(): number;
 }
 
-/** Synchronous pure-JS kernel (also the fallback of loadKernel). */
-export function countPrimes(lo: number, hi: number): number {
-  return countPrimesJs(lo, hi);
-}
-
-export const jsKernel: Kernel = { name: 'js', countPrimes };
-
-/**
- * The best kernel available in this runtime: Wasm (about 2x faster, see scripts/bench.ts), or
- * the JS kernel where WebAssembly is unavailable. Call once per thread and keep the kernel: it
- * caches that thread's sieving primes.
- */
-export async function loadKernel(): Promise<Kernel> {
-  try {
-    return await loadWasmKernel();
-  } catch (error) {
-    console.warn(`sieve: falling back to the JS kernel: ${(error as Error).message}`);
-    return jsKernel;
-  }
+/** The kernel of this thread. Call once per thread and keep it: it caches the sieving primes. */
+export function loadKernel(): Promise<Kernel> {
+  return loadWasmKernel();
 }

@@ -3,12 +3,23 @@
  * so it needs no file or network access). Each call instantiates a fresh module: its memory holds
  * that thread's sieving-prime cache and buckets, so call it once per thread and keep the kernel.
  */
-import type { Kernel } from './index.js';
-import { checkRange } from './js-kernel.js';
+import type { Kernel, RangeSummary } from './index.js';
+import { checkSafeRange, checkU64Range } from './range.js';
 
+/** The module's exports; u64 crosses the edge as i64, i.e. a BigInt read as signed. */
 interface KernelExports {
-  countPrimes(lo: number, hi: number): number;
+  sieve(lo: bigint, hi: bigint, mode: number): void;
+  count(): bigint;
+  firstPrime(): bigint;
+  lastPrime(): bigint;
+  twinPairs(): bigint;
+  maxGap(): bigint;
+  maxGapStart(): bigint;
+  memoryBytes(): number;
 }
+
+const MODE_COUNT = 0;
+const MODE_SUMMARY = 1;
 
 /** The part of the WebAssembly JS API used here; the Node-only tsconfig has no DOM/Wasm lib. */
 interface WasmRuntime {
@@ -20,6 +31,13 @@ function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
+}
+
+const u64 = (value: bigint): bigint => BigInt.asUintN(64, value);
+
+/** True where this runtime can run the kernel at all. */
+export function hasWebAssembly(): boolean {
+  return typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'object';
 }
 
 export async function loadWasmKernel(): Promise<Kernel> {
@@ -36,8 +54,28 @@ export async function loadWasmKernel(): Promise<Kernel> {
   return {
     name: 'wasm',
     countPrimes(lo: number, hi: number): number {
-      checkRange(lo, hi);
-      return exports.countPrimes(lo, hi);
+      checkSafeRange(lo, hi);
+      exports.sieve(BigInt(lo), BigInt(hi), MODE_COUNT);
+      return Number(exports.count());
     },
+    count(lo: bigint, hi: bigint): bigint {
+      checkU64Range(lo, hi);
+      exports.sieve(lo, hi, MODE_COUNT);
+      return u64(exports.count());
+    },
+    summarize(lo: bigint, hi: bigint): RangeSummary {
+      checkU64Range(lo, hi);
+      exports.sieve(lo, hi, MODE_SUMMARY);
+      const count = u64(exports.count());
+      return {
+        count,
+        first: count > 0n ? u64(exports.firstPrime()) : null,
+        last: count > 0n ? u64(exports.lastPrime()) : null,
+        twins: u64(exports.twinPairs()),
+        maxGap: count > 1n ? u64(exports.maxGap()) : null,
+        gapStart: count > 1n ? u64(exports.maxGapStart()) : null,
+      };
+    },
+    memoryBytes: () => exports.memoryBytes(),
   };
 }

@@ -5,9 +5,12 @@
  */
 import { io } from 'socket.io-client';
 import { Volunteer, type ComputePool, type VolunteerSocket } from '../../client/volunteer.js';
-import type { JsonValue } from '../../shared/kinds/kind.js';
+import type { JsonValue } from '../../shared/kinds/job-kind.js';
 import { sieveCountDescriptorSchema } from '../../shared/kinds/sieve-count/index.js';
-import { countPrimes } from '../../shared/sieve/index.js';
+import { loadKernel } from '../../shared/sieve/index.js';
+
+const kernel = await loadKernel();
+const countPrimes = (lo: number, hi: number): number => kernel.countPrimes(lo, hi);
 
 /** Which units a liar lies on (numbered from 1 in the order it computes them), and by how much. */
 export interface LieStrategy {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { splitIntoChunks } from '../../split.js';
-import type { JobKind } from '../kind.js';
+import type { JobKind } from '../job-kind.js';
 
 export const SIEVE_COUNT = 'sieve-count';
 

@@ -1,21 +1,32 @@
 // @ts-nocheck -- AssemblyScript source, compiled to Wasm by scripts/build-wasm.ts (asc), not by tsc.
 //
-// The Wasm sieve kernel: the same design as ../js-kernel.ts (read that file for the method):
-// mod-30 wheel bytes, pre-sieve pattern for 7..19, primes < SMALL_LIMIT by L1 chunks and
-// primes < BIG_LIMIT by segment (both in crossOffDirect: single steps up to wheel position 0,
-// whole wheel cycles 8 multiples per pass, single steps to the end, all with the 8 step
-// lengths in locals), primes < SPARSE_LIMIT in one flat list visited every segment, bucket
-// sieve above, i64 popcount.
+// The sieve kernel: a segmented sieve of Eratosthenes for any range [lo, hi] with
+// 0 <= lo <= hi <= 2^64 - 1. Layout: mod-30 wheel, byte b of a sieve stands for the 8 numbers
+// 30b + WHEEL[k], bit k for WHEEL[k], a set bit means "not crossed off yet". A sieving prime
+// p = 30a + r crosses off p*m for the multipliers m >= p coprime to 30; a multiplier position is
+// (r, j) with m = 30k + WHEEL[j], tabled by rj = 8 * bitOf(r) + j.
+//
+// Per segment (SEGMENT_BYTES wheel bytes): copy the pre-sieve pattern (7..19 crossed off);
+// primes < SMALL_LIMIT cross off by L1 chunks and primes < BIG_LIMIT by segment (both in
+// crossOffDirect: single steps up to wheel position 0, whole wheel cycles 8 multiples per pass,
+// single steps to the end, the 8 step lengths in locals); primes < SPARSE_LIMIT sit in one flat
+// list visited every segment; larger primes go through a bucket sieve (one bucket per upcoming
+// segment). Then the segment is either counted (i64 popcount), walked prime by prime (count,
+// first, last, twin pairs, largest gap), or copied into the sieving-prime bitmap.
+//
+// Absolute values (range ends, segment starts, primes found) are u64; the hot loops work on
+// segment-relative i32 byte offsets and u32 primes (every sieving prime is below 2^32).
 // Memory is laid out by hand (runtime "stub", no allocations): fixed regions sized for the
-// largest case, then the bucket block pool, which grows with memory.grow. Untouched pages of a
-// Wasm memory are not resident, so the fixed regions cost only what a run uses.
+// largest case, then the sieving-prime bitmap (up to 143 MB for primes below 2^32), then the
+// bucket block pool, which grows with memory.grow. Untouched pages of a Wasm memory are not
+// resident, so the regions cost only what a run uses.
 
 const LOG_SEGMENT_BYTES: i32 = 19;
 const SEGMENT_BYTES: i32 = 1 << LOG_SEGMENT_BYTES;
 const L1_CHUNK_BYTES: i32 = 1 << 15;
 /** Primes below this have >= 8 wheel cycles (64 multiples) per L1 chunk: they sieve chunk by
  * chunk. Larger ones sieve the whole (L2-sized) segment per prime, as primesieve's EratMedium;
- * measured: 2048 ~ 4096 < 8192 < 16384 < 32768 (the old threshold) on [1e12, 1e12+1e9]. */
+ * measured: 2048 ~ 4096 < 8192 < 16384 < 32768 on [1e12, 1e12+1e9]. */
 const SMALL_LIMIT: u32 = 4096;
 const BIG_LIMIT: u32 = <u32>SEGMENT_BYTES;
 /** Primes in [BIG_LIMIT, SPARSE_LIMIT) have >= 1 multiple per segment on average
@@ -26,21 +37,37 @@ const SPARSE_LIMIT: u32 = <u32>SEGMENT_BYTES * 8;
 const MAX_SPARSE: i32 = 300_000;
 /** Room for the direct primes: pi(BIG_LIMIT) = 43,390 for BIG_LIMIT = 2^19. */
 const MAX_DIRECT: i32 = 44_000;
-const MAX_SIEVING_PRIME: u32 = 94_906_265;
-const BUCKET_RING: i32 = 128;
+/** isqrt(2^64 - 1): every sieving prime is at most this. */
+const MAX_SIEVING_PRIME: u32 = 0xffff_ffff;
+/** The sieving-prime bitmap up to this bound is sieved in place; above, by the segment loop. */
+const BASE_PRIME_LIMIT: u32 = 1 << 17;
+/** A bucketed prime's next multiple is at most 6a + 1 bytes ahead (a = p / 30 < 143,165,577),
+ * under 1639 segments: a ring of 2048 buckets never wraps onto a live one. */
+const BUCKET_RING: i32 = 2048;
 /** A block: the address of the bucket's previous block (u32, 0 for none), 4 bytes unused, then
- * BLOCK_ENTRIES entries of (word, offset). Blocks are BLOCK_BYTES-aligned, so a bucket's write
- * pointer (its head) tells by its low bits when its block is full, as in primesieve's Bucket. */
+ * BLOCK_ENTRIES entries of (a, rj << 24 | offset). Blocks are BLOCK_BYTES-aligned, so a bucket's
+ * write pointer (its head) tells by its low bits when its block is full, as in primesieve's
+ * Bucket. */
 const BLOCK_BYTES: i32 = 8192;
 const BLOCK_ENTRIES: i32 = BLOCK_BYTES / 8 - 1;
+/** Blocks reserved up front at most (64 MB); a run that needs more grows the pool by doubling. */
+const MAX_RESERVED_BLOCKS: i32 = 8192;
 const PRESIEVE_PERIOD: i32 = 323_323;
+
+/** What sieveRange does with each finished segment. */
+const MODE_COUNT: i32 = 0;
+const MODE_SUMMARY: i32 = 1;
+const MODE_SIEVING_PRIMES: i32 = 2;
 
 // Constant tables in static data (a StaticArray literal would allocate, and nothing here may:
 // the regions below start at __heap_base, where an allocator would put its objects).
 const WHEEL_RESIDUES = memory.data<i32>([1, 7, 11, 13, 17, 19, 23, 29]);
+const WHEEL_RESIDUES_64 = memory.data<u64>([1, 7, 11, 13, 17, 19, 23, 29]);
 const MULTIPLIER_STEPS = memory.data<i32>([6, 4, 2, 4, 2, 4, 6, 2]);
 const PRESIEVE_PRIMES = memory.data<i32>([7, 11, 13, 17, 19]);
 const PRIMES_BELOW_23 = memory.data<u64>([2, 3, 5, 7, 11, 13, 17, 19]);
+/** The primes the wheel cannot represent, walked before the bitmap in MODE_SUMMARY. */
+const PRIMES_BELOW_7 = memory.data<u64>([2, 3, 5]);
 
 let HIT: usize = 0; // 64 x u32: clear mask | carry << 8 | multiplier step << 16, by rj
 let WHEEL: usize = 0; // 8 x i32: WHEEL_RESIDUES
@@ -68,6 +95,14 @@ let smallCount: i32 = 0;
 let sparseCount: i32 = 0;
 let cursorByte: i32 = 0;
 let cursorBits: u32 = 0;
+
+// The last range's results, read by the getters below.
+let resultCount: u64 = 0;
+let resultFirst: u64 = 0;
+let resultLast: u64 = 0;
+let resultTwins: u64 = 0;
+let resultMaxGap: u64 = 0;
+let resultGapStart: u64 = 0;
 
 function ensureMemory(end: usize): void {
   const have = (<usize>memory.size()) << 16;
@@ -105,9 +140,9 @@ function setup(): void {
   SPARSE = (at + 63) & ~63;
   at = SPARSE + <usize>MAX_SPARSE * 8;
   PRIME_BITS = (at + 63) & ~63;
-  at = PRIME_BITS + MAX_SIEVING_PRIME / 30 + 64;
+  at = PRIME_BITS + <usize>(MAX_SIEVING_PRIME / 30) + 64;
   POOL = (at + <usize>BLOCK_BYTES - 1) & ~(<usize>BLOCK_BYTES - 1);
-  ensureMemory(POOL);
+  ensureMemory(PRIME_BITS);
 
   WHEEL = WHEEL_RESIDUES;
   for (let x = 0; x < 30; x++) store<i32>(BIT_OF + (<usize>x << 2), -1);
@@ -147,24 +182,30 @@ function setup(): void {
 
 setup();
 
-/** Grows the prime bitmap to cover every prime <= limit (in-place Eratosthenes on the wheel). */
-function ensureSievingPrimes(limit: u32): void {
-  if (limit <= primeBitsLimit) return;
-  let target = max<u32>(max<u32>(limit, 2 * primeBitsLimit), 1 << 16);
-  if (target > MAX_SIEVING_PRIME) target = MAX_SIEVING_PRIME;
+/** floor(sqrt(x)) for every u64 x. */
+function isqrt64(x: u64): u64 {
+  let r = <u64>Math.floor(Math.sqrt(<f64>x));
+  if (r > 0xffff_ffff) r = 0xffff_ffff; // sqrt(2^64 - 1) rounds up to 2^32 in f64
+  while (r * r > x) r--;
+  while (r < 0xffff_ffff && (r + 1) * (r + 1) <= x) r++;
+  return r;
+}
+
+/** Sieves the bitmap up to BASE_PRIME_LIMIT in place (it holds the sieving primes < 363). */
+function sieveBasePrimes(): void {
+  const target = BASE_PRIME_LIMIT;
   const bytes = <i32>(target / 30) + 1;
-  for (let b = 0; b < bytes; b += PRESIEVE_PERIOD) {
-    memory.copy(PRIME_BITS + b, PATTERN, <usize>min<i32>(PRESIEVE_PERIOD, bytes - b));
-  }
+  ensureMemory(PRIME_BITS + <usize>bytes + 64);
+  memory.copy(PRIME_BITS, PATTERN, <usize>bytes);
   store<u8>(PRIME_BITS, load<u8>(PRIME_BITS) & 0xfe); // 1 is not prime
-  for (let b = 0; <u64>900 * b * b <= <u64>target; b++) {
+  for (let b = 0; 900 * b * b <= <i32>target; b++) {
     for (let bits = <u32>load<u8>(PRIME_BITS + b); bits != 0; bits &= bits - 1) {
       const k = <i32>ctz(bits);
       const p = <u32>(30 * b + wheelAt(k));
-      if (<u64>p * p > <u64>target) break;
+      if (p * p > target) break;
       const a = p / 30;
       let rj = 9 * k; // multiplier m = p: position (r = p mod 30, j = k)
-      for (let i = <i32>((<u64>p * p) / 30); i < bytes; ) {
+      for (let i = <i32>((p * p) / 30); i < bytes; ) {
         const hit = load<u32>(HIT + (<usize>rj << 2));
         store<u8>(PRIME_BITS + i, load<u8>(PRIME_BITS + i) & hit);
         i += <i32>(a * (hit >>> 16) + ((hit >>> 8) & 0xff));
@@ -174,12 +215,28 @@ function ensureSievingPrimes(limit: u32): void {
   }
   // Bits above target in the last byte must not be taken as primes.
   for (let k = 0; k < 8; k++) {
-    if (<u64>30 * (bytes - 1) + wheelAt(k) > <u64>target) {
+    if (<u32>(30 * (bytes - 1) + wheelAt(k)) > target) {
       const keep: i32 = ~(1 << k);
       store<u8>(PRIME_BITS + bytes - 1, <i32>load<u8>(PRIME_BITS + bytes - 1) & keep);
     }
   }
   primeBitsLimit = target;
+  primeBitsBytes = bytes;
+}
+
+/** Grows the prime bitmap to cover every prime <= limit: the bytes past the current end are
+ * sieved by the segment loop itself (its sieving primes, up to 2^16, are in the base part). */
+function ensureSievingPrimes(limit: u32): void {
+  if (limit <= primeBitsLimit) return;
+  if (primeBitsLimit < BASE_PRIME_LIMIT) sieveBasePrimes();
+  if (limit <= primeBitsLimit) return;
+  let target = max<u64>(<u64>limit, 2 * <u64>primeBitsLimit);
+  if (target > <u64>MAX_SIEVING_PRIME) target = MAX_SIEVING_PRIME;
+  const bytes = <i32>(target / 30) + 1;
+  ensureMemory(PRIME_BITS + <usize>bytes + 64);
+  // The old last byte was masked at the old limit: sieve it again.
+  sieveRange(30 * <u64>(primeBitsBytes - 1), target, MODE_SIEVING_PRIMES);
+  primeBitsLimit = <u32>target;
   primeBitsBytes = bytes;
 }
 
@@ -328,7 +385,9 @@ function resetBuckets(): void {
   memory.fill(BUCKET_HEAD, 0, BUCKET_RING * 4);
 }
 
-function pushBucket(segmentIndex: i32, word: u32, offset: i32): void {
+/** Files a bucketed prime (a = p / 30, multiplier position rj) under the segment of its next
+ * multiple, at byte offset `offset` in that segment. */
+function pushBucket(segmentIndex: i32, a: u32, rj: i32, offset: i32): void {
   const head = BUCKET_HEAD + (<usize>(segmentIndex & (BUCKET_RING - 1)) << 2);
   let ptr = load<u32>(head); // next free entry; 0 (empty bucket) or a block's end when full
   if ((ptr & <u32>(BLOCK_BYTES - 1)) == 0) {
@@ -336,13 +395,14 @@ function pushBucket(segmentIndex: i32, word: u32, offset: i32): void {
     store<u32>(fresh, ptr == 0 ? 0 : ptr - <u32>BLOCK_BYTES);
     ptr = fresh + 8;
   }
-  store<u32>(ptr, word);
-  store<i32>(ptr, offset, 4);
+  store<u32>(ptr, a);
+  store<u32>(ptr, (<u32>rj << 24) | <u32>offset, 4);
   store<u32>(head, ptr + 8);
 }
 
 /** Crosses off the bucketed primes' multiples in segment segmentIndex and files each prime
- * into the bucket of its next hit (always a later segment, never this ring slot). */
+ * into the bucket of its next hit (always a later segment, never this ring slot). Segment
+ * indices are used modulo BUCKET_RING only, so their i32 wrap-around is harmless. */
 function crossOffBuckets(segmentIndex: i32): void {
   const head = BUCKET_HEAD + (<usize>(segmentIndex & (BUCKET_RING - 1)) << 2);
   let ptr = load<u32>(head);
@@ -351,17 +411,17 @@ function crossOffBuckets(segmentIndex: i32): void {
     const at = <usize>((ptr - 1) & ~<u32>(BLOCK_BYTES - 1));
     const end = <usize>ptr;
     for (let entry = at + 8; entry < end; entry += 8) {
-      const word = load<u32>(entry);
-      const a = <i32>(word >>> 6);
-      let rj = <i32>(word & 63);
-      let i = load<i32>(entry, 4);
+      const a = load<u32>(entry);
+      const packed = load<u32>(entry, 4);
+      let rj = <i32>(packed >>> 24);
+      let i = <i32>(packed & 0xff_ffff);
       do {
         const hit = load<u32>(HIT + (<usize>rj << 2));
         store<u8>(SEG + i, load<u8>(SEG + i) & hit);
-        i += a * <i32>(hit >>> 16) + <i32>((hit >>> 8) & 0xff);
+        i += <i32>a * <i32>(hit >>> 16) + <i32>((hit >>> 8) & 0xff);
         rj = (rj & 56) | ((rj + 1) & 7);
       } while (i < SEGMENT_BYTES);
-      pushBucket(segmentIndex + (i >>> LOG_SEGMENT_BYTES), (<u32>a << 6) | <u32>rj, i & (SEGMENT_BYTES - 1));
+      pushBucket(segmentIndex + (i >>> LOG_SEGMENT_BYTES), a, rj, i & (SEGMENT_BYTES - 1));
     }
     const previous = load<u32>(at);
     store<i32>(at, freeBlock);
@@ -403,6 +463,32 @@ function nextSievingPrime(): u32 {
   return <u32>(30 * cursorByte + wheelAt(k));
 }
 
+/** floor(x / p) for x < 2^63 and p > 0: a float estimate (off by a few units at most, and
+ * only for small p), corrected exactly; a 64-bit integer division costs several times more. */
+// @ts-ignore: decorator
+@inline
+function divide(x: u64, p: u32): u64 {
+  let q = <u64><i64>(<f64><i64>x / <f64>p); // signed conversions: cheaper than unsigned ones
+  let rem = <i64>(x - q * p);
+  while (rem < 0) {
+    q--;
+    rem += <i64>p;
+  }
+  while (rem >= <i64>p) {
+    q++;
+    rem -= <i64>p;
+  }
+  return q;
+}
+
+/** ceil(30 * rem / p) for rem < p < 2^32: exact in f64 (30 * rem < 2^37, and a quotient just
+ * below an integer N <= 30 differs from N by at least 1/p, far above the rounding error). */
+// @ts-ignore: decorator
+@inline
+function ceilRatio(rem: u32, p: u32): u32 {
+  return <u32>Math.ceil((30 * <f64>rem) / <f64>p);
+}
+
 /** Starts using prime p: its first multiple p*m >= max(p*p, 30*rangeStartByte), m coprime to 30,
  * lies in the current segment or within the bucket ring ahead of it. */
 function activate(p: u32, rangeStartByte: u64, rangeEndByte: u64, segmentIndex: i32, segmentStartByte: u64): void {
@@ -415,11 +501,9 @@ function activate(p: u32, rangeStartByte: u64, rangeEndByte: u64, segmentIndex: 
     mLow = r;
   } else {
     // With rangeStartByte = q*p + rem, ceil(30*rangeStartByte / p) = 30*q + ceil(30*rem / p).
-    const q = rangeStartByte / p;
-    const rem = <u32>(rangeStartByte - q * p);
-    mHigh = q;
-    mLow = (30 * rem + p - 1) / p;
-    mLow += <u32>load<i32>(GAP + (<usize>(mLow % 30) << 2));
+    mHigh = divide(rangeStartByte, p);
+    mLow = ceilRatio(<u32>(rangeStartByte - mHigh * p), p);
+    mLow += <u32>load<i32>(GAP + (<usize>(mLow % 30) << 2)); // mLow may be 30
     if (mLow >= 30) {
       mHigh++;
       mLow -= 30;
@@ -445,57 +529,184 @@ function activate(p: u32, rangeStartByte: u64, rangeEndByte: u64, segmentIndex: 
   } else if (byte < rangeEndByte) {
     pushBucket(
       segmentIndex + <i32>(offset >> LOG_SEGMENT_BYTES),
-      (a << 6) | <u32>rj,
+      a,
+      rj,
       <i32>(offset & <u64>(SEGMENT_BYTES - 1)),
     );
   }
 }
 
-/** Keeps only the bits of a wheel byte whose numbers lie in [lo, hi]. */
+/** Files sieving prime p = 30a + WHEEL[k] (p^2 below the range start, p >= SPARSE_LIMIT) into
+ * the bucket of its first multiple at or after the range start, when that lies before the
+ * range end. One float division per prime, corrected exactly: the chain of dependent
+ * operations per prime is what this loop's speed is made of. */
+// @ts-ignore: decorator
+@inline
+function activateFromRangeStart(p: u32, k: i32, start: u64, startF: f64, rangeStartByte: u64, rangeEndByte: u64): void {
+  // m = ceil(start / p), start = 30 * rangeStartByte. The float quotient is within 1/1000 of
+  // start / p for p >= 2^22, so its floor is ceil(start / p) minus 0, 1 or 2: two branch-free
+  // steps up (a data-dependent branch here mispredicts half the time). m * p may wrap past
+  // 2^64, but start - m * p is small, so it reads right as i64.
+  let m = <u64><i64>(startF / <f64>p);
+  let rem = <i64>(start - m * p);
+  let up = <i64>(rem > 0);
+  m += up;
+  rem -= up * p;
+  up = <i64>(rem > 0);
+  m += up;
+  rem -= up * p;
+  while (rem > 0 || rem <= -<i64>p) {
+    // Never taken when the bound above holds; keeps the result exact regardless.
+    if (rem > 0) {
+      m++;
+      rem -= <i64>p;
+    } else {
+      m--;
+      rem += <i64>p;
+    }
+  }
+  // m < 2^42: m / 30 by a float product; the half keeps multiples of 30 off the rounding edge.
+  let mHigh = <u64><i64>((<f64><i64>m + 0.5) * (1.0 / 30.0));
+  let mLow = <i32>(m - 30 * mHigh);
+  while (mLow < 0 || mLow >= 30) {
+    // Never taken (the product is within 2^-16 of m / 30); exact regardless.
+    if (mLow < 0) {
+      mHigh--;
+      mLow += 30;
+    } else {
+      mHigh++;
+      mLow -= 30;
+    }
+  }
+  // Up to the next multiplier coprime to 30 (never past 29: 29 is coprime).
+  mLow += load<i32>(GAP + (<usize>mLow << 2));
+  const a = p / 30;
+  const r = <u32>wheelAt(k);
+  const j = bitOf(<u32>mLow);
+  const w = <u32>wheelAt(j);
+  const byte: u64 = <u64>p * mHigh + a * w + (r * w) / 30;
+  if (byte < rangeEndByte) {
+    const offset = byte - rangeStartByte;
+    pushBucket(<i32>(offset >> LOG_SEGMENT_BYTES), a, 8 * k + j, <i32>(offset & <u64>(SEGMENT_BYTES - 1)));
+  }
+}
+
+/** Activates `first` (just taken from the cursor) and every later sieving prime up to root, for
+ * a range starting above root^2 (each one starts at the range start, in segment 0 or a later
+ * one). Near 2^64 this is a unit's fixed cost: 203 million primes, one division each, most of
+ * them without a multiple in a small unit; so the bitmap is walked here with locals (the
+ * cursor's globals cost more than the division). */
+function activateAll(first: u32, root: u32, rangeStartByte: u64, rangeEndByte: u64): void {
+  const start = 30 * rangeStartByte; // <= lo: no wrap-around
+  const startF = <f64>start;
+  activateFromRangeStart(first, bitOf(first % 30), start, startF, rangeStartByte, rangeEndByte);
+  const lastByte = <i32>(root / 30);
+  let byte = cursorByte;
+  let bits = cursorBits;
+  while (true) {
+    while (bits != 0) {
+      const k = <i32>ctz(bits);
+      bits &= bits - 1;
+      const p = <u32>(30 * byte + wheelAt(k));
+      if (p > root) return;
+      activateFromRangeStart(p, k, start, startF, rangeStartByte, rangeEndByte);
+    }
+    byte++;
+    if (byte > lastByte) return;
+    bits = load<u8>(PRIME_BITS + byte);
+  }
+}
+
+/** Keeps only the bits of a wheel byte whose numbers lie in [lo, hi]. 30 * byte <= hi never
+ * wraps; 30 * byte + WHEEL[k] may (the last byte below 2^64), and such numbers exceed hi. */
 function rangeMask(byte: u64, lo: u64, hi: u64): u32 {
+  const base = 30 * byte;
   let mask: u32 = 0;
   for (let k = 0; k < 8; k++) {
-    const n = 30 * byte + <u64>wheelAt(k);
-    if (n >= lo && n <= hi) mask |= 1 << k;
+    const n = base + <u64>wheelAt(k);
+    if (n >= base && n >= lo && n <= hi) mask |= 1 << k;
   }
   return mask;
 }
 
-/** Set bits in SEG[0, length), after zeroing the bytes up to the next 8-byte boundary. */
+/** Set bits in SEG[0, length) (the bytes up to the next 8-byte boundary are zero). */
 function countSurvivors(length: i32): u64 {
   const words = (length + 7) >> 3;
-  memory.fill(SEG + length, 0, <usize>(words * 8 - length));
   let count: u64 = 0;
   for (let w = 0; w < words; w++) count += popcnt(load<u64>(SEG + (<usize>w << 3)));
   return count;
 }
 
-/** Upper bound on the primes in the bitmap at or below limit (pi(x) < 1.26 x / ln x). */
-function primeCountBound(limit: u32): i32 {
-  return limit < 17 ? 8 : <i32>((1.26 * <f64>limit) / Math.log(<f64>limit)) + 1;
+/** Folds prime n (larger than every prime folded before) into the summary. */
+// @ts-ignore: decorator
+@inline
+function foldPrime(n: u64): void {
+  if (resultCount == 0) {
+    resultFirst = n;
+  } else {
+    const gap = n - resultLast;
+    if (gap > resultMaxGap) {
+      resultMaxGap = gap;
+      resultGapStart = resultLast;
+    }
+    if (gap == 2) resultTwins++;
+  }
+  resultLast = n;
+  resultCount++;
 }
 
-/** Number of primes p with lo <= p <= hi; the caller checks 0 <= lo <= hi <= 2^53 - 1. */
-export function countPrimes(loF: f64, hiF: f64): f64 {
-  const lo = <u64>loF;
-  const hi = <u64>hiF;
-  let count: u64 = 0;
-  for (let n = 0; n < 8; n++) {
-    const p = load<u64>(PRIMES_BELOW_23 + (<usize>n << 3));
-    if (p >= lo && p <= hi) count++;
+/** Folds every prime of SEG[0, length) (segment starting at wheel byte segStart) in order. */
+function foldSurvivors(segStart: u64, length: i32): void {
+  const words = (length + 7) >> 3;
+  const base = 30 * segStart;
+  for (let w = 0; w < words; w++) {
+    let bits = load<u64>(SEG + (<usize>w << 3));
+    while (bits != 0) {
+      const k = <i32>ctz(bits);
+      bits &= bits - 1;
+      const byte = <u64>((w << 3) + (k >> 3));
+      foldPrime(base + 30 * byte + load<u64>(WHEEL_RESIDUES_64 + (<usize>(k & 7) << 3)));
+    }
   }
-  const root = <u32>Math.floor(Math.sqrt(<f64>hi));
-  let exactRoot = root;
-  while (<u64>exactRoot * exactRoot > hi) exactRoot--;
-  while (<u64>(exactRoot + 1) * (exactRoot + 1) <= hi) exactRoot++;
-  ensureSievingPrimes(exactRoot);
+}
+
+/** Upper bound on the bucket entries live at once: every prime above SPARSE_LIMIT with a
+ * multiple in the range (pi(x) < 1.26 x / ln x bounds how many there are at all). */
+function bucketBlocksBound(root: u32): i32 {
+  return <i32>((1.26 * <f64>root) / Math.log(<f64>root)) / BLOCK_ENTRIES + 2 * BUCKET_RING;
+}
+
+/**
+ * Sieves [lo, hi] (the sieving primes up to isqrt(hi) are in the bitmap) and, by mode, counts
+ * the primes into resultCount, folds them all into the result* summary, or copies each segment
+ * into the sieving-prime bitmap at its own byte offset.
+ */
+function sieveRange(lo: u64, hi: u64, mode: i32): void {
+  const root = <u32>isqrt64(hi);
+  resultCount = 0;
+  resultFirst = 0;
+  resultLast = 0;
+  resultTwins = 0;
+  resultMaxGap = 0;
+  resultGapStart = 0;
+  if (mode == MODE_COUNT) {
+    for (let n = 0; n < 8; n++) {
+      const p = load<u64>(PRIMES_BELOW_23 + (<usize>n << 3));
+      if (p >= lo && p <= hi) resultCount++;
+    }
+  } else if (mode == MODE_SUMMARY) {
+    for (let n = 0; n < 3; n++) {
+      const p = load<u64>(PRIMES_BELOW_7 + (<usize>n << 3));
+      if (p >= lo && p <= hi) foldPrime(p);
+    }
+  }
 
   const startByte = lo / 30;
   const endByte = hi / 30 + 1;
   directCount = 0;
   smallCount = 0;
   sparseCount = 0;
-  if (exactRoot >= SPARSE_LIMIT) reservePool(primeCountBound(exactRoot) / BLOCK_ENTRIES + 2 * BUCKET_RING);
+  if (root >= SPARSE_LIMIT) reservePool(min<i32>(bucketBlocksBound(root), MAX_RESERVED_BLOCKS));
   resetBuckets();
   cursorByte = 0;
   cursorBits = load<u8>(PRIME_BITS) & ~0x3f; // skip 1, 7, 11, 13, 17, 19
@@ -505,11 +716,19 @@ export function countPrimes(loF: f64, hiF: f64): f64 {
   for (let segStart = startByte; segStart < endByte; segStart += <u64>SEGMENT_BYTES) {
     const length = <i32>min<u64>(<u64>SEGMENT_BYTES, endByte - segStart);
     memory.copy(SEG, PATTERN + <usize>(segStart % <u64>PRESIEVE_PERIOD), <usize>length);
-    if (segStart == 0) store<u8>(SEG, load<u8>(SEG) & 0xfe); // 1 is not prime
+    if (segStart == 0) {
+      // 1 is not prime; in a summary, 7..19 (crossed off by the pattern) are walked as primes.
+      store<u8>(SEG, (load<u8>(SEG) & 0xfe) | (mode == MODE_SUMMARY ? 0x3e : 0));
+    }
 
     // Primes whose square lies below this segment's end start crossing off here.
-    const segEndNumber = 30 * (segStart + <u64>length);
-    while (pending != 0 && pending <= exactRoot && <u64>pending * pending < segEndNumber) {
+    const segEndByte = segStart + <u64>length;
+    while (pending != 0 && pending <= root && (<u64>pending * pending) / 30 < segEndByte) {
+      if (pending >= SPARSE_LIMIT && <u64>root * root < 30 * startByte) {
+        activateAll(pending, root, startByte, endByte);
+        pending = 0;
+        break;
+      }
       activate(pending, startByte, endByte, s, segStart);
       pending = nextSievingPrime();
     }
@@ -528,8 +747,51 @@ export function countPrimes(loF: f64, hiF: f64): f64 {
     store<u8>(SEG, load<u8>(SEG) & rangeMask(segStart, lo, hi));
     const last = SEG + <usize>(length - 1);
     store<u8>(last, load<u8>(last) & rangeMask(segStart + <u64>(length - 1), lo, hi));
-    count += countSurvivors(length);
+    memory.fill(SEG + <usize>length, 0, <usize>(((length + 7) & ~7) - length));
+    if (mode == MODE_COUNT) {
+      resultCount += countSurvivors(length);
+    } else if (mode == MODE_SUMMARY) {
+      foldSurvivors(segStart, length);
+    } else {
+      memory.copy(PRIME_BITS + <usize>segStart, SEG, <usize>length);
+    }
     s++;
   }
-  return <f64>count;
+}
+
+/** Sieves [lo, hi], 0 <= lo <= hi <= 2^64 - 1 (the caller checks), in the given mode:
+ * 0 counts the primes (resultCount), 1 also finds the first and last prime, the twin pairs and
+ * the largest gap with its smallest start. The results are read with the getters below. */
+export function sieve(lo: u64, hi: u64, mode: i32): void {
+  ensureSievingPrimes(<u32>isqrt64(hi));
+  sieveRange(lo, hi, mode == MODE_SUMMARY ? MODE_SUMMARY : MODE_COUNT);
+}
+
+export function count(): u64 {
+  return resultCount;
+}
+
+export function firstPrime(): u64 {
+  return resultFirst;
+}
+
+export function lastPrime(): u64 {
+  return resultLast;
+}
+
+export function twinPairs(): u64 {
+  return resultTwins;
+}
+
+export function maxGap(): u64 {
+  return resultMaxGap;
+}
+
+export function maxGapStart(): u64 {
+  return resultGapStart;
+}
+
+/** Bytes of linear memory the module holds (for memory measurements). */
+export function memoryBytes(): f64 {
+  return <f64>memory.size() * 65536;
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { Volunteer, type UnitDone, type VolunteerStats } from '../../../volunteer.js';
 import { ThreadedComputePool } from '../../../threaded-pool.js';
 import { spawnSieveWorker } from '../compute/sieve-worker-spawner.js';
+import { hasWebAssembly } from '../../../../shared/sieve/wasm-kernel.js';
 import { socketFor, useBackend } from './useBackend.js';
 
 const STORAGE_KEY = 'prime-counter:contribute';
@@ -16,6 +17,9 @@ const RATE_WINDOW_MS = 10_000;
 
 const SettingsSchema = z.object({ threads: z.number().int().min(1), paused: z.boolean() });
 type Settings = z.infer<typeof SettingsSchema>;
+
+/** Every kernel is Wasm: a browser without WebAssembly cannot contribute (it still follows jobs). */
+export const canContribute = hasWebAssembly();
 
 export const maxThreads = Math.max(1, navigator.hardwareConcurrency || 1);
 const defaultThreads = Math.max(1, maxThreads - 1);
@@ -69,7 +73,7 @@ export function useContribute() {
 
   function start(): void {
     const client = api.value;
-    if (volunteer || !client) return;
+    if (volunteer || !client || !canContribute) return;
     const created = new Volunteer({
       socket: socketFor(client.endpoint),
       pool: new ThreadedComputePool(spawnSieveWorker, threads.value),
@@ -119,6 +123,7 @@ export function useContribute() {
   });
 
   return {
+    canContribute,
     threads,
     paused,
     maxThreads,

@@ -1,0 +1,278 @@
+/**
+ * Load benchmark: N simulated volunteers in this one process (real Socket.IO, honest, exact
+ * counts) against a real coordinator process on 127.0.0.1. For each N it prints accepted
+ * units per second, the coordinator's own CPU per accepted unit (from /proc, so the
+ * simulator's CPU is not counted), ack latency p50/p99/max, /health p99, the coordinator's
+ * RSS per connection and how many connections dropped.
+ *
+ *   npm run bench:load [-- --volunteers 100,1000,10000 --seconds 20 --unit-size 1e5]
+ *   npm run bench:load -- --mode realistic --rate 5e7     (volunteers that take real time)
+ *
+ * `stress` (default) forces tiny units so the coordinator is the bottleneck; `realistic`
+ * lets the coordinator size units and makes each simulated thread take (numbers / rate)
+ * seconds per unit, to measure the coordinator's CPU per busy volunteer thread.
+ * A benchmark, not a test: it prints figures and exits 1 only when a count is wrong.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { io, type Socket } from 'socket.io-client';
+import { spawnCoordinator, tempDir } from '../test/support/harness.js';
+
+const { values } = parseArgs({
+  options: {
+    volunteers: { type: 'string', default: '100,1000,10000' },
+    seconds: { type: 'string', default: '20' },
+    mode: { type: 'string', default: 'stress' },
+    'unit-size': { type: 'string', default: '1e5' },
+    rate: { type: 'string', default: '5e7' },
+    jobs: { type: 'string', default: '4' },
+  },
+});
+const counts = values.volunteers.split(',').map(Number);
+const measureMs = Number(values.seconds) * 1000;
+const realistic = values.mode === 'realistic';
+const simulatedRate = Number(values.rate);
+const concurrentJobs = Number(values.jobs);
+/** Jobs cycle over 1..JOB_N; every unit is answered from one sieve of that range. */
+const JOB_N = 100_000_000;
+const WORKER_TOKEN = 'bench-load-token';
+
+// ---- exact counts from one sieve ----------------------------------------------------------
+
+const BLOCK = 4096;
+/** composite[i] for the odd number 2i + 1. */
+const composite = new Uint8Array(JOB_N / 2 + 1);
+/** primesBefore[b]: primes below b * BLOCK. */
+const primesBefore = new Uint32Array(Math.ceil(JOB_N / BLOCK) + 2);
+{
+  composite[0] = 1;
+  for (let p = 3; p * p <= JOB_N; p += 2) {
+    if (composite[(p - 1) / 2]) continue;
+    for (let m = p * p; m <= JOB_N; m += 2 * p) composite[(m - 1) / 2] = 1;
+  }
+  let count = 0;
+  for (let x = 0; x <= JOB_N; x++) {
+    if (x % BLOCK === 0) primesBefore[x / BLOCK] = count;
+    if (isPrime(x)) count++;
+  }
+}
+function isPrime(x: number): boolean {
+  if (x < 2) return false;
+  if (x % 2 === 0) return x === 2;
+  return composite[(x - 1) / 2] === 0;
+}
+/** Primes in [0, x]. */
+function pi(x: number): number {
+  const block = Math.floor(x / BLOCK);
+  let count = primesBefore[block]!;
+  for (let y = block * BLOCK; y <= x; y++) if (isPrime(y)) count++;
+  return count;
+}
+const countPrimes = (lo: number, hi: number) => pi(hi) - (lo > 0 ? pi(lo - 1) : 0);
+
+// ---- measurement helpers --------------------------------------------------------------------
+
+const percentile = (sorted: number[], q: number) =>
+  sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const CLOCK_TICKS = 100;
+
+function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+function processRssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(/\d+/.exec(line ?? '')?.[0] ?? 0) / 1024;
+}
+
+interface Tally {
+  accepted: number;
+  wrong: number;
+  acks: number[];
+  dropped: number;
+}
+
+// ---- one simulated volunteer ----------------------------------------------------------------
+
+interface Lease {
+  leaseId: string;
+  lo: number;
+  hi: number;
+}
+
+class SimulatedVolunteer {
+  private readonly socket: Socket;
+  private running = true;
+  private wake: (() => void) | undefined;
+
+  constructor(apiUrl: string, private readonly tally: Tally) {
+    this.socket = io(apiUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+    this.socket.on('work:available', () => this.wake?.());
+    this.socket.on('disconnect', (reason) => {
+      if (this.running && reason !== 'io client disconnect') this.tally.dropped++;
+      this.running = false;
+      this.wake?.();
+    });
+  }
+
+  async connect(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.socket.once('connect', resolve);
+      this.socket.once('connect_error', reject);
+    });
+    const ack = (await this.call('volunteer:hello', { kind: 'node', threads: 1, token: WORKER_TOKEN })) as { ok: boolean };
+    if (!ack.ok) throw new Error(`hello refused: ${JSON.stringify(ack)}`);
+  }
+
+  private async call(event: string, payload: unknown): Promise<unknown> {
+    const started = performance.now();
+    const response: unknown = await this.socket.timeout(30_000).emitWithAck(event, payload);
+    this.tally.acks.push(performance.now() - started);
+    return response;
+  }
+
+  async run(): Promise<void> {
+    while (this.running) {
+      let leases: Lease[] = [];
+      try {
+        const ack = (await this.call('lease:request', { slots: 1 })) as { ok: boolean; leases?: Lease[] };
+        leases = ack.leases ?? [];
+      } catch {
+        continue;
+      }
+      if (leases.length === 0) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          setTimeout(resolve, 500);
+        });
+        this.wake = undefined;
+        continue;
+      }
+      for (const lease of leases) {
+        const count = countPrimes(lease.lo, lease.hi);
+        if (realistic) await sleep(((lease.hi - lease.lo + 1) / simulatedRate) * 1000);
+        if (!this.running) return;
+        try {
+          const ack = (await this.call('lease:result', { leaseId: lease.leaseId, count })) as { ok: boolean; accepted?: boolean };
+          if (ack.ok && ack.accepted) this.tally.accepted++;
+        } catch {
+          // A lost ack is counted by the latency list's absence; the lease expires on its own.
+        }
+      }
+    }
+  }
+
+  close(): void {
+    this.running = false;
+    this.wake?.();
+    this.socket.disconnect();
+  }
+}
+
+// ---- one measured load level ----------------------------------------------------------------
+
+async function keepJobsRunning(apiUrl: string, stop: () => boolean, tally: Tally): Promise<void> {
+  const running = new Set<string>();
+  while (!stop()) {
+    for (const id of [...running]) {
+      const view = (await (await fetch(`${apiUrl}/api/jobs/${id}`)).json()) as { state: string; result?: { prime_count: number } };
+      if (view.state === 'SUCCESS') {
+        if (view.result?.prime_count !== 5_761_455) tally.wrong++;
+        running.delete(id);
+      } else if (view.state === 'FAILURE' || view.state === 'REVOKED') {
+        running.delete(id);
+      }
+    }
+    while (running.size < concurrentJobs) {
+      const response = await fetch(`${apiUrl}/api/count-primes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ n: JOB_N, chunks: 128 }),
+      });
+      if (response.status !== 202) break;
+      running.add(((await response.json()) as { job_id: string }).job_id);
+    }
+    await sleep(250);
+  }
+}
+
+async function healthLatencies(apiUrl: string, stop: () => boolean): Promise<number[]> {
+  const latencies: number[] = [];
+  while (!stop()) {
+    const started = performance.now();
+    await (await fetch(`${apiUrl}/health`)).json();
+    latencies.push(performance.now() - started);
+    await sleep(100);
+  }
+  return latencies;
+}
+
+async function measure(volunteers: number): Promise<string> {
+  using data = tempDir();
+  const env: Record<string, string> = {
+    DATA_DIR: data.path,
+    LOG_FORMAT: 'json',
+    WORKER_TOKEN,
+    SPOT_CHECK_RATE: '0',
+    MAX_VOLUNTEERS: '0',
+    SUBMIT_RATE_LIMIT: '0',
+    MAX_CONNECTIONS_PER_NETWORK: '0',
+  };
+  if (!realistic) env['UNIT_SIZE'] = String(Number(values['unit-size']));
+  await using coordinator = await spawnCoordinator(env);
+  const pid = coordinator.child.pid!;
+  const rssBefore = processRssMb(pid);
+  const tally: Tally = { accepted: 0, wrong: 0, acks: [], dropped: 0 };
+
+  const simulated: SimulatedVolunteer[] = [];
+  for (let i = 0; i < volunteers; i += 100) {
+    const batch = Array.from({ length: Math.min(100, volunteers - i) }, () => new SimulatedVolunteer(coordinator.apiUrl, tally));
+    await Promise.all(batch.map((v) => v.connect()));
+    simulated.push(...batch);
+  }
+  const rssConnected = processRssMb(pid);
+
+  let stopped = false;
+  const stop = () => stopped;
+  const jobs = keepJobsRunning(coordinator.apiUrl, stop, tally);
+  const loops = simulated.map((v) => v.run());
+  await sleep(Math.min(5000, measureMs / 4)); // warm-up: first grants, first jobs
+  tally.acks = [];
+  const acceptedBefore = tally.accepted;
+  const cpuBefore = processCpuSeconds(pid);
+  const health = healthLatencies(coordinator.apiUrl, stop);
+  const startedAt = performance.now();
+  await sleep(measureMs);
+  const seconds = (performance.now() - startedAt) / 1000;
+  const cpu = processCpuSeconds(pid) - cpuBefore;
+  const accepted = tally.accepted - acceptedBefore;
+  const acks = [...tally.acks].sort((a, b) => a - b);
+  stopped = true;
+  const healthSorted = (await health).sort((a, b) => a - b);
+  for (const v of simulated) v.close();
+  await Promise.all(loops);
+  await jobs;
+
+  const cells = [
+    String(volunteers),
+    (accepted / seconds).toFixed(0),
+    accepted > 0 ? ((cpu / accepted) * 1000).toFixed(3) : '-',
+    `${((cpu / seconds) * 100).toFixed(0)}%`,
+    `${percentile(acks, 0.5).toFixed(1)} / ${percentile(acks, 0.99).toFixed(1)} / ${(acks.at(-1) ?? Number.NaN).toFixed(0)}`,
+    percentile(healthSorted, 0.99).toFixed(1),
+    (((rssConnected - rssBefore) * 1024) / volunteers).toFixed(1),
+    String(tally.dropped),
+    String(tally.wrong),
+  ];
+  if (tally.wrong > 0) process.exitCode = 1;
+  return `| ${cells.join(' | ')} |`;
+}
+
+console.log(
+  `mode ${values.mode}${realistic ? ` (simulated ${simulatedRate.toExponential(1)} numbers/s per thread)` : ` (UNIT_SIZE=${values['unit-size']})`}, ${values.seconds} s per level`,
+);
+console.log('| volunteers | units/s | coordinator CPU ms/unit | coordinator CPU | ack p50 / p99 / max ms | /health p99 ms | KB RSS per connection | dropped | wrong jobs |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const volunteers of counts) console.log(await measure(volunteers));
+process.exit(process.exitCode ?? 0);
