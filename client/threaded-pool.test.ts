@@ -1,5 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { expect, test } from 'vitest';
+import type { JsonValue } from '../shared/kinds/job-kind.js';
+import { SIEVE_COUNT } from '../shared/kinds/sieve-count/index.js';
 import { spawnSieveThread } from './node/sieve-thread-spawner.js';
 import { ThreadedComputePool, type SpawnThread } from './threaded-pool.js';
 
@@ -7,21 +9,22 @@ test('counts on real worker threads, in parallel, and reports kernel errors per 
   const pool = new ThreadedComputePool(spawnSieveThread, 2);
   try {
     const counts = await Promise.all([
-      pool.count(1, 1e6),
-      pool.count(1e6 + 1, 2e6),
-      pool.count(1, 1e7),
-      pool.count(2, 2),
+      pool.compute(SIEVE_COUNT, { lo: 1, hi: 1e6 }),
+      pool.compute(SIEVE_COUNT, { lo: 1e6 + 1, hi: 2e6 }),
+      pool.compute(SIEVE_COUNT, { lo: 1, hi: 1e7 }),
+      pool.compute(SIEVE_COUNT, { lo: 2, hi: 2 }),
     ]);
     expect(counts).toEqual([78_498, 70_435, 664_579, 1]);
-    await expect(pool.count(5, 4)).rejects.toThrow('countPrimes needs integers 0 <= lo <= hi <= 2^53-1, got [5, 4]');
+    await expect(pool.compute(SIEVE_COUNT, { lo: 5, hi: 4 })).rejects.toThrow('a sieve-count unit is {lo, hi} with 0 <= lo <= hi <= 2^53 - 1, got {"lo":5,"hi":4}');
+    await expect(pool.compute('no-such-kind', {})).rejects.toThrow('this volunteer has no kernel for kind "no-such-kind"');
     pool.resize(1);
-    expect(await pool.count(1, 1e5)).toBe(9592);
+    expect(await pool.compute(SIEVE_COUNT, { lo: 1, hi: 1e5 })).toBe(9592);
     pool.resize(3);
-    expect(await Promise.all([pool.count(1, 100), pool.count(1, 1000), pool.count(1, 10_000)])).toEqual([25, 168, 1229]);
+    expect(await Promise.all([pool.compute(SIEVE_COUNT, { lo: 1, hi: 100 }), pool.compute(SIEVE_COUNT, { lo: 1, hi: 1000 }), pool.compute(SIEVE_COUNT, { lo: 1, hi: 10_000 })])).toEqual([25, 168, 1229]);
   } finally {
     await pool.close();
   }
-  await expect(pool.count(1, 10)).rejects.toThrow('compute pool is closed');
+  await expect(pool.compute(SIEVE_COUNT, { lo: 1, hi: 10 })).rejects.toThrow('compute pool is closed');
 });
 
 test('a thread that dies fails its unit and is replaced', async () => {
@@ -33,17 +36,17 @@ test('a thread that dies fails its unit and is replaced', async () => {
     const worker = new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(7))", { eval: true });
     worker.on('exit', (code) => onDeath(new Error(`exited with ${code}`)));
     return {
-      count: () => {
+      compute: () => {
         worker.postMessage('go');
-        return new Promise<number>(() => {});
+        return new Promise<JsonValue>(() => {});
       },
       terminate: () => void worker.terminate(),
     };
   };
   const pool = new ThreadedComputePool(spawnDyingFirst, 1);
   try {
-    await expect(pool.count(1, 100)).rejects.toThrow('exited with 7');
-    expect(await pool.count(1, 100)).toBe(25);
+    await expect(pool.compute(SIEVE_COUNT, { lo: 1, hi: 100 })).rejects.toThrow('exited with 7');
+    expect(await pool.compute(SIEVE_COUNT, { lo: 1, hi: 100 })).toBe(25);
     expect(spawned).toBe(2);
   } finally {
     await pool.close();
@@ -56,9 +59,9 @@ test('aborting stops a running computation at once and drops a queued one', asyn
     const running = new AbortController();
     const queued = new AbortController();
     // About a minute of sieving if it were left to run.
-    const long = pool.count(1e15, 1e15 + 1e11, running.signal);
-    const dropped = pool.count(1, 1000, queued.signal);
-    const next = pool.count(1, 100);
+    const long = pool.compute(SIEVE_COUNT, { lo: 1e15, hi: 1e15 + 1e11 }, running.signal);
+    const dropped = pool.compute(SIEVE_COUNT, { lo: 1, hi: 1000 }, queued.signal);
+    const next = pool.compute(SIEVE_COUNT, { lo: 1, hi: 100 });
     queued.abort();
     running.abort();
     await expect(long).rejects.toMatchObject({ name: 'AbortError' });

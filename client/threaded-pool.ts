@@ -3,19 +3,23 @@
  * browser): one unit per thread at a time, tasks queued in order, resizable, and a thread
  * that dies fails its unit (the coordinator reissues it) and is replaced.
  */
+import type { JsonValue } from '../shared/kinds/job-kind.js';
 import type { ComputePool } from './volunteer.js';
 
-/** One sieve thread; `spawn` gets a callback to call if the thread dies on its own. */
+/**
+ * One compute thread; `spawn` gets a callback to call if the thread dies on its own. The
+ * thread dispatches by kind to that kind's kernel (shared/kinds/kernels.ts).
+ */
 export interface SieveThread {
-  count(lo: number, hi: number): Promise<number>;
+  compute(kind: string, unit: JsonValue): Promise<JsonValue>;
   terminate(): void;
 }
 export type SpawnThread = (onDeath: (error: Error) => void) => SieveThread;
 
 interface Task {
-  lo: number;
-  hi: number;
-  resolve(count: number): void;
+  kind: string;
+  unit: JsonValue;
+  resolve(result: JsonValue): void;
   reject(error: Error): void;
 }
 
@@ -36,12 +40,12 @@ export class ThreadedComputePool implements ComputePool {
     for (let i = 0; i < size; i++) this.spawn();
   }
 
-  /** Counts in the next free thread. Aborting stops the computation: its thread is replaced. */
-  count(lo: number, hi: number, signal?: AbortSignal): Promise<number> {
+  /** Computes a unit in the next free thread. Aborting stops the computation: its thread is replaced. */
+  compute(kind: string, unit: JsonValue, signal?: AbortSignal): Promise<JsonValue> {
     if (this.closed) return Promise.reject(new Error('compute pool is closed'));
     if (signal?.aborted) return Promise.reject(abortError());
     return new Promise((resolve, reject) => {
-      const task: Task = { lo, hi, resolve, reject };
+      const task: Task = { kind, unit, resolve, reject };
       this.queue.push(task);
       signal?.addEventListener('abort', () => this.abort(task), { once: true });
       this.dispatch();
@@ -105,8 +109,8 @@ export class ThreadedComputePool implements ComputePool {
       const task = this.queue.shift();
       if (!task) return;
       slot.busy = task;
-      slot.thread.count(task.lo, task.hi).then(
-        (count) => this.settle(slot, task, () => task.resolve(count)),
+      slot.thread.compute(task.kind, task.unit).then(
+        (result) => this.settle(slot, task, () => task.resolve(result)),
         (error: unknown) => this.settle(slot, task, () => task.reject(error instanceof Error ? error : new Error(String(error)))),
       );
     }

@@ -5,6 +5,9 @@
  * the compute pool as parameters so both sides share it.
  */
 import type { Socket } from 'socket.io-client';
+import { COMPUTABLE_KINDS } from '../shared/kinds/computable.js';
+import type { JsonValue } from '../shared/kinds/job-kind.js';
+import { SIEVE_COUNT } from '../shared/kinds/sieve-count/index.js';
 import {
   HeartbeatAckSchema,
   HelloAckSchema,
@@ -21,10 +24,10 @@ import {
 
 export type VolunteerSocket = Socket<ServerToClientWire, ClientToServerWire>;
 
-/** Threads that count primes in a range; the browser uses Web Workers, Node worker_threads. */
+/** Threads that compute units of the kinds in shared/kinds/kernels.ts; the browser uses Web Workers, Node worker_threads. */
 export interface ComputePool {
   /** Rejects with an AbortError when `signal` aborts; the thread stops computing. */
-  count(lo: number, hi: number, signal?: AbortSignal): Promise<number>;
+  compute(kind: string, unit: JsonValue, signal?: AbortSignal): Promise<JsonValue>;
   /** Changes the number of threads; work already running finishes. */
   resize(threads: number): void;
   close(): Promise<void>;
@@ -44,7 +47,7 @@ export interface VolunteerStats {
 
 export interface UnitDone {
   lease: Lease;
-  count: number;
+  result: JsonValue;
   elapsedMs: number;
   accepted: boolean;
 }
@@ -217,6 +220,7 @@ export class Volunteer {
     const response = await this.call('volunteer:hello', {
       kind: this.options.kind,
       threads: this.threads,
+      kinds: [...COMPUTABLE_KINDS],
       ...(this.options.name === undefined ? {} : { name: this.options.name }),
       ...(this.options.token === undefined ? {} : { token: this.options.token }),
     });
@@ -280,14 +284,18 @@ export class Volunteer {
     const started = Date.now();
     const computation = new AbortController();
     this.computations.set(lease.leaseId, computation);
-    this.pool.count(lease.lo, lease.hi, computation.signal).then(
-      async (count) => {
+    // A lease without a kind is a sieve-count unit [lo, hi] (see LeaseSchema).
+    const kind = lease.kind ?? SIEVE_COUNT;
+    const unit = lease.kind === undefined ? { lo: lease.lo, hi: lease.hi } : (lease.unit ?? null);
+    this.pool.compute(kind, unit, computation.signal).then(
+      async (result) => {
         this.computing--;
         this.computations.delete(lease.leaseId);
         if (!this.held.delete(lease.leaseId) || !this.socket.connected) return void this.fill();
         const elapsedMs = Date.now() - started;
         this.reporting++;
-        const response = await this.call('lease:result', { leaseId: lease.leaseId, count, elapsedMs });
+        const report = kind === SIEVE_COUNT && typeof result === 'number' ? { count: result } : { result };
+        const response = await this.call('lease:result', { leaseId: lease.leaseId, ...report, elapsedMs });
         this.reporting--;
         const ack = ResultAckSchema.safeParse(response);
         const accepted = ack.success && ack.data.ok && ack.data.accepted;
@@ -295,7 +303,7 @@ export class Volunteer {
           this.unitsCompleted++;
           this.numbersSieved += lease.hi - lease.lo + 1;
         }
-        this.options.onUnitDone?.({ lease, count, elapsedMs, accepted });
+        this.options.onUnitDone?.({ lease, result, elapsedMs, accepted });
         this.changed();
         void this.fill();
       },

@@ -25,6 +25,7 @@ import { ACTIVE_WINDOW_MS } from './scheduler.js';
 import type { JobStore } from './store/job-store.js';
 import { MemoryJobStore } from './store/memory-store.js';
 import { SqliteJobStore } from './store/sqlite-store.js';
+import { SIEVE_COUNT } from '../shared/kinds/sieve-count/index.js';
 
 const kernel = await loadKernel();
 const countPrimes = (lo: number, hi: number): number => kernel.countPrimes(lo, hi);
@@ -92,7 +93,7 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
 
   test('a job moves PENDING -> STARTED -> PROGRESS -> SUCCESS with the exact count', () => {
     const { d } = setup();
-    const job = createJob(d, 100_000, 4);
+    const job = createJob(d, SIEVE_COUNT, { n: 100_000 }, 4);
     expect(job.state).toBe('PENDING');
     volunteer(d, 'a');
     const [lease] = grantLeases(d, 'a', 1);
@@ -102,14 +103,36 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
     expect(job.state).toBe('PROGRESS');
     expect(job.completedChunks).toBe(0);
     work(d, 'a');
-    expect(job).toMatchObject({ state: 'SUCCESS', completedChunks: 4, primeCount: 9592 });
+    expect(job).toMatchObject({ state: 'SUCCESS', completedChunks: 4, answer: 9592 });
     expect(d.active.size).toBe(0);
     expect(d.leases.size).toBe(0);
   });
 
+  test('a volunteer gets units only of the kinds it computes; an old hello computes sieve-count', () => {
+    const { d } = setup();
+    createJob(d, SIEVE_COUNT, { n: 20_000 }, 1);
+    registerVolunteer(d, 'other-kinds', { kind: 'node', threads: 1, kinds: ['twin-count'] }, { network: 'net-o', trusted: true });
+    expect(grantLeases(d, 'other-kinds', 1)).toEqual([]);
+    volunteer(d, 'old');
+    const [lease] = grantLeases(d, 'old', 1);
+    expect(lease).toMatchObject({ kind: SIEVE_COUNT, lo: 1, hi: 10_000, unit: { lo: 1, hi: 10_000 } });
+  });
+
+  test("a result that does not fit the unit's kind is malformed and the lease stays", () => {
+    const { d } = setup();
+    const job = createJob(d, SIEVE_COUNT, { n: 10_000 }, 1);
+    volunteer(d, 'a');
+    const [lease] = grantLeases(d, 'a', 1);
+    expect(reportResult(d, 'a', lease!.id, { count: 1229 })).toBe('malformed');
+    expect(reportResult(d, 'a', lease!.id, -1)).toBe('malformed');
+    expect(d.leases.has(lease!.id)).toBe(true);
+    expect(reportResult(d, 'a', lease!.id, 1229)).toBe('accepted');
+    expect(job).toMatchObject({ state: 'SUCCESS', answer: 1229 });
+  });
+
   test('a lease is counted once: repeated, foreign and unknown reports are ignored', () => {
     const { d } = setup();
-    const job = createJob(d, 20_000, 1);
+    const job = createJob(d, SIEVE_COUNT, { n: 20_000 }, 1);
     volunteer(d, 'a');
     volunteer(d, 'b');
     const [lease] = grantLeases(d, 'a', 1);
@@ -118,12 +141,12 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
     expect(reportResult(d, 'a', lease!.id, countPrimes(lease!.lo, lease!.hi))).toBe('accepted');
     expect(reportResult(d, 'a', lease!.id, countPrimes(lease!.lo, lease!.hi))).toBe('ignored');
     work(d, 'b');
-    expect(job.primeCount).toBe(2262);
+    expect(job.answer).toBe(2262);
   });
 
   test('an expired lease is reclaimed, reissued, and its late report ignored', () => {
     const { d, events } = setup({ leaseTimeoutMs: 5_000 });
-    const job = createJob(d, 10_000, 1);
+    const job = createJob(d, SIEVE_COUNT, { n: 10_000 }, 1);
     volunteer(d, 'slow');
     volunteer(d, 'fast');
     const [stale] = grantLeases(d, 'slow', 1);
@@ -136,12 +159,12 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
     expect(reissued).toMatchObject({ lo: stale!.lo, hi: stale!.hi });
     expect(reportResult(d, 'slow', stale!.id, 1229)).toBe('ignored');
     expect(reportResult(d, 'fast', reissued!.id, 1229)).toBe('accepted');
-    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: 1229 });
+    expect(job).toMatchObject({ state: 'SUCCESS', answer: 1229 });
   });
 
   test('heartbeat-free leases live until their deadline and no longer', () => {
     const { d } = setup({ leaseTimeoutMs: 5_000 });
-    createJob(d, 10_000, 1);
+    createJob(d, SIEVE_COUNT, { n: 10_000 }, 1);
     volunteer(d, 'a');
     grantLeases(d, 'a', 1);
     clock += 4_999;
@@ -152,7 +175,7 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
 
   test('a volunteer that leaves returns its leases at once', () => {
     const { d } = setup();
-    const job = createJob(d, 40_000, 4);
+    const job = createJob(d, SIEVE_COUNT, { n: 40_000 }, 4);
     volunteer(d, 'a', 2);
     expect(grantLeases(d, 'a', 2)).toHaveLength(2);
     removeVolunteer(d, 'a');
@@ -164,7 +187,7 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
 
   test('released leases are leased again', () => {
     const { d } = setup();
-    createJob(d, 20_000, 2);
+    createJob(d, SIEVE_COUNT, { n: 20_000 }, 2);
     volunteer(d, 'a', 2);
     const leases = grantLeases(d, 'a', 2);
     expect(releaseLeases(d, 'a', leases.map((l) => l.id))).toBe(2);
@@ -173,7 +196,7 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
 
   test('a unit failing three times fails the job and withdraws its other leases', () => {
     const { d, events } = setup();
-    const job = createJob(d, 30_000, 3);
+    const job = createJob(d, SIEVE_COUNT, { n: 30_000 }, 3);
     for (const id of ['holder', 'a', 'b', 'c']) volunteer(d, id);
     const [other] = grantLeases(d, 'holder', 1);
     for (const id of ['a', 'b', 'c']) {
@@ -190,7 +213,7 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
 
   test('with a single volunteer a failing unit is retried there', () => {
     const { d } = setup();
-    const job = createJob(d, 10_000, 1);
+    const job = createJob(d, SIEVE_COUNT, { n: 10_000 }, 1);
     volunteer(d, 'a');
     for (let attempt = 1; attempt <= 3; attempt++) {
       const [lease] = grantLeases(d, 'a', 1);
@@ -201,7 +224,7 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
 
   test('a failed unit goes to another volunteer when one is connected', () => {
     const { d } = setup();
-    createJob(d, 10_000, 1);
+    createJob(d, SIEVE_COUNT, { n: 10_000 }, 1);
     volunteer(d, 'a');
     const [lease] = grantLeases(d, 'a', 1);
     volunteer(d, 'b');
@@ -212,7 +235,7 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
 
   test('a failed unit is not held for a volunteer that stopped asking for work (paused tab)', () => {
     const { d } = setup();
-    const job = createJob(d, 10_000, 1);
+    const job = createJob(d, SIEVE_COUNT, { n: 10_000 }, 1);
     volunteer(d, 'a');
     volunteer(d, 'paused');
     clock += ACTIVE_WINDOW_MS + 1;
@@ -221,12 +244,12 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
     const [retry] = grantLeases(d, 'a', 1);
     expect(retry).toMatchObject({ lo: 1, hi: 10_000 });
     reportResult(d, 'a', retry!.id, 1229);
-    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: 1229 });
+    expect(job).toMatchObject({ state: 'SUCCESS', answer: 1229 });
   });
 
   test('a volunteer that gives its leases back (paused) is not waited for, until it asks again', () => {
     const { d } = setup();
-    createJob(d, 20_000, 2);
+    createJob(d, SIEVE_COUNT, { n: 20_000 }, 2);
     volunteer(d, 'a');
     volunteer(d, 'tab');
     releaseLeases(d, 'tab', []);
@@ -239,10 +262,10 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
 
   test('a small job submitted behind a huge one gets the next free thread', () => {
     const { d } = setup({ unitSize: 1e9 });
-    const huge = createJob(d, 1e12, 128);
+    const huge = createJob(d, SIEVE_COUNT, { n: 1e12 }, 128);
     volunteer(d, 'a', 4);
     expect(grantLeases(d, 'a', 4).every((l) => l.jobId === huge.id)).toBe(true);
-    const small = createJob(d, 1e6, 4);
+    const small = createJob(d, SIEVE_COUNT, { n: 1e6 }, 4);
     const [first] = [...d.leases.values()];
     reportResult(d, 'a', first!.id, countPrimes(first!.lo, first!.hi));
     const [next] = grantLeases(d, 'a', 1);
@@ -251,7 +274,7 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
 
   test('n = 2^53 - 1 is accepted without per-unit state', () => {
     const { d } = setup({ unitSize: 1e9 });
-    const job = createJob(d, Number.MAX_SAFE_INTEGER, 128);
+    const job = createJob(d, SIEVE_COUNT, { n: Number.MAX_SAFE_INTEGER }, 128);
     const active = d.active.get(job.id)!;
     expect(active.chunks).toHaveLength(128);
     expect(active.open.size).toBe(0);
@@ -267,7 +290,7 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
 
   test('cancelling revokes the job and withdraws its leases', () => {
     const { d, events } = setup();
-    const job = createJob(d, 20_000, 2);
+    const job = createJob(d, SIEVE_COUNT, { n: 20_000 }, 2);
     volunteer(d, 'a', 2);
     const leases = grantLeases(d, 'a', 2);
     cancelJob(d, job.id);
@@ -280,7 +303,7 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
   test('after a restart unfinished jobs resume from their accepted units only', () => {
     const store = makeStore();
     const first = setup({}, store);
-    const job = createJob(first.d, 100_000, 3);
+    const job = createJob(first.d, SIEVE_COUNT, { n: 100_000 }, 3);
     volunteer(first.d, 'a', 3);
     const leases = grantLeases(first.d, 'a', 3);
     reportResult(first.d, 'a', leases[1]!.id, countPrimes(leases[1]!.lo, leases[1]!.hi));
@@ -299,18 +322,18 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
       reportResult(second.d, 'b', lease.id, countPrimes(lease.lo, lease.hi));
     }
     expect(seen).not.toContain(leases[1]!.lo);
-    expect(restored).toMatchObject({ state: 'SUCCESS', primeCount: 9592, completedChunks: 3 });
+    expect(restored).toMatchObject({ state: 'SUCCESS', answer: 9592, completedChunks: 3 });
   });
 
   test('finished jobs are kept until the result TTL and restored as they ended', () => {
     const store = makeStore();
     const first = setup({}, store);
-    const job = createJob(first.d, 10_000, 1);
+    const job = createJob(first.d, SIEVE_COUNT, { n: 10_000 }, 1);
     volunteer(first.d, 'a');
     work(first.d, 'a');
     const second = setup({}, store);
     expect(restoreJobs(second.d)).toBe(0);
-    expect(second.d.jobs.get(job.id)).toMatchObject({ state: 'SUCCESS', primeCount: 1229 });
+    expect(second.d.jobs.get(job.id)).toMatchObject({ state: 'SUCCESS', answer: 1229 });
     expect(store.deleteFinishedBefore(job.finishedAt!)).toEqual([]);
     expect(store.deleteFinishedBefore(job.finishedAt! + 1)).toEqual([job.id]);
     expect(store.loadJobs()).toEqual([]);

@@ -8,6 +8,8 @@ import { listenUrls, listensEverywhere } from '../ops/listen-urls.js';
 import { loadConfigOrExit } from './config.js';
 import { startCoordinator, type RunningCoordinator } from './coordinator.js';
 import { DatabaseOpenError, SqliteJobStore } from './store/sqlite-store.js';
+import { startPiWorker } from './verify/pi-worker.js';
+import { sieveTotalVerifier } from './verify/sieve-total-verifier.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
@@ -40,6 +42,8 @@ try {
     version,
     webRoot: path.join(root, 'client', 'web', 'dist'),
     workerScript: existsSync(workerScript) ? workerScript : undefined,
+    // Sieve totals are checked against pi(n) on a thread of this process before success.
+    verifier: sieveTotalVerifier(startPiWorker()),
   });
 } catch (error) {
   const { code, port } = error as { code?: unknown; port?: unknown };

@@ -4,10 +4,15 @@
  * `Domain` (state plus dependencies) as their first parameter.
  *
  * Memory is O(jobs x chunks + open units + leases): units are cut lazily from the
- * `untouched` ranges of a chunk, and an accepted unit leaves memory (its count lives on in
- * the chunk's sum and in the store).
+ * `untouched` ranges of a chunk, and an accepted unit leaves memory (its result lives on in
+ * the chunk's accumulator and in the store).
+ *
+ * The domain does not know what a unit computes: a job's kind (shared/kinds/) says how its
+ * work is laid out as positions, what a unit's descriptor and result are, and how results
+ * fold into chunk accumulators and the answer. `lo` and `hi` below are positions.
  */
 import type { JobState } from '../shared/api.js';
+import type { JsonValue } from '../shared/kinds/job-kind.js';
 import type { VolunteerKind } from '../shared/protocol.js';
 import type { Range } from '../shared/split.js';
 import type { LeaseLimits } from './leases/lease-limits.js';
@@ -16,22 +21,28 @@ import type { TrustState, Vote } from './trust/trust-state.js';
 import type { TotalVerifier } from './trust/verifier.js';
 
 /**
- * What a volunteer reports for a unit. Today a prime count; votes compare results only
- * through their canonical key (trust/votes.ts), so richer results need no change there.
+ * What a volunteer reports for a unit, validated by its kind's result schema; votes compare
+ * results only through their canonical key (trust/votes.ts).
  */
-export type UnitResult = number;
+export type UnitResult = JsonValue;
 
 /** What the store keeps of a job and what the REST view is made from. */
 export interface JobRecord {
   id: string;
-  n: number;
+  /** Its kind's name (shared/kinds/registry.ts). */
+  kind: string;
+  /** Its kind's parameters (e.g. `{ n }` for sieve-count). */
+  params: JsonValue;
   chunks: number;
   state: JobState;
   createdAt: number;
   startedAt: number | undefined;
   finishedAt: number | undefined;
   completedChunks: number;
-  primeCount: number | undefined;
+  /** The kind's answer, once the job succeeded (e.g. the prime count for sieve-count). */
+  answer: JsonValue | undefined;
+  /** What verified the answer independently of volunteers (trust/verifier.ts), if anything did. */
+  verifiedBy: string | undefined;
   error: string | undefined;
 }
 
@@ -40,20 +51,20 @@ export interface ChunkRecord {
   index: number;
   lo: number;
   hi: number;
-  /** Sum of the accepted unit counts of this chunk. */
-  count: number;
-  /** How many numbers of this chunk have an accepted count. */
-  doneNumbers: number;
+  /** The accepted results of this chunk folded by its kind. */
+  accumulator: JsonValue;
+  /** How many positions of this chunk have an accepted result. */
+  donePositions: number;
 }
 
-/** A unit whose count has been accepted (what the store keeps until the job ends). */
+/** A unit whose result has been accepted (what the store keeps until the job ends). */
 export interface AcceptedUnit {
   jobId: string;
   chunkIndex: number;
   lo: number;
   hi: number;
-  count: number;
-  /** The volunteers whose reports agreed on `count`. */
+  result: UnitResult;
+  /** The volunteers whose reports agreed on `result`. */
   volunteerIds: string[];
   /** True when independently confirmed (a trusted worker, or agreeing networks); false when it rests on one stranger's word. */
   confirmed: boolean;
@@ -114,6 +125,8 @@ export interface ActiveJob {
   /** Index of the first chunk that may still have untouched ranges. */
   cutCursor: number;
   leasesInFlight: number;
+  /** A verification of its total is running (jobs/finish-job.ts). */
+  verifying: boolean;
 }
 
 export interface LeaseState {
@@ -123,6 +136,9 @@ export interface LeaseState {
   volunteerId: string;
   lo: number;
   hi: number;
+  /** The job's kind and the unit's descriptor, what the volunteer computes. */
+  kind: string;
+  unit: JsonValue;
   grantedAt: number;
   deadline: number;
 }
@@ -130,6 +146,8 @@ export interface LeaseState {
 export interface VolunteerState {
   id: string;
   kind: VolunteerKind;
+  /** The job kinds its threads compute; it is given units of these only. */
+  computes: ReadonlySet<string>;
   threads: number;
   name: string | undefined;
   connectedAt: number;

@@ -3,6 +3,7 @@
  * flight goes first (ties to the oldest), so a small job submitted behind a huge one gets
  * threads as soon as they free up instead of waiting for the huge one to drain.
  */
+import { kindNamed } from '../shared/kinds/registry.js';
 import { cutUnit } from '../shared/split.js';
 import { newOpenUnit, type ActiveJob, type Domain, type OpenUnit, type VolunteerState } from './model.js';
 import { mayVote, refusesWork, trustedLeaseInFlight } from './trust/parties.js';
@@ -73,11 +74,12 @@ function hasUntouched(job: ActiveJob): boolean {
   return job.cutCursor < job.chunks.length;
 }
 
-/** Cuts the next unit off the first chunk with untouched numbers. */
+/** Cuts the next unit off the first chunk with untouched positions (as many as its kind puts in a unit). */
 function cutNextUnit(d: Domain, job: ActiveJob): OpenUnit {
   const chunk = job.chunks[job.cutCursor]!;
   const range = chunk.untouched[0]!;
-  const { unit, rest } = cutUnit(range, d.policy.unitSize);
+  const positions = kindNamed(job.record.kind).unitPositions(job.record.params, d.policy.unitSize);
+  const { unit, rest } = cutUnit(range, positions);
   if (rest) chunk.untouched[0] = rest;
   else chunk.untouched.shift();
   const open = newOpenUnit({
@@ -99,6 +101,7 @@ export function nextUnit(d: Domain, volunteer: VolunteerState): { job: ActiveJob
   let chosen: { job: ActiveJob; unit: OpenUnit | undefined } | undefined;
   for (const job of d.active.values()) {
     if (chosen && job.leasesInFlight >= chosen.job.leasesInFlight) continue;
+    if (!volunteer.computes.has(job.record.kind)) continue;
     const unit = openUnitFor(d, job, volunteer);
     const mayCut = volunteer.trusted || job.open.size < MAX_OPEN_UNITS_PER_JOB;
     if (unit || (mayCut && hasUntouched(job))) chosen = { job, unit };

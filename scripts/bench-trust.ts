@@ -15,6 +15,7 @@ import type { ChunkRecord, Domain } from '../coordinator/model.js';
 import { MemoryJobStore } from '../coordinator/store/memory-store.js';
 import { trustPolicy } from '../coordinator/trust/trust-state.js';
 import type { TotalVerifier } from '../coordinator/trust/verifier.js';
+import { SIEVE_COUNT } from '../shared/kinds/sieve-count/index.js';
 import { loadKernel } from '../shared/sieve/index.js';
 
 const kernel = await loadKernel();
@@ -55,9 +56,10 @@ const after30: Liar = (k) => k > 30;
 
 /** Stands for a verified total (the combinatorial pi(x) check): recounts chunks with the kernel. */
 const kernelVerifier: TotalVerifier = {
+  verifiedBy: 'a recount of each chunk by the kernel',
   canVerify: () => true,
   verifyTotal: (_job, chunks: readonly ChunkRecord[]) => {
-    const wrongChunks = chunks.filter((c) => primes(c.lo, c.hi) !== c.count).map((c) => c.index);
+    const wrongChunks = chunks.filter((c) => primes(c.lo, c.hi) !== c.accumulator).map((c) => c.index);
     return wrongChunks.length === 0 ? { ok: true } : { ok: false, wrongChunks };
   },
 };
@@ -82,7 +84,7 @@ function run(scenario: Scenario) {
   let exact = 0;
   const units = new Map<string, number>();
   for (let j = 0; j < JOBS; j++) {
-    const job = createJob(d, N, CHUNKS);
+    const job = createJob(d, SIEVE_COUNT, { n: N }, CHUNKS);
     for (let round = 0; round < 100_000 && d.active.has(job.id); round++) {
       clock += 1;
       let any = false;
@@ -99,7 +101,7 @@ function run(scenario: Scenario) {
       }
       if (!any) break;
     }
-    if (job.state === 'SUCCESS' && job.primeCount === primes(1, N)) exact++;
+    if (job.state === 'SUCCESS' && job.answer === primes(1, N)) exact++;
   }
   store.close();
   const liars = scenario.actors.filter((a) => a.lies);

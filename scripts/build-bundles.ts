@@ -41,7 +41,7 @@ const bundles: BuildOptions[] = [
   },
   {
     ...common,
-    entryPoints: [path.join(ROOT, 'coordinator', 'main.ts')],
+    entryPoints: [path.join(ROOT, 'coordinator', 'bundle-entry.ts')],
     outfile: path.join(outdir, 'coordinator.mjs'),
     packages: 'external',
   },

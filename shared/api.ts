@@ -84,6 +84,9 @@ export const JobViewSchema = z.strictObject({
   /** When the job reached SUCCESS, FAILURE or REVOKED. */
   finished_at: z.string().optional(),
   result: JobResultSchema.optional(),
+  /** Present on a job whose answer was checked independently of every volunteer before it succeeded. */
+  verified: z.literal(true).optional(),
+  verified_by: z.string().describe('what checked the answer, e.g. "combinatorial pi(n) on the coordinator"').optional(),
   error: z.string().optional(),
   waiting: z
     .string()

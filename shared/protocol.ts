@@ -36,6 +36,8 @@ export const HelloSchema = z.strictObject({
   name: z.string().max(100).optional(),
   /** The operator's WORKER_TOKEN: makes a headless worker trusted (its count is accepted alone). */
   token: z.string().min(1).max(200).optional(),
+  /** The job kinds its threads compute; absent: sieve-count only (volunteers from before kinds). */
+  kinds: z.array(z.string().min(1).max(40)).min(1).max(32).optional(),
 });
 export type Hello = z.infer<typeof HelloSchema>;
 
@@ -44,12 +46,17 @@ export const LeaseRequestSchema = z.strictObject({
 });
 export type LeaseRequest = z.infer<typeof LeaseRequestSchema>;
 
+/**
+ * A unit's result: `count` for sieve-count units (what volunteers from before kinds send),
+ * `result` for the others; the coordinator parses it with the unit's kind's result schema.
+ */
 export const LeaseResultSchema = z.strictObject({
   leaseId: LeaseId,
-  count: SafeCount,
+  count: SafeCount.optional(),
+  result: z.json().optional(),
   /** Wall time the computation took, for the swarm rate; optional and advisory. */
   elapsedMs: z.number().min(0).max(86_400_000).optional(),
-});
+}).refine((report) => (report.count === undefined) !== (report.result === undefined), 'send exactly one of count and result');
 export type LeaseResult = z.infer<typeof LeaseResultSchema>;
 
 export const LeaseFailureSchema = z.strictObject({
@@ -75,6 +82,13 @@ export const LeaseSchema = z.strictObject({
   hi: z.number().int().min(0).max(MAX_SAFE),
   /** Epoch milliseconds after which the coordinator may reissue the unit. */
   deadline: z.number(),
+  /**
+   * The job kind and the unit's descriptor; absent for sieve-count units, whose descriptor is
+   * [lo, hi] (what volunteers from before kinds understand). Otherwise lo and hi are the
+   * unit's positions in its job, for progress only.
+   */
+  kind: z.string().min(1).max(40).optional(),
+  unit: z.json().optional(),
 });
 export type Lease = z.infer<typeof LeaseSchema>;
 

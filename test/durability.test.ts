@@ -44,7 +44,7 @@ describe('coordinator crashes and restarts', () => {
     for (let i = 1; i < views.length; i++) {
       expect(views[i]!.progress.completed).toBeGreaterThanOrEqual(views[i - 1]!.progress.completed);
     }
-    expect(views.at(-1)).toMatchObject({ state: 'SUCCESS', result: { prime_count: 144_449_537 } });
+    expect(views.at(-1)).toMatchObject({ state: 'SUCCESS', result: { prime_count: 144_449_537 }, verified: true, verified_by: 'combinatorial pi(n) on the coordinator' });
     expect(worker.output()).toContain('disconnected; will reconnect');
   });
 

@@ -34,7 +34,7 @@ describe('logs', () => {
       return lines.length === 2 ? lines : undefined;
     });
     expect(ended[0]).toMatchObject({ msg: 'job cancelled', jobId: cancelled, n: 1_000_000_000, completedChunks: 0, error: 'cancelled by request' });
-    expect(ended[1]).toMatchObject({ msg: 'job finished', jobId: finished, n: 1_000_000, chunks: 2, primeCount: 78_498 });
+    expect(ended[1]).toMatchObject({ msg: 'job finished', jobId: finished, kind: 'sieve-count', n: 1_000_000, chunks: 2, prime_count: 78_498 });
     for (const line of ended) expect(line['durationSec']).toBeGreaterThanOrEqual(0);
   });
 

@@ -4,7 +4,6 @@ import { describe, expect, test } from 'vitest';
 import { Volunteer, type ComputePool, type VolunteerSocket } from '../client/volunteer.js';
 import type { RunningCoordinator } from '../coordinator/coordinator.js';
 import { quarantine } from '../coordinator/trust/quarantine.js';
-import { loadKernel } from '../shared/sieve/index.js';
 import {
   connectSocket,
   TEST_WORKER_TOKEN,
@@ -19,6 +18,7 @@ import {
 } from './support/harness.js';
 import {
   always,
+  countSieveUnit,
   disposeAll,
   everyNth,
   failingPool,
@@ -27,9 +27,6 @@ import {
   strategyPool,
   type TestVolunteer,
 } from './support/volunteers.js';
-
-const kernel = await loadKernel();
-const countPrimes = (lo: number, hi: number): number => kernel.countPrimes(lo, hi);
 
 /** A coordinator where 127.0.0.2, .3, ... are distinct networks. */
 const NETWORKS = { NETWORK_PREFIX_V4: '32' };
@@ -367,7 +364,7 @@ describe('hanging and abusive volunteers', () => {
     expect(await first.call('volunteer:hello', { kind: 'node', threads: 1 })).toMatchObject({ ok: true });
     const socket: VolunteerSocket = io(coordinator.apiUrl, { transports: ['websocket'], forceNew: true, reconnection: false });
     const errors: string[] = [];
-    const pool: ComputePool = { count: async (lo, hi) => countPrimes(lo, hi), resize: () => {}, close: async () => {} };
+    const pool: ComputePool = { compute: async (_kind, unit) => countSieveUnit(unit), resize: () => {}, close: async () => {} };
     const waiting = new Volunteer({ socket, pool, kind: 'node', threads: 1, fullRetryMs: 200, onError: (message) => errors.push(message) });
     try {
       await waitFor('the refusal', () => (errors.includes('hello refused') ? true : undefined));

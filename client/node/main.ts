@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import { z } from 'zod';
 import { createLogger, LOG_FORMATS, LOG_LEVELS } from '../../ops/logger.js';
+import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
 import { Volunteer, type VolunteerSocket } from '../volunteer.js';
 import { ThreadedComputePool } from '../threaded-pool.js';
 import { spawnSieveThread } from './sieve-thread-spawner.js';
@@ -81,7 +82,7 @@ const logger = createLogger({
 const pool = new ThreadedComputePool(spawnSieveThread, options.concurrency);
 // Every thread loads the kernel before the first lease is taken, so no lease waits on a
 // thread's start-up: one tiny range per thread.
-await Promise.all(Array.from({ length: options.concurrency }, () => pool.count(1, 10)));
+await Promise.all(Array.from({ length: options.concurrency }, () => pool.compute(SIEVE_COUNT, { lo: 1, hi: 10 })));
 logger.debug({ concurrency: options.concurrency }, 'threads ready');
 
 const socket: VolunteerSocket = io(options.url, {
@@ -127,8 +128,8 @@ const volunteer = new Volunteer({
     logger.error({ code: error.code }, `${error.message}; stopping`);
     void volunteer.stop().then(() => process.exit(2));
   },
-  onUnitDone: ({ lease, count, elapsedMs, accepted }) =>
-    logger.debug({ lo: lease.lo, hi: lease.hi, count, elapsedMs, accepted }, 'unit done'),
+  onUnitDone: ({ lease, result, elapsedMs, accepted }) =>
+    logger.debug({ kind: lease.kind, lo: lease.lo, hi: lease.hi, result, elapsedMs, accepted }, 'unit done'),
   onError: (message, error) => logger.warn({ err: error }, message),
 });
 logger.info(

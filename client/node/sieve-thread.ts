@@ -1,24 +1,25 @@
-/** A worker_threads entry: counts primes in the ranges the pool sends, one at a time. */
+/** A worker_threads entry: computes the units the pool sends, one at a time, with their kind's kernel. */
 import { parentPort } from 'node:worker_threads';
-import { loadKernel } from '../../shared/sieve/index.js';
+import { createKernelCache } from '../../shared/kinds/kernels.js';
+import type { JsonValue } from '../../shared/kinds/job-kind.js';
+import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
 
-export interface CountTask {
+export interface ComputeTask {
   id: number;
-  lo: number;
-  hi: number;
+  kind: string;
+  unit: JsonValue;
 }
-export type CountReply = { id: number; count: number } | { id: number; error: string };
+export type ComputeReply = { id: number; result: JsonValue } | { id: number; error: string };
 
 if (!parentPort) throw new Error('sieve-thread must run in a worker thread');
 const port = parentPort;
-const kernel = await loadKernel();
+const kernelFor = createKernelCache();
+// The sieve kernel is loaded at start, as most units are sieve units.
+await kernelFor(SIEVE_COUNT);
 
-port.on('message', (task: CountTask) => {
-  let reply: CountReply;
-  try {
-    reply = { id: task.id, count: kernel.countPrimes(task.lo, task.hi) };
-  } catch (error) {
-    reply = { id: task.id, error: error instanceof Error ? error.message : String(error) };
-  }
-  port.postMessage(reply);
+port.on('message', (task: ComputeTask) => {
+  kernelFor(task.kind)
+    .then((kernel) => ({ id: task.id, result: kernel.compute(task.unit) }))
+    .catch((error: unknown): ComputeReply => ({ id: task.id, error: error instanceof Error ? error.message : String(error) }))
+    .then((reply) => port.postMessage(reply));
 });

@@ -24,6 +24,7 @@ import type { Domain } from '../model.js';
 import { swarmStats, type RateMeter } from '../swarm-stats.js';
 import { bearerTokenCheck } from './bearer-token.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
 
 export interface ApiOptions {
   domain: Domain;
@@ -138,8 +139,8 @@ export function createApiApp(options: ApiOptions): express.Express {
         { retryAfterSec: 5 },
       );
     }
-    const job = createJob(d, parsed.data.n, parsed.data.chunks);
-    options.logger.info({ jobId: job.id, n: job.n, chunks: job.chunks }, 'job submitted');
+    const job = createJob(d, SIEVE_COUNT, { n: parsed.data.n }, parsed.data.chunks);
+    options.logger.info({ jobId: job.id, kind: job.kind, n: parsed.data.n, chunks: job.chunks }, 'job submitted');
     const body: JobAccepted = { job_id: job.id, status: 'PENDING' };
     res.status(202).location(`/api/jobs/${job.id}`).json(body);
   });

@@ -1,14 +1,16 @@
 import { JobState } from '../../shared/api.js';
+import { kindNamed } from '../../shared/kinds/registry.js';
 import { revokeLeases } from '../leases/release-lease.js';
 import type { AcceptedUnit, ActiveJob, Domain, OpenUnit, UnitResult } from '../model.js';
 import { advanceState } from './job-state.js';
 
 /**
- * Adds a decided unit's count to its chunk, durably, and closes the unit. An audit replaces
- * the count it re-checked instead of adding one.
+ * Folds a decided unit's result into its chunk's accumulator, durably, and closes the unit.
+ * An audit replaces the result it re-checked: the chunk's accumulator is folded again from
+ * its accepted units (kinds need no way to take a result back out).
  *
- * Invariant: a unit's count is added exactly once: the unit leaves `open` here, so no later
- * report can reach it.
+ * Invariant: a unit's result is folded in exactly once: the unit leaves `open` here, so no
+ * later report can reach it.
  */
 export function acceptCount(
   d: Domain,
@@ -19,25 +21,31 @@ export function acceptCount(
   job.open.delete(unit.key);
   revokeLeases(d, unit.leases, 'unit already settled');
   const chunk = job.chunks[unit.chunkIndex]!;
+  const kind = kindNamed(job.record.kind);
   const auditAgrees = unit.audit?.key === decided.key;
   const accepted: AcceptedUnit = {
     jobId: job.record.id,
     chunkIndex: unit.chunkIndex,
     lo: unit.lo,
     hi: unit.hi,
-    count: decided.result,
+    result: decided.result,
     volunteerIds: auditAgrees
       ? [...decided.supporters, ...unit.audit!.voters.map((voter) => voter.volunteerId)]
       : decided.supporters,
     confirmed: decided.confirmed || auditAgrees,
   };
   if (unit.audit) {
-    chunk.count += decided.result - unit.audit.result;
+    let accumulator = kind.emptyAccumulator();
+    for (const other of d.store.unitsOfChunk(job.record.id, unit.chunkIndex)) {
+      const result = other.lo === unit.lo ? decided.result : other.result;
+      accumulator = kind.accumulate(accumulator, result, other);
+    }
+    chunk.accumulator = accumulator;
     d.store.correctUnit(accepted, chunk);
   } else {
-    chunk.count += decided.result;
-    chunk.doneNumbers += unit.hi - unit.lo + 1;
-    if (chunk.doneNumbers === chunk.hi - chunk.lo + 1) job.record.completedChunks++;
+    chunk.accumulator = kind.accumulate(chunk.accumulator, decided.result, unit);
+    chunk.donePositions += unit.hi - unit.lo + 1;
+    if (chunk.donePositions === chunk.hi - chunk.lo + 1) job.record.completedChunks++;
     advanceState(d, job.record, JobState.Progress);
     d.store.acceptUnit(accepted, chunk, job.record);
     d.events.unitAccepted(job.record.id, unit.hi - unit.lo + 1);

@@ -1,29 +1,37 @@
 import { JobState } from '../../shared/api.js';
-import { splitIntoChunks } from '../../shared/split.js';
+import type { JsonValue } from '../../shared/kinds/job-kind.js';
+import { kindNamed } from '../../shared/kinds/registry.js';
 import type { ActiveJob, ChunkRecord, Domain, JobRecord } from '../model.js';
 
-/** Creates a job, stores it (before anyone is told of it) and makes its work leasable. */
-export function createJob(d: Domain, n: number, chunkCount: number): JobRecord {
+/**
+ * Creates a job of a kind, stores it (before anyone is told of it) and makes its work
+ * leasable. `params` must satisfy the kind's parameter schema (the edges parse them).
+ */
+export function createJob(d: Domain, kind: string, params: JsonValue, chunkCount: number): JobRecord {
+  const definition = kindNamed(kind);
+  const checked = definition.params.parse(params);
   const id = d.newId();
   const record: JobRecord = {
     id,
-    n,
+    kind,
+    params: checked,
     chunks: chunkCount,
     state: JobState.Pending,
     createdAt: d.now(),
     startedAt: undefined,
     finishedAt: undefined,
     completedChunks: 0,
-    primeCount: undefined,
+    answer: undefined,
+    verifiedBy: undefined,
     error: undefined,
   };
-  const chunks: ChunkRecord[] = splitIntoChunks(n, chunkCount).map((range, index) => ({
+  const chunks: ChunkRecord[] = definition.chunkRanges(checked, chunkCount).map((range, index) => ({
     jobId: id,
     index,
     lo: range.lo,
     hi: range.hi,
-    count: 0,
-    doneNumbers: 0,
+    accumulator: definition.emptyAccumulator(),
+    donePositions: 0,
   }));
   d.store.insertJob(record, chunks);
   d.jobs.set(id, record);
@@ -35,7 +43,7 @@ export function createJob(d: Domain, n: number, chunkCount: number): JobRecord {
 
 /**
  * Builds the runtime state of an unfinished job. `acceptedRanges(chunk)` lists the ranges
- * of the chunk already counted (ascending); the rest becomes untouched work.
+ * of the chunk already accepted (ascending); the rest becomes untouched work.
  */
 export function activate(
   record: JobRecord,
@@ -44,7 +52,7 @@ export function activate(
 ): ActiveJob {
   const states = chunks.map((chunk) => {
     const untouched: { lo: number; hi: number }[] = [];
-    if (chunk.doneNumbers < chunk.hi - chunk.lo + 1) {
+    if (chunk.donePositions < chunk.hi - chunk.lo + 1) {
       let next = chunk.lo;
       for (const done of acceptedRanges(chunk)) {
         if (done.lo > next) untouched.push({ lo: next, hi: done.lo - 1 });
@@ -54,5 +62,5 @@ export function activate(
     }
     return { ...chunk, untouched };
   });
-  return { record, chunks: states, open: new Map(), cutCursor: 0, leasesInFlight: 0 };
+  return { record, chunks: states, open: new Map(), cutCursor: 0, leasesInFlight: 0, verifying: false };
 }

@@ -1,18 +1,19 @@
 import type { RangeMap } from '../../shared/protocol.js';
-import { splitIntoChunks } from '../../shared/split.js';
+import { kindNamed } from '../../shared/kinds/registry.js';
 import type { Domain } from '../model.js';
 
-/** The live picture of a job for the page: per chunk how much is counted, and the units leased now. */
+/** The live picture of a job for the page: per chunk how much is done, and the units leased now (in positions). */
 export function rangeMap(d: Domain, jobId: string): RangeMap | undefined {
   const record = d.jobs.get(jobId);
   if (!record) return undefined;
   const active = d.active.get(jobId);
   if (!active) {
     const succeeded = record.state === 'SUCCESS';
+    const ranges = kindNamed(record.kind).chunkRanges(record.params, record.chunks);
     return {
       jobId,
-      n: record.n,
-      chunks: splitIntoChunks(record.n, record.chunks).map(({ lo, hi }) => ({
+      n: ranges.at(-1)?.hi ?? 0,
+      chunks: ranges.map(({ lo, hi }) => ({
         lo,
         hi,
         done: succeeded ? hi - lo + 1 : 0,
@@ -25,12 +26,12 @@ export function rangeMap(d: Domain, jobId: string): RangeMap | undefined {
   for (const lease of d.leases.values()) if (lease.jobId === jobId) inFlight.push({ lo: lease.lo, hi: lease.hi });
   return {
     jobId,
-    n: record.n,
+    n: active.chunks.at(-1)?.hi ?? 0,
     chunks: active.chunks.map((chunk) => ({
       lo: chunk.lo,
       hi: chunk.hi,
-      done: chunk.doneNumbers,
-      complete: chunk.doneNumbers === chunk.hi - chunk.lo + 1,
+      done: chunk.donePositions,
+      complete: chunk.donePositions === chunk.hi - chunk.lo + 1,
     })),
     inFlight,
   };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { JobState } from '../../shared/api.js';
+import { kindNamed } from '../../shared/kinds/registry.js';
 import { advanceState } from '../jobs/job-state.js';
 import type { Domain, LeaseState } from '../model.js';
 import { nextUnit } from '../scheduler.js';
@@ -32,6 +33,8 @@ export function grantLeases(d: Domain, volunteerId: string, slots: number): Leas
       volunteerId,
       lo: unit.lo,
       hi: unit.hi,
+      kind: job.record.kind,
+      unit: kindNamed(job.record.kind).describe(job.record.params, unit),
       grantedAt: now,
       deadline: now + d.policy.leaseTimeoutMs,
     };

@@ -15,6 +15,7 @@ import { renewLeases } from './renew-leases.js';
 import { reportResult } from './report-result.js';
 import { trustPolicy } from '../trust/trust-state.js';
 import { registerVolunteer } from './volunteers.js';
+import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
 
 const POLICY: LeasePolicy = { unitSize: 10_000, leaseTimeoutMs: 60_000, maxAttempts: 3 };
 /** The coordinator's defaults for trust. */
@@ -38,7 +39,7 @@ function setup(limits: Partial<LeaseLimitSettings> = {}) {
     now: () => clock,
   });
   // 100 units of 10,000 numbers.
-  createJob(d, 1_000_000, 4);
+  createJob(d, SIEVE_COUNT, { n: 1_000_000 }, 4);
   return {
     d,
     revoked,

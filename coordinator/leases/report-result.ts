@@ -1,18 +1,23 @@
-import type { Domain, UnitResult } from '../model.js';
+import { kindNamed } from '../../shared/kinds/registry.js';
+import type { Domain } from '../model.js';
 import { castVote } from '../trust/cast-vote.js';
 import { dropLease } from './release-lease.js';
 
-export type ReportOutcome = 'accepted' | 'recorded' | 'ignored';
+export type ReportOutcome = 'accepted' | 'recorded' | 'ignored' | 'malformed';
 
 /**
- * Records a volunteer's result for a lease it holds, as its vote on the unit.
+ * Records a volunteer's result for a lease it holds, as its vote on the unit. The result is
+ * parsed with the unit's kind's result schema; one that does not fit it is `malformed` and
+ * the lease stays (the volunteer may still send a proper one, or the lease expires).
  *
  * Only the live lease's holder may report; a report for an unknown, expired, withdrawn or
  * already-decided lease is ignored.
  */
-export function reportResult(d: Domain, volunteerId: string, leaseId: string, result: UnitResult): ReportOutcome {
+export function reportResult(d: Domain, volunteerId: string, leaseId: string, reported: unknown): ReportOutcome {
   const lease = d.leases.get(leaseId);
   if (!lease || lease.volunteerId !== volunteerId) return 'ignored';
+  const parsed = kindNamed(lease.kind).result.safeParse(reported);
+  if (!parsed.success) return 'malformed';
   const holder = d.volunteers.get(volunteerId);
   if (holder) d.limits.reported(lease, holder, d.now());
   const job = d.active.get(lease.jobId);
@@ -20,5 +25,5 @@ export function reportResult(d: Domain, volunteerId: string, leaseId: string, re
   dropLease(d, lease);
   const volunteer = d.volunteers.get(volunteerId);
   if (!job || !unit || !volunteer) return 'ignored';
-  return castVote(d, job, unit, volunteer, result) ? 'accepted' : 'recorded';
+  return castVote(d, job, unit, volunteer, parsed.data) ? 'accepted' : 'recorded';
 }

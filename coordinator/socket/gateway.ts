@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import type { z } from 'zod';
+import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
 import {
   HelloSchema,
   LeaseFailureSchema,
@@ -162,21 +163,20 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         if (volunteer && refusesWork(d, volunteer)) {
           refuse(ProtocolErrorCode.Quarantined, 'this volunteer or its network reported wrong counts and gets no work');
         }
-        const leases = grantLeases(d, id, slots).map(({ id: leaseId, jobId, lo, hi, deadline }) => ({
-          leaseId,
-          jobId,
-          lo,
-          hi,
-          deadline,
-        }));
+        // Sieve-count leases keep the shape volunteers from before kinds parse strictly.
+        const leases = grantLeases(d, id, slots).map(({ id: leaseId, jobId, lo, hi, deadline, kind, unit }) =>
+          kind === SIEVE_COUNT ? { leaseId, jobId, lo, hi, deadline } : { leaseId, jobId, lo, hi, deadline, kind, unit },
+        );
         return { leases };
       }, true),
     );
 
     socket.on('lease:result', (payload, ack) =>
       answer('lease:result', ack, () => {
-        const { leaseId, count } = parse(LeaseResultSchema, payload);
-        return { accepted: reportResult(d, requireVolunteer(), leaseId, count) !== 'ignored' };
+        const { leaseId, count, result } = parse(LeaseResultSchema, payload);
+        const outcome = reportResult(d, requireVolunteer(), leaseId, count ?? result);
+        if (outcome === 'malformed') refuse(ProtocolErrorCode.BadRequest, "the result does not fit the unit's kind");
+        return { accepted: outcome !== 'ignored' };
       }),
     );
 

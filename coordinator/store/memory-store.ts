@@ -1,24 +1,24 @@
 import type { AcceptedUnit, ChunkRecord, JobRecord } from '../model.js';
 import type { JobStore, StoredJob } from './job-store.js';
 
-/** A JobStore that keeps everything in process memory (tests, and runs without DATA_DIR). */
+/** A JobStore that keeps everything in process memory (tests, and runs without DATA_DIR); it keeps copies, as a database would. */
 export class MemoryJobStore implements JobStore {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly chunks = new Map<string, ChunkRecord[]>();
   private readonly units = new Map<string, AcceptedUnit[]>();
 
   insertJob(job: JobRecord, chunks: ChunkRecord[]): void {
-    this.jobs.set(job.id, { ...job });
-    this.chunks.set(job.id, chunks.map((c) => ({ ...c })));
+    this.jobs.set(job.id, structuredClone(job));
+    this.chunks.set(job.id, chunks.map((c) => structuredClone(c)));
     this.units.set(job.id, []);
   }
 
   updateJob(job: JobRecord): void {
-    if (this.jobs.has(job.id)) this.jobs.set(job.id, { ...job });
+    if (this.jobs.has(job.id)) this.jobs.set(job.id, structuredClone(job));
   }
 
   acceptUnit(unit: AcceptedUnit, chunk: ChunkRecord, job: JobRecord): void {
-    this.units.get(unit.jobId)?.push({ ...unit, volunteerIds: [...unit.volunteerIds] });
+    this.units.get(unit.jobId)?.push(structuredClone(unit));
     this.saveChunk(chunk);
     this.updateJob(job);
   }
@@ -26,7 +26,7 @@ export class MemoryJobStore implements JobStore {
   correctUnit(unit: AcceptedUnit, chunk: ChunkRecord): void {
     const units = this.units.get(unit.jobId) ?? [];
     const index = units.findIndex((u) => u.chunkIndex === unit.chunkIndex && u.lo === unit.lo);
-    if (index >= 0) units[index] = { ...unit, volunteerIds: [...unit.volunteerIds] };
+    if (index >= 0) units[index] = structuredClone(unit);
     this.saveChunk(chunk);
   }
 
@@ -34,14 +34,14 @@ export class MemoryJobStore implements JobStore {
     return (this.units.get(jobId) ?? [])
       .filter((u) => u.chunkIndex === chunkIndex)
       .sort((a, b) => a.lo - b.lo)
-      .map((u) => ({ ...u }));
+      .map((u) => structuredClone(u));
   }
 
   unconfirmedUnitsOf(volunteerId: string): AcceptedUnit[] {
     return [...this.units.values()]
       .flat()
       .filter((u) => !u.confirmed && u.volunteerIds.includes(volunteerId))
-      .map((u) => ({ ...u }));
+      .map((u) => structuredClone(u));
   }
 
   compactJob(jobId: string): void {
@@ -51,8 +51,8 @@ export class MemoryJobStore implements JobStore {
 
   loadJobs(): StoredJob[] {
     return [...this.jobs.values()].map((record) => ({
-      record: { ...record },
-      chunks: (this.chunks.get(record.id) ?? []).map((c) => ({ ...c })),
+      record: structuredClone(record),
+      chunks: (this.chunks.get(record.id) ?? []).map((c) => structuredClone(c)),
     }));
   }
 
@@ -72,6 +72,6 @@ export class MemoryJobStore implements JobStore {
 
   private saveChunk(chunk: ChunkRecord): void {
     const chunks = this.chunks.get(chunk.jobId);
-    if (chunks?.[chunk.index]) chunks[chunk.index] = { ...chunk };
+    if (chunks?.[chunk.index]) chunks[chunk.index] = structuredClone(chunk);
   }
 }

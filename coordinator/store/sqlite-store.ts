@@ -8,22 +8,30 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { JobState } from '../../shared/api.js';
+import type { JsonValue } from '../../shared/kinds/job-kind.js';
 import type { AcceptedUnit, ChunkRecord, JobRecord } from '../model.js';
 import type { JobStore, StoredJob } from './job-store.js';
 
-const SCHEMA_VERSION = 1;
+/**
+ * Version 2 made the store kind-agnostic: a job has a kind and JSON parameters and answer,
+ * a chunk a JSON accumulator, a unit a JSON result. A version 1 file (sieve counts only) is
+ * migrated in place when opened (MIGRATE_1_TO_2), in one transaction.
+ */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
   id TEXT PRIMARY KEY,
-  n INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  params TEXT NOT NULL,
   chunks INTEGER NOT NULL,
   state TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   started_at INTEGER,
   finished_at INTEGER,
   completed_chunks INTEGER NOT NULL,
-  prime_count INTEGER,
+  answer TEXT,
+  verified_by TEXT,
   error TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_finished_at ON jobs(finished_at) WHERE finished_at IS NOT NULL;
@@ -32,8 +40,8 @@ CREATE TABLE IF NOT EXISTS chunks (
   idx INTEGER NOT NULL,
   lo INTEGER NOT NULL,
   hi INTEGER NOT NULL,
-  count INTEGER NOT NULL,
-  done_numbers INTEGER NOT NULL,
+  accumulator TEXT NOT NULL,
+  done_positions INTEGER NOT NULL,
   PRIMARY KEY (job_id, idx)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS units (
@@ -41,23 +49,42 @@ CREATE TABLE IF NOT EXISTS units (
   chunk_idx INTEGER NOT NULL,
   lo INTEGER NOT NULL,
   hi INTEGER NOT NULL,
-  count INTEGER NOT NULL,
+  result TEXT NOT NULL,
   volunteer_ids TEXT NOT NULL,
   confirmed INTEGER NOT NULL,
   PRIMARY KEY (job_id, chunk_idx, lo)
 ) WITHOUT ROWID;
 `;
 
+/** Version 1 kept sieve counts as integers: they become sieve-count jobs with JSON values. */
+const MIGRATE_1_TO_2 = `
+ALTER TABLE jobs RENAME TO jobs_v1;
+ALTER TABLE chunks RENAME TO chunks_v1;
+ALTER TABLE units RENAME TO units_v1;
+DROP INDEX IF EXISTS jobs_finished_at;
+${SCHEMA}
+INSERT INTO jobs SELECT id, 'sieve-count', json_object('n', n), chunks, state, created_at, started_at,
+  finished_at, completed_chunks, CASE WHEN prime_count IS NULL THEN NULL ELSE CAST(prime_count AS TEXT) END, NULL, error
+  FROM jobs_v1;
+INSERT INTO chunks SELECT job_id, idx, lo, hi, CAST(count AS TEXT), done_numbers FROM chunks_v1;
+INSERT INTO units SELECT job_id, chunk_idx, lo, hi, CAST(count AS TEXT), volunteer_ids, confirmed FROM units_v1;
+DROP TABLE units_v1;
+DROP TABLE chunks_v1;
+DROP TABLE jobs_v1;
+`;
+
 interface JobRow {
   id: string;
-  n: number;
+  kind: string;
+  params: string;
   chunks: number;
   state: string;
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
   completed_chunks: number;
-  prime_count: number | null;
+  answer: string | null;
+  verified_by: string | null;
   error: string | null;
 }
 
@@ -66,8 +93,8 @@ interface ChunkRow {
   idx: number;
   lo: number;
   hi: number;
-  count: number;
-  done_numbers: number;
+  accumulator: string;
+  done_positions: number;
 }
 
 interface UnitRow {
@@ -75,7 +102,7 @@ interface UnitRow {
   chunk_idx: number;
   lo: number;
   hi: number;
-  count: number;
+  result: string;
   volunteer_ids: string;
   confirmed: number;
 }
@@ -86,14 +113,16 @@ export class DatabaseOpenError extends Error {
 
 const toJob = (row: JobRow): JobRecord => ({
   id: row.id,
-  n: row.n,
+  kind: row.kind,
+  params: JSON.parse(row.params) as JsonValue,
   chunks: row.chunks,
   state: row.state as JobState,
   createdAt: row.created_at,
   startedAt: row.started_at ?? undefined,
   finishedAt: row.finished_at ?? undefined,
   completedChunks: row.completed_chunks,
-  primeCount: row.prime_count ?? undefined,
+  answer: row.answer === null ? undefined : (JSON.parse(row.answer) as JsonValue),
+  verifiedBy: row.verified_by ?? undefined,
   error: row.error ?? undefined,
 });
 
@@ -102,8 +131,8 @@ const toChunk = (row: ChunkRow): ChunkRecord => ({
   index: row.idx,
   lo: row.lo,
   hi: row.hi,
-  count: row.count,
-  doneNumbers: row.done_numbers,
+  accumulator: JSON.parse(row.accumulator) as JsonValue,
+  donePositions: row.done_positions,
 });
 
 const toUnit = (row: UnitRow): AcceptedUnit => ({
@@ -111,21 +140,23 @@ const toUnit = (row: UnitRow): AcceptedUnit => ({
   chunkIndex: row.chunk_idx,
   lo: row.lo,
   hi: row.hi,
-  count: row.count,
+  result: JSON.parse(row.result) as JsonValue,
   volunteerIds: JSON.parse(row.volunteer_ids) as string[],
   confirmed: row.confirmed === 1,
 });
 
 const jobParams = (job: JobRecord) => ({
   id: job.id,
-  n: job.n,
+  kind: job.kind,
+  params: JSON.stringify(job.params),
   chunks: job.chunks,
   state: job.state,
   created_at: job.createdAt,
   started_at: job.startedAt ?? null,
   finished_at: job.finishedAt ?? null,
   completed_chunks: job.completedChunks,
-  prime_count: job.primeCount ?? null,
+  answer: job.answer === undefined ? null : JSON.stringify(job.answer),
+  verified_by: job.verifiedBy ?? null,
   error: job.error ?? null,
 });
 
@@ -134,8 +165,8 @@ const chunkParams = (chunk: ChunkRecord) => ({
   idx: chunk.index,
   lo: chunk.lo,
   hi: chunk.hi,
-  count: chunk.count,
-  done_numbers: chunk.doneNumbers,
+  accumulator: JSON.stringify(chunk.accumulator),
+  done_positions: chunk.donePositions,
 });
 
 const unitParams = (unit: AcceptedUnit) => ({
@@ -143,7 +174,7 @@ const unitParams = (unit: AcceptedUnit) => ({
   chunk_idx: unit.chunkIndex,
   lo: unit.lo,
   hi: unit.hi,
-  count: unit.count,
+  result: JSON.stringify(unit.result),
   volunteer_ids: JSON.stringify(unit.volunteerIds),
   confirmed: unit.confirmed ? 1 : 0,
 });
@@ -165,8 +196,10 @@ export class SqliteJobStore implements JobStore {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
-      this.db.exec(SCHEMA);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      this.db.transaction(() => {
+        this.db.exec(version === 1 ? MIGRATE_1_TO_2 : SCHEMA);
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })();
     } catch (error) {
       throw new DatabaseOpenError(
         `cannot open the job database ${file}: ${(error as Error).message}. ` +
@@ -177,22 +210,22 @@ export class SqliteJobStore implements JobStore {
     const db = this.db;
     this.statements = {
       insertJob: db.prepare<ReturnType<typeof jobParams>>(
-        `INSERT INTO jobs VALUES (@id, @n, @chunks, @state, @created_at, @started_at, @finished_at,
-         @completed_chunks, @prime_count, @error)`,
+        `INSERT INTO jobs VALUES (@id, @kind, @params, @chunks, @state, @created_at, @started_at, @finished_at,
+         @completed_chunks, @answer, @verified_by, @error)`,
       ),
       updateJob: db.prepare<ReturnType<typeof jobParams>>(
         `UPDATE jobs SET state = @state, started_at = @started_at, finished_at = @finished_at,
-         completed_chunks = @completed_chunks, prime_count = @prime_count, error = @error WHERE id = @id`,
+         completed_chunks = @completed_chunks, answer = @answer, verified_by = @verified_by, error = @error WHERE id = @id`,
       ),
       insertChunk: db.prepare<ReturnType<typeof chunkParams>>(
-        'INSERT INTO chunks VALUES (@job_id, @idx, @lo, @hi, @count, @done_numbers)',
+        'INSERT INTO chunks VALUES (@job_id, @idx, @lo, @hi, @accumulator, @done_positions)',
       ),
       updateChunk: db.prepare<ReturnType<typeof chunkParams>>(
-        'UPDATE chunks SET count = @count, done_numbers = @done_numbers WHERE job_id = @job_id AND idx = @idx',
+        'UPDATE chunks SET accumulator = @accumulator, done_positions = @done_positions WHERE job_id = @job_id AND idx = @idx',
       ),
       upsertUnit: db.prepare<ReturnType<typeof unitParams>>(
-        `INSERT INTO units VALUES (@job_id, @chunk_idx, @lo, @hi, @count, @volunteer_ids, @confirmed)
-         ON CONFLICT (job_id, chunk_idx, lo) DO UPDATE SET count = excluded.count,
+        `INSERT INTO units VALUES (@job_id, @chunk_idx, @lo, @hi, @result, @volunteer_ids, @confirmed)
+         ON CONFLICT (job_id, chunk_idx, lo) DO UPDATE SET result = excluded.result,
          volunteer_ids = excluded.volunteer_ids, confirmed = excluded.confirmed`,
       ),
       unitsOfChunk: db.prepare<[string, number], UnitRow>(

@@ -56,6 +56,8 @@ export function refusesWork(d: Domain, volunteer: VolunteerState): boolean {
  */
 export function mayVote(d: Domain, unit: OpenUnit, volunteer: VolunteerState): boolean {
   if (refusesWork(d, volunteer) || unit.excluded.has(volunteer.id) || unit.votes.has(volunteer.id)) return false;
+  const kind = d.jobs.get(unit.jobId)?.kind;
+  if (kind === undefined || !volunteer.computes.has(kind)) return false;
   if (volunteer.trusted) return true;
   if ((unit.failedOn.get(volunteer.network) ?? 0) >= d.policy.maxAttempts) return false;
   if (unit.audit?.voters.some((voter) => voter.network === volunteer.network)) return false;

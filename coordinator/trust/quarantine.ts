@@ -38,7 +38,7 @@ export function quarantine(d: Domain, culprit: { volunteerId: string; network: s
 }
 
 /**
- * Opens a unit that re-checks an accepted count, computed by others than those it rested on
+ * Opens a unit that re-checks an accepted result, computed by others than those it rested on
  * (and not on their networks); its decision replaces the count (jobs/accept-count.ts).
  * A suspect's count (`asVotes`) stays in the vote, so a recount that disagrees makes a tie,
  * not a verdict; a caught volunteer's count does not. `fallbackNetwork` stands for voters no
@@ -52,7 +52,7 @@ export function reopenForAudit(d: Domain, accepted: AcceptedUnit, fallbackNetwor
     volunteerId,
     network: d.volunteers.get(volunteerId)?.network ?? fallbackNetwork,
   }));
-  const auditKey = resultKey(accepted.count);
+  const auditKey = resultKey(accepted.result);
   const unit = newOpenUnit({
     key,
     jobId: accepted.jobId,
@@ -61,11 +61,11 @@ export function reopenForAudit(d: Domain, accepted: AcceptedUnit, fallbackNetwor
     hi: accepted.hi,
     spotCheck: false,
     excluded: new Set(accepted.volunteerIds),
-    audit: { key: auditKey, result: accepted.count, voters },
+    audit: { key: auditKey, result: accepted.result, voters },
   });
   if (asVotes) {
     for (const voter of voters) {
-      unit.votes.set(voter.volunteerId, { key: auditKey, result: accepted.count, network: voter.network, trusted: false });
+      unit.votes.set(voter.volunteerId, { key: auditKey, result: accepted.result, network: voter.network, trusted: false });
     }
   }
   job.open.set(key, unit);

@@ -20,6 +20,7 @@ import { identifyParty } from './parties.js';
 import { createTrustState, trustPolicy, type TrustPolicy } from './trust-state.js';
 import { sweepUndecided } from './undecided.js';
 import type { TotalVerifier } from './verifier.js';
+import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
 
 const kernel = await loadKernel();
 const countPrimes = (lo: number, hi: number): number => kernel.countPrimes(lo, hi);
@@ -95,7 +96,7 @@ function drive(d: Domain, job: JobRecord, actors: Record<string, Behaviour>, com
 describe('votes', () => {
   test("a stranger's count alone is never accepted; another network confirms it", () => {
     const d = setup();
-    const job = createJob(d, UNIT, 1);
+    const job = createJob(d, SIEVE_COUNT, { n: UNIT }, 1);
     stranger(d, 'a', 'net-a');
     const [lease] = grantLeases(d, 'a', 1);
     expect(reportResult(d, 'a', lease!.id, 1229)).toBe('recorded');
@@ -105,22 +106,22 @@ describe('votes', () => {
     const [confirm] = grantLeases(d, 'b', 1);
     expect(confirm).toMatchObject({ lo: 1, hi: UNIT });
     expect(reportResult(d, 'b', confirm!.id, 1229)).toBe('accepted');
-    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: 1229 });
+    expect(job).toMatchObject({ state: 'SUCCESS', answer: 1229 });
     expect(viewJob(d, job).waiting).toBeUndefined();
     expect(d.volunteers.get('a')!.confirmedStreak).toBe(1);
   });
 
   test("a trusted worker's count is accepted alone", () => {
     const d = setup();
-    const job = createJob(d, 4 * UNIT, 4);
+    const job = createJob(d, SIEVE_COUNT, { n: 4 * UNIT }, 4);
     trustedWorker(d, 't');
     drive(d, job, { t: truthful });
-    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: 4203 });
+    expect(job).toMatchObject({ state: 'SUCCESS', answer: 4203 });
   });
 
   test('one network never votes twice on a unit, nor holds it twice: colluders are outvoted by a trusted worker', () => {
     const d = setup();
-    const job = createJob(d, 8 * UNIT, 2);
+    const job = createJob(d, SIEVE_COUNT, { n: 8 * UNIT }, 2);
     stranger(d, 'liar-1', 'net-l');
     stranger(d, 'liar-2', 'net-l');
     const [first] = grantLeases(d, 'liar-1', 1);
@@ -135,7 +136,7 @@ describe('votes', () => {
     }
     trustedWorker(d, 'honest');
     drive(d, job, { 'liar-1': lyingWhen(() => true, 7), 'liar-2': lyingWhen(() => true, 7), honest: truthful });
-    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: primes(1, 8 * UNIT) });
+    expect(job).toMatchObject({ state: 'SUCCESS', answer: primes(1, 8 * UNIT) });
     expect(d.volunteers.get('honest')!.quarantined).toBe(false);
     expect(d.volunteers.get('liar-1')!.quarantined).toBe(true);
     expect(d.volunteers.get('liar-2')!.quarantined).toBe(true);
@@ -143,13 +144,13 @@ describe('votes', () => {
 
   test('colluders on one network cannot outvote two honest strangers on two others', () => {
     const d = setup();
-    const job = createJob(d, 20 * UNIT, 4);
+    const job = createJob(d, SIEVE_COUNT, { n: 20 * UNIT }, 4);
     stranger(d, 'liar-1', 'net-l');
     stranger(d, 'liar-2', 'net-l');
     stranger(d, 'h1', 'net-1');
     stranger(d, 'h2', 'net-2');
     drive(d, job, { 'liar-1': lyingWhen(() => true, 3), 'liar-2': lyingWhen(() => true, 3), h1: truthful, h2: truthful });
-    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: primes(1, 20 * UNIT) });
+    expect(job).toMatchObject({ state: 'SUCCESS', answer: primes(1, 20 * UNIT) });
     expect(d.volunteers.get('h1')!.quarantined).toBe(false);
     expect(d.volunteers.get('h2')!.quarantined).toBe(false);
     expect(d.volunteers.get('liar-2')!.quarantined).toBe(true);
@@ -159,7 +160,7 @@ describe('votes', () => {
 describe('ties and disputes', () => {
   function tie() {
     const d = setup();
-    const job = createJob(d, UNIT, 1);
+    const job = createJob(d, SIEVE_COUNT, { n: UNIT }, 1);
     stranger(d, 'a', 'net-a');
     stranger(d, 'b', 'net-b');
     const [la] = grantLeases(d, 'a', 1);
@@ -181,7 +182,7 @@ describe('ties and disputes', () => {
     stranger(d, 'c', 'net-c');
     const [lc] = grantLeases(d, 'c', 1);
     expect(reportResult(d, 'c', lc!.id, 1229)).toBe('accepted');
-    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: 1229 });
+    expect(job).toMatchObject({ state: 'SUCCESS', answer: 1229 });
     expect(d.volunteers.get('b')!.quarantined).toBe(true);
     expect(d.volunteers.get('a')!.quarantined).toBe(false);
   });
@@ -191,7 +192,7 @@ describe('ties and disputes', () => {
     trustedWorker(d, 't');
     const [lt] = grantLeases(d, 't', 1);
     expect(reportResult(d, 't', lt!.id, 1229)).toBe('accepted');
-    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: 1229 });
+    expect(job).toMatchObject({ state: 'SUCCESS', answer: 1229 });
     expect(d.volunteers.get('b')!.quarantined).toBe(true);
     expect(d.volunteers.get('a')!.quarantined).toBe(false);
   });
@@ -212,7 +213,7 @@ describe('ties and disputes', () => {
 
   test('a count nobody on another network can confirm ends its job the same way; the clock stops while someone could', () => {
     const d = setup();
-    const job = createJob(d, UNIT, 1);
+    const job = createJob(d, SIEVE_COUNT, { n: UNIT }, 1);
     stranger(d, 'a', 'net-a');
     const [lease] = grantLeases(d, 'a', 1);
     reportResult(d, 'a', lease!.id, 1229);
@@ -234,7 +235,7 @@ describe('ties and disputes', () => {
 describe('bounds', () => {
   test('a stranger reporting made-up counts fast opens at most MAX_OPEN_UNITS_PER_JOB units of a job', () => {
     const d = setup();
-    const job = createJob(d, (MAX_OPEN_UNITS_PER_JOB + 100) * UNIT, 1);
+    const job = createJob(d, SIEVE_COUNT, { n: (MAX_OPEN_UNITS_PER_JOB + 100) * UNIT }, 1);
     stranger(d, 'fast', 'net-f');
     let leased = 0;
     for (let lease = grantLeases(d, 'fast', 1)[0]; lease; lease = grantLeases(d, 'fast', 1)[0]) {
@@ -251,7 +252,7 @@ describe('bounds', () => {
 describe('failures', () => {
   test('three connections of one network failing every lease cannot fail a job; an honest worker finishes it', () => {
     const d = setup();
-    const job = createJob(d, 6 * UNIT, 2);
+    const job = createJob(d, SIEVE_COUNT, { n: 6 * UNIT }, 2);
     for (const id of ['k1', 'k2', 'k3']) stranger(d, id, 'net-k');
     const fail: Behaviour = () => 'fail';
     const computed = drive(d, job, { k1: fail, k2: fail, k3: fail });
@@ -264,12 +265,12 @@ describe('failures', () => {
     );
     trustedWorker(d, 'honest');
     drive(d, job, { k1: fail, k2: fail, k3: fail, honest: truthful });
-    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: primes(1, 6 * UNIT) });
+    expect(job).toMatchObject({ state: 'SUCCESS', answer: primes(1, 6 * UNIT) });
   });
 
   test('a unit only one network fails ends its job after DISPUTE_TIMEOUT, naming the range', () => {
     const d = setup();
-    const job = createJob(d, UNIT, 1);
+    const job = createJob(d, SIEVE_COUNT, { n: UNIT }, 1);
     stranger(d, 'k', 'net-k');
     drive(d, job, { k: () => 'fail' });
     sweepUndecided(d);
@@ -283,7 +284,7 @@ describe('failures', () => {
 
   test('failures on MAX_ATTEMPTS networks fail the job', () => {
     const d = setup();
-    const job = createJob(d, UNIT, 1);
+    const job = createJob(d, SIEVE_COUNT, { n: UNIT }, 1);
     for (const id of ['a', 'b', 'c']) stranger(d, id, `net-${id}`);
     drive(d, job, { a: () => 'fail', b: () => 'fail', c: () => 'fail' });
     expect(job).toMatchObject({
@@ -296,7 +297,7 @@ describe('failures', () => {
 describe('quarantine', () => {
   test("a caught volunteer's network is refused work until QUARANTINE_TIME passes; trusted workers there are not", () => {
     const d = setup();
-    const job = createJob(d, 100 * UNIT, 4);
+    const job = createJob(d, SIEVE_COUNT, { n: 100 * UNIT }, 4);
     stranger(d, 'liar', 'net-l');
     stranger(d, 'sibling', 'net-l');
     trustedWorker(d, 'local', 'net-l');
@@ -335,9 +336,9 @@ describe('occasional liars with the default settings', () => {
     const computed = new Map<string, number>();
     const n = 40 * UNIT;
     for (let i = 0; i < 20; i++) {
-      const job = createJob(d, n, 4);
+      const job = createJob(d, SIEVE_COUNT, { n: n }, 4);
       drive(d, job, { liar: lyingWhen(lieOn), h1: truthful, h2: truthful }, computed);
-      expect(job).toMatchObject({ state: 'SUCCESS', primeCount: primes(1, n) });
+      expect(job).toMatchObject({ state: 'SUCCESS', answer: primes(1, n) });
     }
     expect(d.volunteers.get('liar')!.quarantined).toBe(true);
     expect(d.volunteers.get('h1')!.quarantined).toBe(false);
@@ -348,7 +349,7 @@ describe('occasional liars with the default settings', () => {
     const d = setup();
     stranger(d, 'liar', 'net-l');
     stranger(d, 'h', 'net-h');
-    const job = createJob(d, 40 * UNIT, 4);
+    const job = createJob(d, SIEVE_COUNT, { n: 40 * UNIT }, 4);
     drive(d, job, { liar: lyingWhen((k) => k % 10 === 0), h: truthful });
     expect(job.state).not.toBe('SUCCESS');
     expect(viewJob(d, job).waiting).toMatch(/^volunteers disagree on \[/);
@@ -356,7 +357,7 @@ describe('occasional liars with the default settings', () => {
     clock += DEFAULTS.disputeTimeoutMs;
     sweepUndecided(d);
     expect(job.state).toBe('FAILURE');
-    expect(job.primeCount).toBeUndefined();
+    expect(job.answer).toBeUndefined();
   });
 });
 
@@ -365,10 +366,11 @@ describe('adaptive replication with a verified total', () => {
   function kernelVerifier(): TotalVerifier & { runs: number } {
     const verifier = {
       runs: 0,
+      verifiedBy: 'a recount of each chunk by the kernel',
       canVerify: () => true,
       verifyTotal: (_job: JobRecord, chunks: readonly ChunkRecord[]) => {
         verifier.runs++;
-        const wrongChunks = chunks.filter((chunk) => primes(chunk.lo, chunk.hi) !== chunk.count).map((chunk) => chunk.index);
+        const wrongChunks = chunks.filter((chunk) => primes(chunk.lo, chunk.hi) !== chunk.accumulator).map((chunk) => chunk.index);
         return wrongChunks.length === 0 ? { ok: true as const } : { ok: false as const, wrongChunks };
       },
     };
@@ -383,9 +385,9 @@ describe('adaptive replication with a verified total', () => {
     stranger(d, 'h2', 'net-2');
     const computed = new Map<string, number>();
     const n = 150 * UNIT;
-    const job = createJob(d, n, 4);
+    const job = createJob(d, SIEVE_COUNT, { n: n }, 4);
     drive(d, job, { liar: lyingWhen((k) => k > 30), h1: truthful, h2: truthful }, computed);
-    expect(job).toMatchObject({ state: 'SUCCESS', primeCount: primes(1, n) });
+    expect(job).toMatchObject({ state: 'SUCCESS', answer: primes(1, n) });
     expect(d.volunteers.get('liar')!.quarantined).toBe(true);
     expect(d.volunteers.get('h1')!.quarantined).toBe(false);
     expect(d.volunteers.get('h2')!.quarantined).toBe(false);
@@ -399,7 +401,7 @@ describe('adaptive replication with a verified total', () => {
     const d = setup({ spotCheckRate: 0, trustAfter: 1 });
     stranger(d, 'a', 'net-a');
     stranger(d, 'b', 'net-b');
-    const computed = drive(d, createJob(d, 20 * UNIT, 2), { a: truthful, b: truthful });
+    const computed = drive(d, createJob(d, SIEVE_COUNT, { n: 20 * UNIT }, 2), { a: truthful, b: truthful });
     expect((computed.get('a') ?? 0) + (computed.get('b') ?? 0)).toBe(40);
   });
 });

@@ -5,6 +5,8 @@
  */
 import { io } from 'socket.io-client';
 import { Volunteer, type ComputePool, type VolunteerSocket } from '../../client/volunteer.js';
+import type { JsonValue } from '../../shared/kinds/job-kind.js';
+import { sieveCountDescriptorSchema } from '../../shared/kinds/sieve-count/index.js';
 import { loadKernel } from '../../shared/sieve/index.js';
 
 const kernel = await loadKernel();
@@ -27,11 +29,18 @@ export interface PoolRecord {
   lies: number;
 }
 
+/** The count of a sieve-count unit by the reference sieve. */
+export function countSieveUnit(unit: JsonValue): number {
+  const { lo, hi } = sieveCountDescriptorSchema.parse(unit);
+  return countPrimes(lo, hi);
+}
+
 export function strategyPool(strategy: LieStrategy): ComputePool & { record: PoolRecord } {
   const record: PoolRecord = { computed: 0, lies: 0 };
   return {
     record,
-    count: async (lo, hi) => {
+    compute: async (_kind, unit) => {
+      const { lo, hi } = sieveCountDescriptorSchema.parse(unit);
       record.computed++;
       const lie = strategy.lieOn(record.computed);
       if (lie) record.lies++;
@@ -44,7 +53,7 @@ export function strategyPool(strategy: LieStrategy): ComputePool & { record: Poo
 
 export function failingPool(): ComputePool {
   return {
-    count: async () => {
+    compute: async () => {
       throw new Error('out of memory');
     },
     resize: () => {},

@@ -13,7 +13,7 @@ export const spawnSieveWorker: SpawnThread = (onDeath) => {
     onDeath(new Error(`sieve worker failed: ${event.message || 'unknown error'}`));
   });
   return {
-    count: (lo, hi) => api.count(lo, hi),
+    compute: (kind, unit) => api.compute(kind, unit),
     terminate: () => {
       api[releaseProxy]();
       worker.terminate();

@@ -1,7 +1,9 @@
-/** What a sieve Web Worker exposes through Comlink (shared by the worker and the pool). */
+import type { JsonValue } from '../../../../shared/kinds/job-kind.js';
+
+/** What a compute Web Worker exposes through Comlink (shared by the worker and the pool). */
 export interface SieveWorkerApi {
-  /** The kernel's name, once loaded ("wasm"). */
+  /** The sieve kernel's name, once loaded ("wasm"). */
   kernel(): Promise<string>;
-  /** Number of primes p with lo <= p <= hi. */
-  count(lo: number, hi: number): Promise<number>;
+  /** Computes one unit of a kind with that kind's kernel. */
+  compute(kind: string, unit: JsonValue): Promise<JsonValue>;
 }

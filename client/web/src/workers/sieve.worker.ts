@@ -1,17 +1,18 @@
-/** One sieve thread of the tab: the shared kernel behind Comlink. */
+/** One compute thread of the tab: the shared kernels, by kind, behind Comlink. */
 import { expose } from 'comlink';
-import { loadKernel } from '../../../../shared/sieve/index.js';
+import { createKernelCache } from '../../../../shared/kinds/kernels.js';
+import { SIEVE_COUNT } from '../../../../shared/kinds/sieve-count/index.js';
 import type { SieveWorkerApi } from './sieve-api.js';
 
-// Loaded once per worker: the kernel keeps its sieving-prime cache between units.
-const kernel = loadKernel();
+// Loaded once per worker and kept: kernels keep state (sieving primes) between units.
+const kernelFor = createKernelCache();
 
 const api: SieveWorkerApi = {
   async kernel() {
-    return (await kernel).name;
+    return (await kernelFor(SIEVE_COUNT)).name;
   },
-  async count(lo, hi) {
-    return (await kernel).countPrimes(lo, hi);
+  async compute(kind, unit) {
+    return (await kernelFor(kind)).compute(unit);
   },
 };
 

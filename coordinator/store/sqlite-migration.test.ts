@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, test } from 'vitest';
+import { SqliteJobStore } from './sqlite-store.js';
+
+/** The version 1 schema as it was deployed, with one unfinished and one finished sieve job. */
+const VERSION_1 = `
+CREATE TABLE jobs (id TEXT PRIMARY KEY, n INTEGER NOT NULL, chunks INTEGER NOT NULL, state TEXT NOT NULL,
+  created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER, completed_chunks INTEGER NOT NULL,
+  prime_count INTEGER, error TEXT);
+CREATE INDEX jobs_finished_at ON jobs(finished_at) WHERE finished_at IS NOT NULL;
+CREATE TABLE chunks (job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
+  lo INTEGER NOT NULL, hi INTEGER NOT NULL, count INTEGER NOT NULL, done_numbers INTEGER NOT NULL,
+  PRIMARY KEY (job_id, idx)) WITHOUT ROWID;
+CREATE TABLE units (job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, chunk_idx INTEGER NOT NULL,
+  lo INTEGER NOT NULL, hi INTEGER NOT NULL, count INTEGER NOT NULL, volunteer_ids TEXT NOT NULL,
+  confirmed INTEGER NOT NULL, PRIMARY KEY (job_id, chunk_idx, lo)) WITHOUT ROWID;
+INSERT INTO jobs VALUES ('a', 20000, 2, 'PROGRESS', 1, 2, NULL, 0, NULL, NULL);
+INSERT INTO chunks VALUES ('a', 0, 1, 10000, 1229, 10000), ('a', 1, 10001, 20000, 0, 0);
+INSERT INTO units VALUES ('a', 0, 1, 10000, 1229, '["v1"]', 0);
+INSERT INTO jobs VALUES ('b', 10000, 1, 'SUCCESS', 1, 2, 3, 1, 1229, NULL);
+PRAGMA user_version = 1;
+`;
+
+describe('SQLite store schema version 2', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  test('a version 1 file becomes sieve-count jobs with JSON values, nothing lost', () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'store-migration-'));
+    const file = path.join(dir, 'jobs.db');
+    const old = new Database(file);
+    old.exec(VERSION_1);
+    old.close();
+
+    const store = new SqliteJobStore(file);
+    const jobs = store.loadJobs();
+    expect(jobs.map((job) => job.record)).toEqual([
+      expect.objectContaining({ id: 'a', kind: 'sieve-count', params: { n: 20000 }, state: 'PROGRESS', answer: undefined }),
+      expect.objectContaining({ id: 'b', kind: 'sieve-count', params: { n: 10000 }, state: 'SUCCESS', answer: 1229 }),
+    ]);
+    expect(jobs[0]!.chunks).toEqual([
+      { jobId: 'a', index: 0, lo: 1, hi: 10000, accumulator: 1229, donePositions: 10000 },
+      { jobId: 'a', index: 1, lo: 10001, hi: 20000, accumulator: 0, donePositions: 0 },
+    ]);
+    expect(store.unitsOfChunk('a', 0)).toEqual([
+      { jobId: 'a', chunkIndex: 0, lo: 1, hi: 10000, result: 1229, volunteerIds: ['v1'], confirmed: false },
+    ]);
+    expect(store.unconfirmedUnitsOf('v1')).toHaveLength(1);
+    store.close();
+
+    const version = new Database(file, { readonly: true });
+    expect(version.pragma('user_version', { simple: true })).toBe(2);
+    version.close();
+  });
+});

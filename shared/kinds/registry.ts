@@ -1,0 +1,17 @@
+/** Every kind of job the coordinator runs, by name; the domain looks kinds up here only. */
+import type { AnyJobKind } from './job-kind.js';
+import { SIEVE_COUNT, sieveCountKind } from './sieve-count/index.js';
+
+const kinds = new Map<string, AnyJobKind>([[SIEVE_COUNT, sieveCountKind as unknown as AnyJobKind]]);
+
+/** Names of the kinds this coordinator runs. */
+export const KIND_NAMES: readonly string[] = [...kinds.keys()];
+
+/** The kinds a volunteer computes when its hello does not say (volunteers from before kinds). */
+export const DEFAULT_VOLUNTEER_KINDS: readonly string[] = [SIEVE_COUNT];
+
+export function kindNamed(name: string): AnyJobKind {
+  const kind = kinds.get(name);
+  if (!kind) throw new RangeError(`unknown job kind ${JSON.stringify(name)}`);
+  return kind;
+}
