@@ -5,7 +5,7 @@
  */
 import { loadWasmKernel } from './wasm-kernel.js';
 
-export { hasWebAssembly } from './wasm-kernel.js';
+export { hasWebAssembly } from '../wasm-module.js';
 export { U64_MAX } from './range.js';
 
 /** What one pass over [lo, hi] finds; primes and counts exact as BigInt. */

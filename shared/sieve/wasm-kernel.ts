@@ -4,6 +4,7 @@
  * that thread's sieving-prime cache and buckets, so call it once per thread and keep the kernel.
  */
 import type { Kernel, RangeSummary } from './index.js';
+import { instantiateEmbedded } from '../wasm-module.js';
 import { checkSafeRange, checkU64Range } from './range.js';
 
 /** The module's exports; u64 crosses the edge as i64, i.e. a BigInt read as signed. */
@@ -21,36 +22,10 @@ interface KernelExports {
 const MODE_COUNT = 0;
 const MODE_SUMMARY = 1;
 
-/** The part of the WebAssembly JS API used here; the Node-only tsconfig has no DOM/Wasm lib. */
-interface WasmRuntime {
-  instantiate(bytes: Uint8Array<ArrayBuffer>): Promise<{ instance: { exports: unknown } }>;
-}
-
-function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 const u64 = (value: bigint): bigint => BigInt.asUintN(64, value);
 
-/** True where this runtime can run the kernel at all. */
-export function hasWebAssembly(): boolean {
-  return typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'object';
-}
-
 export async function loadWasmKernel(): Promise<Kernel> {
-  const wasm = (globalThis as { WebAssembly?: WasmRuntime }).WebAssembly;
-  if (wasm === undefined) throw new Error('WebAssembly is not available in this runtime');
-  let base64: string;
-  try {
-    ({ KERNEL_WASM_BASE64: base64 } = await import('./wasm/kernel-bytes.js'));
-  } catch (cause) {
-    throw new Error('Wasm kernel bytes missing: run `npx tsx scripts/build-wasm.ts` first', { cause });
-  }
-  const { instance } = await wasm.instantiate(decodeBase64(base64));
-  const exports = instance.exports as unknown as KernelExports;
+  const exports = await instantiateEmbedded<KernelExports>(() => import('./wasm/kernel-bytes.js'));
   return {
     name: 'wasm',
     countPrimes(lo: number, hi: number): number {

@@ -5,6 +5,7 @@
  * piece are read straight from the kernel's memory. One instance per thread: its memory caches
  * the tables of the last (x, y, c), so consecutive units of one job skip rebuilding them.
  */
+import { instantiateEmbedded } from '../../wasm-module.js';
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer };
@@ -51,18 +52,6 @@ export interface CombinatorialKernel {
   memoryBytes(): number;
 }
 
-/** The part of the WebAssembly JS API used here; the Node-only tsconfig has no DOM/Wasm lib. */
-interface WasmRuntime {
-  instantiate(bytes: Uint8Array<ArrayBuffer>): Promise<{ instance: { exports: unknown } }>;
-}
-
-function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 function readI64s(exports: KernelExports, address: number, length: number): number[] {
   const view = new BigInt64Array(exports.memory.buffer, address, length);
   const out = new Array<number>(length);
@@ -71,16 +60,7 @@ function readI64s(exports: KernelExports, address: number, length: number): numb
 }
 
 export async function loadCombinatorialKernel(): Promise<CombinatorialKernel> {
-  const wasm = (globalThis as { WebAssembly?: WasmRuntime }).WebAssembly;
-  if (wasm === undefined) throw new Error('WebAssembly is not available in this runtime');
-  let base64: string;
-  try {
-    ({ KERNEL_WASM_BASE64: base64 } = await import('./wasm/kernel-bytes.js'));
-  } catch (cause) {
-    throw new Error('Wasm kernel bytes missing: run `npx tsx scripts/build-wasm.ts` first', { cause });
-  }
-  const { instance } = await wasm.instantiate(decodeBase64(base64));
-  const k = instance.exports as unknown as KernelExports;
+  const k = await instantiateEmbedded<KernelExports>(() => import('./wasm/kernel-bytes.js'));
   return {
     setup: (x, y, c) => k.setup(x, y, c),
     ordinary() {

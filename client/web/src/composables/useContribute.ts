@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { Volunteer, type UnitDone, type VolunteerStats } from '../../../volunteer.js';
 import { ThreadedComputePool } from '../../../threaded-pool.js';
 import { spawnSieveWorker } from '../compute/sieve-worker-spawner.js';
-import { hasWebAssembly } from '../../../../shared/sieve/wasm-kernel.js';
+import { hasWebAssembly } from '../../../../shared/wasm-module.js';
 import { socketFor, useBackend } from './useBackend.js';
 
 const STORAGE_KEY = 'prime-counter:contribute';
