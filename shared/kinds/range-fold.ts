@@ -4,7 +4,7 @@
  * are held, so memory is bounded by the units in flight, not by the range. `join` must be
  * associative: join(join(a, b), c) = join(a, join(b, c)) for adjacent a, b, c.
  */
-import type { U64Range } from './kind.js';
+import type { Combiner, U64Range } from './kind.js';
 
 export class RangeFold<Summary> {
   private readonly pending = new Map<bigint, { hi: bigint; summary: Summary }>();
@@ -55,4 +55,27 @@ export class RangeFold<Summary> {
     }
     return false;
   }
+}
+
+/**
+ * A kind's combiner over a RangeFold: each result is read into a summary (`summarize`), adjacent
+ * summaries are joined (`join`), and the joined summary of the whole range gives the answer.
+ */
+export function foldCombiner<Result, Summary, Answer>(
+  range: U64Range,
+  summarize: (result: Result) => Summary,
+  join: (left: Summary, right: Summary) => Summary,
+  answer: (whole: Summary) => Answer,
+): Combiner<Result, Answer> {
+  const fold = new RangeFold<Summary>(range, join);
+  return {
+    add: (unit, result) => fold.add(unit, summarize(result)),
+    get complete() {
+      return fold.complete;
+    },
+    get buffered() {
+      return fold.buffered;
+    },
+    answer: () => answer(fold.result()),
+  };
 }

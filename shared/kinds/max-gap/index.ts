@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Combiner, Kind, U64Range } from '../kind.js';
-import { RangeFold } from '../range-fold.js';
+import { foldCombiner } from '../range-fold.js';
 import { splitRange } from '../split-range.js';
 import { U64JsonSchema, fromU64JsonOrNull, toU64JsonOrNull } from '../u64-json.js';
 
@@ -73,22 +73,11 @@ function parse(result: MaxGapResult): GapSummary {
 }
 
 function combiner(range: U64Range): Combiner<MaxGapResult, MaxGapAnswer> {
-  const fold = new RangeFold<GapSummary>(range, joinGaps);
-  return {
-    add: (unit, result) => fold.add(unit, parse(result)),
-    get complete() {
-      return fold.complete;
-    },
-    get buffered() {
-      return fold.buffered;
-    },
-    answer() {
-      const { gap, gapStart } = fold.result();
-      return gap === null || gapStart === null
-        ? { max_gap: null, gap_start: null, gap_end: null }
-        : { max_gap: toU64JsonOrNull(gap), gap_start: toU64JsonOrNull(gapStart), gap_end: toU64JsonOrNull(gapStart + gap) };
-    },
-  };
+  return foldCombiner(range, parse, joinGaps, ({ gap, gapStart }): MaxGapAnswer =>
+    gap === null || gapStart === null
+      ? { max_gap: null, gap_start: null, gap_end: null }
+      : { max_gap: toU64JsonOrNull(gap), gap_start: toU64JsonOrNull(gapStart), gap_end: toU64JsonOrNull(gapStart + gap) },
+  );
 }
 
 export const maxGap: Kind<MaxGapResult, MaxGapAnswer> = {

@@ -2,7 +2,7 @@
  * needs from it: counts of adjacent ranges add. */
 import { z } from 'zod';
 import type { Combiner, Kind, U64Range } from '../kind.js';
-import { RangeFold } from '../range-fold.js';
+import { foldCombiner } from '../range-fold.js';
 import { splitRange } from '../split-range.js';
 import { U64JsonSchema, fromU64Json, toU64Json } from '../u64-json.js';
 
@@ -16,17 +16,12 @@ export const PrimeCountAnswerSchema = z.strictObject({ prime_count: U64JsonSchem
 export type PrimeCountAnswer = z.infer<typeof PrimeCountAnswerSchema>;
 
 function combiner(range: U64Range): Combiner<PrimeCountResult, PrimeCountAnswer> {
-  const fold = new RangeFold<bigint>(range, (left, right) => left + right);
-  return {
-    add: (unit, result) => fold.add(unit, fromU64Json(result.count)),
-    get complete() {
-      return fold.complete;
-    },
-    get buffered() {
-      return fold.buffered;
-    },
-    answer: () => ({ prime_count: toU64Json(fold.result()) }),
-  };
+  return foldCombiner(
+    range,
+    (result: PrimeCountResult) => fromU64Json(result.count),
+    (left, right) => left + right,
+    (count) => ({ prime_count: toU64Json(count) }),
+  );
 }
 
 export const primeCount: Kind<PrimeCountResult, PrimeCountAnswer> = {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Combiner, Kind, U64Range } from '../kind.js';
-import { RangeFold } from '../range-fold.js';
+import { foldCombiner } from '../range-fold.js';
 import { splitRange } from '../split-range.js';
 import { U64JsonSchema, fromU64Json, fromU64JsonOrNull, toU64Json, toU64JsonOrNull } from '../u64-json.js';
 
@@ -50,17 +50,7 @@ function parse(result: TwinCountResult): TwinSummary {
 }
 
 function combiner(range: U64Range): Combiner<TwinCountResult, TwinCountAnswer> {
-  const fold = new RangeFold<TwinSummary>(range, joinTwins);
-  return {
-    add: (unit, result) => fold.add(unit, parse(result)),
-    get complete() {
-      return fold.complete;
-    },
-    get buffered() {
-      return fold.buffered;
-    },
-    answer: () => ({ twin_count: toU64Json(fold.result().twins) }),
-  };
+  return foldCombiner(range, parse, joinTwins, (whole) => ({ twin_count: toU64Json(whole.twins) }));
 }
 
 export const twinCount: Kind<TwinCountResult, TwinCountAnswer> = {
