@@ -16,7 +16,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { primeCount, twinCount, type Kind } from '../shared/kinds/index.js';
+import type { AnyJobKind, JsonValue } from '../shared/kinds/job-kind.js';
+import { computePrimeCount, primeCountKind } from '../shared/kinds/prime-count/index.js';
+import { computeTwinCount, twinCountKind } from '../shared/kinds/twin-count/index.js';
+import { toU64Json } from '../shared/kinds/u64-json.js';
 import { loadKernel, U64_MAX, type Kernel } from '../shared/sieve/index.js';
 
 const TOP = Number.MAX_SAFE_INTEGER; // 2^53 - 1
@@ -116,21 +119,25 @@ interface TopRun {
 
 /** Child-process mode: one kind over [2^64 - width, 2^64 - 1] in units of `unit` numbers. */
 async function topChild(kindName: string, width: bigint, unit: bigint): Promise<void> {
-  const kind = (kindName === 'twin-count' ? twinCount : primeCount) as Kind<unknown, unknown>;
+  const twins = kindName === 'twin-count';
+  const kind = (twins ? twinCountKind : primeCountKind) as unknown as AnyJobKind;
+  const compute: (kernel: Awaited<ReturnType<typeof loadKernel>>, lo: bigint, hi: bigint) => JsonValue = twins ? computeTwinCount : computePrimeCount;
   const kernel = await loadKernel();
   const baseline = process.resourceUsage().maxRSS * 1024;
-  const range = { lo: U64_MAX - width + 1n, hi: U64_MAX };
-  const combiner = kind.combiner(range);
+  const params = { from: toU64Json(U64_MAX - width + 1n), to: toU64Json(U64_MAX) };
+  const size = Number(width);
+  let accumulator = kind.emptyAccumulator();
   const start = performance.now();
   let units = 0;
-  for (let lo = range.lo; lo <= range.hi; lo += unit) {
-    const hi = lo + unit - 1n < range.hi ? lo + unit - 1n : range.hi;
-    combiner.add({ lo, hi }, kind.compute(kernel, { lo, hi }));
+  for (let lo = 1; lo <= size; lo += Number(unit)) {
+    const positions = { lo, hi: Math.min(lo + Number(unit) - 1, size) };
+    const numbers = kind.describe(params, positions) as { lo: number | string; hi: number | string };
+    accumulator = kind.accumulate(accumulator, compute(kernel, BigInt(numbers.lo), BigInt(numbers.hi)), positions);
     units++;
   }
   const run: TopRun = {
     seconds: (performance.now() - start) / 1000,
-    answer: JSON.stringify(combiner.answer()),
+    answer: JSON.stringify(kind.answer(params, [accumulator])),
     units,
     peak: process.resourceUsage().maxRSS * 1024,
     baseline,

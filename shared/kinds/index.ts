@@ -1,14 +1,12 @@
-/** The kinds of range job, by name. */
-import { maxGap } from './max-gap/index.js';
-import { primeCount } from './prime-count/index.js';
-import { twinCount } from './twin-count/index.js';
-
-export type { Combiner, Kind, RangeParams, U64Range } from './kind.js';
+/** The range kinds, by name: jobs over a range [from, to] of 0..2^64 - 1 (range-kind.ts). */
+import { MAX_GAP, maxGapKind } from './max-gap/index.js';
+import { PRIME_COUNT, primeCountKind } from './prime-count/index.js';
+import { TWIN_COUNT, twinCountKind } from './twin-count/index.js';
 
 export const RANGE_KINDS = {
-  'prime-count': primeCount,
-  'twin-count': twinCount,
-  'max-gap': maxGap,
+  [PRIME_COUNT]: primeCountKind,
+  [TWIN_COUNT]: twinCountKind,
+  [MAX_GAP]: maxGapKind,
 } as const;
 
-export { maxGap, primeCount, twinCount };
+export { MAX_GAP, PRIME_COUNT, TWIN_COUNT, maxGapKind, primeCountKind, twinCountKind };

@@ -5,6 +5,7 @@
  */
 import type { ComputableKind } from './computable.js';
 import type { JsonValue } from './job-kind.js';
+import { loadRangeKernel } from './range-kernel.js';
 import { loadSieveCountKernel } from './sieve-count/kernel.js';
 
 export interface UnitKernel {
@@ -16,6 +17,9 @@ export interface UnitKernel {
 
 const loaders: Record<ComputableKind, () => Promise<UnitKernel>> = {
   'sieve-count': loadSieveCountKernel,
+  'prime-count': () => loadRangeKernel('prime-count'),
+  'twin-count': () => loadRangeKernel('twin-count'),
+  'max-gap': () => loadRangeKernel('max-gap'),
 };
 
 function loaderOf(kind: string): (() => Promise<UnitKernel>) | undefined {

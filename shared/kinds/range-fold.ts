@@ -1,81 +1,65 @@
 /**
- * Folds summaries of adjacent ranges, arriving in any order, over one range [from, to]: the
- * contiguous prefix from `from` is joined as soon as it grows, and only summaries past a gap
- * are held, so memory is bounded by the units in flight, not by the range. `join` must be
- * associative: join(join(a, b), c) = join(a, join(b, c)) for adjacent a, b, c.
+ * Folds summaries of adjacent ranges of positions, arriving in any order, into a JSON
+ * accumulator: a list of disjoint segments in ascending order, each the joined summary of the
+ * positions it covers. A summary joins its neighbours as soon as they touch, so a chunk whose
+ * units arrived in order is one segment, and memory is bounded by the units in flight, not by
+ * the range. `join` must be associative: join(join(a, b), c) = join(a, join(b, c)) for
+ * adjacent a, b, c; the result is then the same whatever the order of arrival.
  */
-import type { Combiner, U64Range } from './kind.js';
+import type { JsonValue } from './job-kind.js';
+import type { Range } from '../split.js';
 
-export class RangeFold<Summary> {
-  private readonly pending = new Map<bigint, { hi: bigint; summary: Summary }>();
-  private next: bigint;
-  private prefix: Summary | undefined;
+export type Segment<Summary extends JsonValue> = {
+  lo: number;
+  hi: number;
+  summary: Summary;
+};
 
-  constructor(
-    private readonly range: U64Range,
-    private readonly join: (left: Summary, right: Summary) => Summary,
-  ) {
-    if (range.hi < range.lo) throw new RangeError(`empty range [${range.lo}, ${range.hi}]`);
-    this.next = range.lo;
+export type Join<Summary> = (left: Summary, right: Summary) => Summary;
+
+/** The segments with `summary` of `unit` added; RangeError if the unit overlaps one of them. */
+export function addSegment<Summary extends JsonValue>(
+  segments: readonly Segment<Summary>[],
+  unit: Range,
+  summary: Summary,
+  join: Join<Summary>,
+): Segment<Summary>[] {
+  if (unit.hi < unit.lo) throw new RangeError(`empty unit [${unit.lo}, ${unit.hi}]`);
+  // Segments before the unit end below it; segments after start above it.
+  const at = segments.findIndex((segment) => segment.hi >= unit.lo);
+  const before = at === -1 ? segments.length : at;
+  const next = segments[before];
+  if (next !== undefined && next.lo <= unit.hi) {
+    throw new RangeError(`unit [${unit.lo}, ${unit.hi}] overlaps [${next.lo}, ${next.hi}], already taken`);
   }
-
-  get complete(): boolean {
-    return this.next > this.range.hi;
+  let merged: Segment<Summary> = { lo: unit.lo, hi: unit.hi, summary };
+  let start = before;
+  let end = before;
+  const previous = segments[before - 1];
+  if (previous !== undefined && previous.hi + 1 === unit.lo) {
+    merged = { lo: previous.lo, hi: merged.hi, summary: join(previous.summary, merged.summary) };
+    start--;
   }
-
-  get buffered(): number {
-    return this.pending.size;
+  if (next !== undefined && next.lo === unit.hi + 1) {
+    merged = { lo: merged.lo, hi: next.hi, summary: join(merged.summary, next.summary) };
+    end++;
   }
-
-  add({ lo, hi }: U64Range, summary: Summary): void {
-    if (hi < lo || lo < this.range.lo || hi > this.range.hi) {
-      throw new RangeError(`unit [${lo}, ${hi}] is not inside [${this.range.lo}, ${this.range.hi}]`);
-    }
-    if (lo < this.next || this.overlapsPending(lo, hi)) {
-      throw new RangeError(`unit [${lo}, ${hi}] overlaps a unit already taken`);
-    }
-    this.pending.set(lo, { hi, summary });
-    for (let held = this.pending.get(this.next); held !== undefined; held = this.pending.get(this.next)) {
-      this.pending.delete(this.next);
-      this.prefix = this.prefix === undefined ? held.summary : this.join(this.prefix, held.summary);
-      this.next = held.hi + 1n;
-    }
-  }
-
-  result(): Summary {
-    if (!this.complete || this.prefix === undefined) {
-      throw new RangeError(`[${this.range.lo}, ${this.range.hi}] is covered only up to ${this.next - 1n}`);
-    }
-    return this.prefix;
-  }
-
-  private overlapsPending(lo: bigint, hi: bigint): boolean {
-    for (const [heldLo, held] of this.pending) {
-      if (lo <= held.hi && heldLo <= hi) return true;
-    }
-    return false;
-  }
+  return [...segments.slice(0, start), merged, ...segments.slice(end)];
 }
 
-/**
- * A kind's combiner over a RangeFold: each result is read into a summary (`summarize`), adjacent
- * summaries are joined (`join`), and the joined summary of the whole range gives the answer.
- */
-export function foldCombiner<Result, Summary, Answer>(
-  range: U64Range,
-  summarize: (result: Result) => Summary,
-  join: (left: Summary, right: Summary) => Summary,
-  answer: (whole: Summary) => Answer,
-): Combiner<Result, Answer> {
-  const fold = new RangeFold<Summary>(range, join);
-  return {
-    add: (unit, result) => fold.add(unit, summarize(result)),
-    get complete() {
-      return fold.complete;
-    },
-    get buffered() {
-      return fold.buffered;
-    },
-    answer: () => answer(fold.result()),
-  };
+/** The joined summary of segments that tile `whole` exactly; RangeError otherwise. */
+export function joinSegments<Summary extends JsonValue>(
+  segments: readonly Segment<Summary>[],
+  whole: Range,
+  join: Join<Summary>,
+): Summary {
+  let joined: Summary | undefined;
+  let next = whole.lo;
+  for (const segment of segments) {
+    if (segment.lo !== next) throw new RangeError(`[${whole.lo}, ${whole.hi}] is covered only up to ${next - 1}`);
+    joined = joined === undefined ? segment.summary : join(joined, segment.summary);
+    next = segment.hi + 1;
+  }
+  if (joined === undefined || next !== whole.hi + 1) throw new RangeError(`[${whole.lo}, ${whole.hi}] is covered only up to ${next - 1}`);
+  return joined;
 }

@@ -5,10 +5,11 @@
  * last prime of one range and the first prime of the next are consecutive primes.
  */
 import { z } from 'zod';
-import type { Combiner, Kind, U64Range } from '../kind.js';
-import { foldCombiner } from '../range-fold.js';
-import { splitRange } from '../split-range.js';
-import { U64JsonSchema, fromU64JsonOrNull, toU64JsonOrNull } from '../u64-json.js';
+import type { Kernel } from '../../sieve/index.js';
+import { rangeJobKind } from '../range-kind.js';
+import { U64JsonSchema, fromU64JsonOrNull, toU64Json, toU64JsonOrNull } from '../u64-json.js';
+
+export const MAX_GAP = 'max-gap';
 
 export const MaxGapResultSchema = z
   .strictObject({
@@ -45,9 +46,14 @@ interface GapSummary {
   last: bigint | null;
 }
 
+interface Candidate {
+  gap: bigint | null;
+  gapStart: bigint | null;
+}
+
 /** The larger of two candidate gaps; on a tie the first one (callers pass them in order of
  * their start, so the smallest start wins). */
-function larger(a: { gap: bigint | null; gapStart: bigint | null }, b: { gap: bigint | null; gapStart: bigint | null }) {
+function larger(a: Candidate, b: Candidate): Candidate {
   if (b.gap === null) return a;
   if (a.gap === null) return b;
   return b.gap > a.gap ? b : a;
@@ -55,10 +61,8 @@ function larger(a: { gap: bigint | null; gapStart: bigint | null }, b: { gap: bi
 
 export function joinGaps(left: GapSummary, right: GapSummary): GapSummary {
   // Candidates in order of their start: inside left, across the boundary, inside right.
-  const across =
-    left.last !== null && right.first !== null
-      ? { gap: right.first - left.last, gapStart: left.last }
-      : { gap: null, gapStart: null };
+  const across: Candidate =
+    left.last !== null && right.first !== null ? { gap: right.first - left.last, gapStart: left.last } : { gap: null, gapStart: null };
   const best = larger(larger({ gap: left.gap, gapStart: left.gapStart }, across), { gap: right.gap, gapStart: right.gapStart });
   return { gap: best.gap, gapStart: best.gapStart, first: left.first ?? right.first, last: right.last ?? left.last };
 }
@@ -72,31 +76,21 @@ function parse(result: MaxGapResult): GapSummary {
   };
 }
 
-function combiner(range: U64Range): Combiner<MaxGapResult, MaxGapAnswer> {
-  return foldCombiner(range, parse, joinGaps, ({ gap, gapStart }): MaxGapAnswer =>
-    gap === null || gapStart === null
-      ? { max_gap: null, gap_start: null, gap_end: null }
-      : { max_gap: toU64JsonOrNull(gap), gap_start: toU64JsonOrNull(gapStart), gap_end: toU64JsonOrNull(gapStart + gap) },
-  );
+function toResult({ gap, gapStart, first, last }: GapSummary): MaxGapResult {
+  return { gap: toU64JsonOrNull(gap), gapStart: toU64JsonOrNull(gapStart), first: toU64JsonOrNull(first), last: toU64JsonOrNull(last) };
 }
 
-export const maxGap: Kind<MaxGapResult, MaxGapAnswer> = {
-  name: 'max-gap',
-  resultSchema: MaxGapResultSchema,
-  answerSchema: MaxGapAnswerSchema,
-  ranges: splitRange,
-  compute(kernel, { lo, hi }) {
-    const summary = kernel.summarize(lo, hi);
-    return {
-      gap: toU64JsonOrNull(summary.maxGap),
-      gapStart: toU64JsonOrNull(summary.gapStart),
-      first: toU64JsonOrNull(summary.first),
-      last: toU64JsonOrNull(summary.last),
-    };
-  },
-  agree(a, b) {
-    const [x, y] = [parse(a), parse(b)];
-    return x.gap === y.gap && x.gapStart === y.gapStart && x.first === y.first && x.last === y.last;
-  },
-  combiner,
-};
+export function computeMaxGap(kernel: Kernel, lo: bigint, hi: bigint): MaxGapResult {
+  const summary = kernel.summarize(lo, hi);
+  return toResult({ gap: summary.maxGap, gapStart: summary.gapStart, first: summary.first, last: summary.last });
+}
+
+export const maxGapKind = rangeJobKind<MaxGapResult, MaxGapAnswer>({
+  name: MAX_GAP,
+  result: MaxGapResultSchema,
+  join: (left, right) => toResult(joinGaps(parse(left), parse(right))),
+  answer: ({ gap, gapStart }): MaxGapAnswer =>
+    gap === null || gapStart === null
+      ? { max_gap: null, gap_start: null, gap_end: null }
+      : { max_gap: gap, gap_start: gapStart, gap_end: toU64Json(BigInt(gapStart) + BigInt(gap)) },
+});

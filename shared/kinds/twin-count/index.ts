@@ -5,10 +5,11 @@
  * exactly when they differ by 2.
  */
 import { z } from 'zod';
-import type { Combiner, Kind, U64Range } from '../kind.js';
-import { foldCombiner } from '../range-fold.js';
-import { splitRange } from '../split-range.js';
+import type { Kernel } from '../../sieve/index.js';
+import { rangeJobKind } from '../range-kind.js';
 import { U64JsonSchema, fromU64Json, fromU64JsonOrNull, toU64Json, toU64JsonOrNull } from '../u64-json.js';
+
+export const TWIN_COUNT = 'twin-count';
 
 export const TwinCountResultSchema = z
   .strictObject({
@@ -49,22 +50,17 @@ function parse(result: TwinCountResult): TwinSummary {
   return { twins: fromU64Json(result.twins), first: fromU64JsonOrNull(result.first), last: fromU64JsonOrNull(result.last) };
 }
 
-function combiner(range: U64Range): Combiner<TwinCountResult, TwinCountAnswer> {
-  return foldCombiner(range, parse, joinTwins, (whole) => ({ twin_count: toU64Json(whole.twins) }));
+function toResult({ twins, first, last }: TwinSummary): TwinCountResult {
+  return { twins: toU64Json(twins), first: toU64JsonOrNull(first), last: toU64JsonOrNull(last) };
 }
 
-export const twinCount: Kind<TwinCountResult, TwinCountAnswer> = {
-  name: 'twin-count',
-  resultSchema: TwinCountResultSchema,
-  answerSchema: TwinCountAnswerSchema,
-  ranges: splitRange,
-  compute(kernel, { lo, hi }) {
-    const { twins, first, last } = kernel.summarize(lo, hi);
-    return { twins: toU64Json(twins), first: toU64JsonOrNull(first), last: toU64JsonOrNull(last) };
-  },
-  agree(a, b) {
-    const [x, y] = [parse(a), parse(b)];
-    return x.twins === y.twins && x.first === y.first && x.last === y.last;
-  },
-  combiner,
-};
+export function computeTwinCount(kernel: Kernel, lo: bigint, hi: bigint): TwinCountResult {
+  return toResult(kernel.summarize(lo, hi));
+}
+
+export const twinCountKind = rangeJobKind<TwinCountResult, TwinCountAnswer>({
+  name: TWIN_COUNT,
+  result: TwinCountResultSchema,
+  join: (left, right) => toResult(joinTwins(parse(left), parse(right))),
+  answer: (whole) => ({ twin_count: whole.twins }),
+});
