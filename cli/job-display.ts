@@ -4,6 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import { JobState } from '../shared/api.js';
+import { jobAnswer, jobQuestion, jobWidth } from '../shared/job-text.js';
 import type { JobViewSeen } from './coordinator-client.js';
 
 export interface JobDisplay {
@@ -30,7 +31,7 @@ export function pace(view: JobViewSeen, now = Date.now()) {
   const end = view.finished_at === undefined ? now : Date.parse(view.finished_at);
   const elapsedSec = Math.max(0, (end - Date.parse(view.created_at)) / 1000);
   const share = view.progress.completed / view.progress.total;
-  const ratePerSec = elapsedSec > 0 ? (view.n * share) / elapsedSec : 0;
+  const ratePerSec = elapsedSec > 0 ? (jobWidth(view) * share) / elapsedSec : 0;
   const etaSec = share > 0 ? (elapsedSec * (1 - share)) / share : Infinity;
   return { elapsedSec, ratePerSec, etaSec };
 }
@@ -38,7 +39,7 @@ export function pace(view: JobViewSeen, now = Date.now()) {
 function outcome(view: JobViewSeen): { line: string; toStderr: boolean } {
   if (view.state === JobState.Success && view.result) {
     return {
-      line: `${grouped.format(view.result.prime_count)} primes up to ${grouped.format(view.n)} (${formatDuration(view.result.duration_sec)}, job ${view.job_id})`,
+      line: `${view.n === undefined ? `${jobQuestion(view)}: ${jobAnswer(view.result)}` : `${jobAnswer(view.result)} primes up to ${grouped.format(view.n)}`} (${formatDuration(view.result.duration_sec)}, job ${view.job_id})`,
       toStderr: false,
     };
   }

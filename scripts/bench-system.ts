@@ -61,7 +61,7 @@ async function systemRun(): Promise<{ seconds: number; count: number }> {
     const { job_id: jobId } = (await submitted.json()) as { job_id: string };
     for (;;) {
       const view = (await (await fetch(`${coordinator.apiUrl}/api/jobs/${jobId}`)).json()) as JobView;
-      if (view.state === 'SUCCESS') return { seconds: view.result!.duration_sec, count: view.result!.prime_count };
+      if (view.state === 'SUCCESS') return { seconds: view.result!.duration_sec, count: view.result!.prime_count! };
       if (view.state === 'FAILURE' || view.state === 'REVOKED') throw new Error(`job ended in ${view.state}: ${view.error}`);
       await sleep(10);
     }

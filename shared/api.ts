@@ -3,6 +3,7 @@
  * the form in the browser, and are the source of the OpenAPI document.
  */
 import { z } from 'zod';
+import { U64JsonSchema } from './kinds/u64-json.js';
 
 export const MIN_N = 10_000;
 export const ABSOLUTE_MAX_N = Number.MAX_SAFE_INTEGER;
@@ -58,6 +59,67 @@ export function countPrimesRequestSchema(maxN: number = ABSOLUTE_MAX_N) {
 export const CountPrimesRequestSchema = countPrimesRequestSchema();
 export type CountPrimesRequest = z.infer<typeof CountPrimesRequestSchema>;
 
+/** The kinds `POST /api/jobs` runs over a range [from, to] (shared/kinds/). */
+export const RANGE_JOB_KINDS = ['prime-count', 'twin-count', 'max-gap'] as const;
+export type RangeJobKind = (typeof RANGE_JOB_KINDS)[number];
+
+const U64_MAX = 2n ** 64n - 1n;
+/** Positions are JS numbers: a range holds at most 2^53 - 1 numbers. */
+export const MAX_RANGE_WIDTH = Number.MAX_SAFE_INTEGER;
+
+/** A request's 64-bit integer: a JSON number up to 2^53 - 1, or a decimal string up to 2^64 - 1. */
+export function parseU64Field(value: unknown): bigint | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : undefined;
+  if (typeof value !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(value)) return undefined;
+  const parsed = BigInt(value);
+  return parsed <= U64_MAX ? parsed : undefined;
+}
+
+function u64Field(field: string) {
+  return z
+    .union([z.number(), z.string()], {
+      error: (issue) =>
+        issue.input === undefined ? `${field} is required` : `${field} must be an integer: a JSON number, or a decimal string`,
+    })
+    .superRefine((value, ctx) => {
+      if (parseU64Field(value) !== undefined) return;
+      const message =
+        typeof value === 'number' && Number.isInteger(value) && value > Number.MAX_SAFE_INTEGER
+          ? `${field} is above 2^53 - 1, where JSON numbers lose digits: send it as a decimal string, e.g. "18446744073709551615"`
+          : typeof value === 'number'
+            ? `${field} must be an integer >= 0`
+            : `${field} must be a decimal string of digits from "0" to "18446744073709551615" (2^64 - 1)`;
+      ctx.addIssue({ code: 'custom', message, abort: true });
+    })
+    .describe(`${field}: an integer from 0 to 2^64 - 1; a JSON number up to 2^53 - 1, a decimal string at any size`);
+}
+
+/** The body of `POST /api/jobs`: a range kind over [from, to] in `chunks` chunks. */
+export const RangeJobRequestSchema = z
+  .strictObject(
+    {
+      kind: z
+        .enum(RANGE_JOB_KINDS, { error: `kind must be one of ${RANGE_JOB_KINDS.join(', ')}` })
+        .describe('prime-count: primes in [from, to]; twin-count: pairs (p, p + 2) in it; max-gap: its largest gap between consecutive primes'),
+      from: u64Field('from'),
+      to: u64Field('to'),
+      chunks: integerField('chunks', MIN_CHUNKS, MAX_CHUNKS),
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field` : 'body must be a JSON object') },
+  )
+  .superRefine((body, ctx) => {
+    const [from, to] = [parseU64Field(body.from), parseU64Field(body.to)];
+    if (from === undefined || to === undefined) return;
+    if (to < from) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be >= from' });
+    } else if (to - from >= BigInt(MAX_RANGE_WIDTH)) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `[from, to] may hold at most 2^53 - 1 (${MAX_RANGE_WIDTH}) numbers: narrow the range or split it into several jobs` });
+    } else if (to - from + 1n < BigInt(body.chunks)) {
+      ctx.addIssue({ code: 'custom', path: ['chunks'], message: `chunks must not exceed the ${to - from + 1n} numbers of [from, to]` });
+    }
+  });
+export type RangeJobRequest = z.infer<typeof RangeJobRequestSchema>;
+
 export const JobAcceptedSchema = z.strictObject({
   job_id: z.string().uuid(),
   status: z.literal(JobState.Pending),
@@ -69,15 +131,28 @@ export const ProgressSchema = z.strictObject({
   total: z.number().int().min(1),
 });
 
+/** A job's answer: the fields of its kind, and how long it took. Numbers above 2^53 - 1 are decimal strings. */
 export const JobResultSchema = z.strictObject({
-  prime_count: z.number().int().min(0),
+  /** count-primes and prime-count. */
+  prime_count: z.number().int().min(0).optional(),
+  /** twin-count. */
+  twin_count: U64JsonSchema.optional(),
+  /** max-gap: the largest gap q - p between consecutive primes in [from, to], the smallest such p, and q; null when [from, to] holds fewer than two primes. */
+  max_gap: U64JsonSchema.nullable().optional(),
+  gap_start: U64JsonSchema.nullable().optional(),
+  gap_end: U64JsonSchema.nullable().optional(),
   duration_sec: z.number().min(0),
 });
 
 export const JobViewSchema = z.strictObject({
   job_id: z.string().uuid(),
   state: z.enum(JOB_STATES),
-  n: z.number().int(),
+  /** count-primes jobs: primes up to n. */
+  n: z.number().int().optional(),
+  /** Jobs of POST /api/jobs: the kind and the range [from, to] (decimal strings above 2^53 - 1). */
+  kind: z.enum(RANGE_JOB_KINDS).optional(),
+  from: U64JsonSchema.optional(),
+  to: U64JsonSchema.optional(),
   chunks: z.number().int(),
   progress: ProgressSchema,
   created_at: z.string(),

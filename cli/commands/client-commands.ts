@@ -10,6 +10,7 @@ import {
   type Command,
   type OptionSpec,
 } from '../command.js';
+import { jobAnswer, jobQuestion } from '../../shared/job-text.js';
 import { CoordinatorClient } from '../coordinator-client.js';
 import { displayFor, formatDuration, pace } from '../job-display.js';
 import { followJob } from '../follow-job.js';
@@ -100,9 +101,9 @@ export const jobsCommand: Command = {
     if (jobs.length === 0) console.log('no jobs');
     for (const job of jobs) {
       const { elapsedSec } = pace(job);
-      const result = job.result ? `${job.result.prime_count}` : (job.error ?? '');
+      const result = job.result ? jobAnswer(job.result) : (job.error ?? '');
       console.log(
-        [job.job_id, job.state.padEnd(8), `n=${job.n}`, `${job.progress.completed}/${job.progress.total}`, formatDuration(elapsedSec), result]
+        [job.job_id, job.state.padEnd(8), job.n === undefined ? jobQuestion(job) : `n=${job.n}`, `${job.progress.completed}/${job.progress.total}`, formatDuration(elapsedSec), result]
           .join('  ')
           .trimEnd(),
       );

@@ -9,7 +9,9 @@ import swaggerUi from 'swagger-ui-express';
 import {
   MAX_CHUNKS,
   MIN_N,
+  RangeJobRequestSchema,
   countPrimesRequestSchema,
+  parseU64Field,
   validationDetails,
   type ErrorBody,
   type Health,
@@ -25,6 +27,7 @@ import { swarmStats, type RateMeter } from '../swarm-stats.js';
 import { bearerTokenCheck } from './bearer-token.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
+import { toU64Json } from '../../shared/kinds/u64-json.js';
 
 export interface ApiOptions {
   domain: Domain;
@@ -125,13 +128,7 @@ export function createApiApp(options: ApiOptions): express.Express {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument));
 
-  app.post('/api/count-primes', requireJsonBodies, requireToken, submitLimiter, (req, res) => {
-    const parsed = submitSchema.safeParse(req.body);
-    if (!parsed.success) {
-      throw new AppError(ErrorCode.ValidationError, 'the request body is invalid', {
-        details: validationDetails(parsed.error),
-      });
-    }
+  const refuseOverActiveLimit = () => {
     if (options.maxActiveJobs > 0 && d.active.size >= options.maxActiveJobs) {
       throw new AppError(
         ErrorCode.TooManyActiveJobs,
@@ -139,8 +136,35 @@ export function createApiApp(options: ApiOptions): express.Express {
         { retryAfterSec: 5 },
       );
     }
+  };
+
+  app.post('/api/count-primes', requireJsonBodies, requireToken, submitLimiter, (req, res) => {
+    const parsed = submitSchema.safeParse(req.body);
+    if (!parsed.success) {
+      throw new AppError(ErrorCode.ValidationError, 'the request body is invalid', {
+        details: validationDetails(parsed.error),
+      });
+    }
+    refuseOverActiveLimit();
     const job = createJob(d, SIEVE_COUNT, { n: parsed.data.n }, parsed.data.chunks);
     options.logger.info({ jobId: job.id, kind: job.kind, n: parsed.data.n, chunks: job.chunks }, 'job submitted');
+    const body: JobAccepted = { job_id: job.id, status: 'PENDING' };
+    res.status(202).location(`/api/jobs/${job.id}`).json(body);
+  });
+
+  app.post('/api/jobs', requireJsonBodies, requireToken, submitLimiter, (req, res) => {
+    const parsed = RangeJobRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      throw new AppError(ErrorCode.ValidationError, 'the request body is invalid', {
+        details: validationDetails(parsed.error),
+      });
+    }
+    refuseOverActiveLimit();
+    const { kind, chunks } = parsed.data;
+    // The schema has checked both: they parse.
+    const params = { from: toU64Json(parseU64Field(parsed.data.from)!), to: toU64Json(parseU64Field(parsed.data.to)!) };
+    const job = createJob(d, kind, params, chunks);
+    options.logger.info({ jobId: job.id, kind, ...params, chunks }, 'job submitted');
     const body: JobAccepted = { job_id: job.id, status: 'PENDING' };
     res.status(202).location(`/api/jobs/${job.id}`).json(body);
   });
@@ -195,7 +219,7 @@ const ROUTE_METHODS: Record<string, string[]> = {
   '/openapi.json': ['GET', 'HEAD'],
   '/worker.mjs': ['GET', 'HEAD'],
   '/api/count-primes': ['POST'],
-  '/api/jobs': ['GET', 'HEAD'],
+  '/api/jobs': ['GET', 'HEAD', 'POST'],
   '/api/jobs/:jobId': ['GET', 'HEAD', 'DELETE'],
 };
 

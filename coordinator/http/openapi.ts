@@ -7,6 +7,7 @@ import {
   JobAcceptedSchema,
   JobListSchema,
   JobViewSchema,
+  RangeJobRequestSchema,
   ServiceInfoSchema,
   countPrimesRequestSchema,
 } from '../../shared/api.js';
@@ -19,7 +20,7 @@ export function buildOpenApiDocument(version: string, maxN: number, tokenRequire
   const error = ErrorBodySchema;
   const jobView = JobViewSchema;
   const request = countPrimesRequestSchema(maxN);
-  const jobId = z.string().uuid().describe('The job id returned by POST /api/count-primes');
+  const jobId = z.string().uuid().describe('The job id returned by POST /api/count-primes or POST /api/jobs');
   const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: error } } });
   // Without a token the docs show no padlocks and no 401: nothing asks for one.
   const guarded: { security: Record<string, string[]>[]; responses: Record<number, ReturnType<typeof errorResponse>> } = tokenRequired
@@ -48,12 +49,38 @@ export function buildOpenApiDocument(version: string, maxN: number, tokenRequire
     },
   });
   registry.registerPath({
+    method: 'post',
+    path: '/api/jobs',
+    summary: 'Submit a job over a range [from, to]: count its primes, its twin primes, or find its largest prime gap',
+    description:
+      'kind `prime-count`: result.prime_count, the primes p with from <= p <= to. ' +
+      'kind `twin-count`: result.twin_count, the pairs (p, p + 2), both prime, with from <= p and p + 2 <= to. ' +
+      'kind `max-gap`: result.max_gap, gap_start and gap_end, the largest q - p over consecutive primes p < q both in [from, to] ' +
+      '(the smallest p on ties); all three null when [from, to] holds fewer than two primes. ' +
+      '0 <= from <= to <= 2^64 - 1, sent as JSON numbers up to 2^53 - 1 and as decimal strings at any size (a JSON number above ' +
+      '2^53 - 1 is refused: it has lost digits already); results and the view follow the same rule. ' +
+      'A range may hold at most 2^53 - 1 numbers (to - from + 1): wider ranges get a 400, split them into several jobs. ' +
+      '[from, to] is cut into `chunks` contiguous chunks (at most one per number) like 1..n for count-primes.' +
+      (tokenRequired ? ' Needs `Authorization: Bearer <API_TOKEN>`.' : ''),
+    security: guarded.security,
+    request: { body: { content: { 'application/json': { schema: RangeJobRequestSchema } }, required: true } },
+    responses: {
+      202: { description: 'Accepted', content: { 'application/json': { schema: JobAcceptedSchema } } },
+      400: errorResponse('Validation error: details name each offending field (kind, from, to, chunks) and its rule'),
+      ...guarded.responses,
+      413: errorResponse('Body over 16 KB'),
+      415: errorResponse('Body not sent as Content-Type: application/json'),
+      429: errorResponse('Too many active jobs, or too many submissions (see Retry-After)'),
+    },
+  });
+  registry.registerPath({
     method: 'get',
     path: '/api/jobs/{job_id}',
     summary: 'State, progress and result of a job',
     description:
       'States only move forward: PENDING -> STARTED (first work leased) -> PROGRESS (first result in) -> ' +
-      'SUCCESS, FAILURE or REVOKED. progress.completed counts finished chunks.',
+      'SUCCESS, FAILURE or REVOKED. progress.completed counts finished chunks. A count-primes job shows `n`; a job of ' +
+      'POST /api/jobs shows `kind`, `from` and `to`, and its kind\'s result fields.',
     request: { params: z.object({ job_id: jobId }) },
     responses: {
       200: { description: 'The job', content: { 'application/json': { schema: jobView } } },
@@ -101,7 +128,8 @@ export function buildOpenApiDocument(version: string, maxN: number, tokenRequire
     info: {
       title: 'Distributed Prime Counter',
       version,
-      description: 'Counts the primes up to n exactly, on a swarm of volunteer browsers and headless workers.',
+      description:
+        'Counts the primes up to n exactly, and primes, twin primes and the largest prime gap in ranges up to 2^64 - 1, on a swarm of volunteer browsers and headless workers.',
     },
   });
 }
