@@ -7,7 +7,18 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import type { JobView } from '../shared/api.js';
 import { toU64Json } from '../shared/kinds/u64-json.js';
-import { followJob, spawnWorker, startTestCoordinator, waitFor, health } from './support/harness.js';
+import {
+  followJob,
+  getJob,
+  health,
+  holdOneUnit,
+  spawnCoordinator,
+  spawnWorker,
+  startTestCoordinator,
+  tempDir,
+  waitFor,
+} from './support/harness.js';
+import { always, disposeAll, socketVolunteer, strategyPool } from './support/volunteers.js';
 import { makeRandom, plainSummary, primesIn, summarizePrimes, testSeed, type PlainSummary } from './support/plain-sieve.js';
 
 type RangeKind = 'prime-count' | 'twin-count' | 'max-gap';
@@ -133,6 +144,49 @@ describe('range kinds through the system', () => {
       { max_gap: 354, gap_start: 4_302_407_359, gap_end: 4_302_407_713 },
       { prime_count: 50_847_534 },
     ]);
+  });
+});
+
+describe('range jobs with the store and with strangers', () => {
+  test('SIGKILL mid-job: a twin-count job is restored exactly (a chunk with a hole in it included) and ends exact', { timeout: 240_000 }, async () => {
+    using data = tempDir();
+    const env = { DATA_DIR: data.path, UNIT_SIZE: '100000' };
+    const first = await spawnCoordinator(env);
+    const port = new URL(first.apiUrl).port;
+    const [from, to] = [10_000_000n, 12_000_000n];
+    const jobId = await submitRange(first.apiUrl, 'twin-count', from, to, 4);
+    // The held unit, the first of chunk 0, keeps that chunk open with the units after it accepted.
+    await using _held = await holdOneUnit(first.apiUrl, ['twin-count']);
+    await using _worker = spawnWorker(first.apiUrl, 2);
+    const before = await waitFor('three chunks done', async () => {
+      const view = await getJob(first.apiUrl, jobId);
+      return view.progress.completed >= 3 ? view : undefined;
+    }, 120_000);
+    first.child.kill('SIGKILL');
+    expect(await first.exited()).toBeNull();
+
+    await using second = await spawnCoordinator({ ...env, API_PORT: port });
+    const restored = await getJob(second.apiUrl, jobId);
+    expect(restored).toMatchObject({ kind: 'twin-count', from: 10_000_000, to: 12_000_000, chunks: 4, state: 'PROGRESS' });
+    expect(restored.progress.completed).toBeGreaterThanOrEqual(before.progress.completed);
+    const final = (await followJob(second.apiUrl, jobId, 180_000)).at(-1)!;
+    expect(outcome(final)).toMatchObject({ state: 'SUCCESS', result: expectedResult('twin-count', plainSummary(from, to)) });
+  });
+
+  test('two liars of one network inflating twin counts are outvoted by a trusted worker and quarantined', { timeout: 180_000 }, async () => {
+    await using coordinator = await startTestCoordinator({ NETWORK_PREFIX_V4: '32', UNIT_SIZE: '200000' });
+    const liars = [
+      socketVolunteer(coordinator.apiUrl, { localAddress: '127.0.0.2', pool: strategyPool(always(2)), name: 'liar-1' }),
+      socketVolunteer(coordinator.apiUrl, { localAddress: '127.0.0.2', pool: strategyPool(always(2)), name: 'liar-2' }),
+    ];
+    await using _liars = disposeAll(liars);
+    await waitFor('the liars to join', () => (liars.every((liar) => liar.volunteer.stats.volunteerId) ? true : undefined));
+    const [from, to] = [1_000_000n, 3_000_000n];
+    const jobId = await submitRange(coordinator.apiUrl, 'twin-count', from, to, 4);
+    await using _honest = spawnWorker(coordinator.apiUrl, 1);
+    const final = (await followJob(coordinator.apiUrl, jobId, 150_000)).at(-1)!;
+    expect(outcome(final)).toMatchObject({ state: 'SUCCESS', result: expectedResult('twin-count', plainSummary(from, to)) });
+    expect(liars.map((liar) => [...liar.ids].some((id) => coordinator.domain.quarantined.has(id)))).toEqual([true, true]);
   });
 });
 

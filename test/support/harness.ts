@@ -209,13 +209,13 @@ export interface HeldUnit extends AsyncDisposable {
  * A bare volunteer that takes one unit and sits on it. While it holds the unit the job
  * cannot finish, so a test that acts "in the middle of a job" stays in the middle however
  * fast this machine sieves. Take it before any other volunteer works on the job, or they may
- * have taken every unit already.
+ * have taken every unit already. `kinds`: the job kinds it declares (absent: sieve-count).
  */
-export async function holdOneUnit(apiUrl: string): Promise<HeldUnit> {
+export async function holdOneUnit(apiUrl: string, kinds?: string[]): Promise<HeldUnit> {
   const client = await connectSocket(apiUrl);
   const release = () => void client.socket.disconnect();
   try {
-    await client.call('volunteer:hello', { kind: 'node', threads: 1 });
+    await client.call('volunteer:hello', { kind: 'node', threads: 1, ...(kinds === undefined ? {} : { kinds }) });
     const ack = (await client.call('lease:request', { slots: 1 })) as { leases?: { leaseId: string }[] };
     const leaseId = ack.leases?.[0]?.leaseId;
     if (ack.leases?.length !== 1 || leaseId === undefined) throw new Error(`expected one lease, got ${JSON.stringify(ack)}`);

@@ -6,11 +6,21 @@
 import { io } from 'socket.io-client';
 import { Volunteer, type ComputePool, type VolunteerSocket } from '../../client/volunteer.js';
 import type { JsonValue } from '../../shared/kinds/job-kind.js';
+import { loadRangeKernel } from '../../shared/kinds/range-kernel.js';
 import { sieveCountDescriptorSchema } from '../../shared/kinds/sieve-count/index.js';
+import { TWIN_COUNT, type TwinCountResult } from '../../shared/kinds/twin-count/index.js';
+import { toU64Json } from '../../shared/kinds/u64-json.js';
 import { loadKernel } from '../../shared/sieve/index.js';
 
 const kernel = await loadKernel();
 const countPrimes = (lo: number, hi: number): number => kernel.countPrimes(lo, hi);
+const twinKernel = await loadRangeKernel(TWIN_COUNT);
+
+/** A twin-count unit's summary, true or with `offset` more pairs (still a well-formed result). */
+function twinResult(unit: JsonValue, offset: number): TwinCountResult {
+  const result = twinKernel.compute(unit) as TwinCountResult;
+  return offset === 0 || result.first === null ? result : { ...result, twins: toU64Json(BigInt(result.twins) + BigInt(offset)) };
+}
 
 /** Which units a liar lies on (numbered from 1 in the order it computes them), and by how much. */
 export interface LieStrategy {
@@ -39,11 +49,12 @@ export function strategyPool(strategy: LieStrategy): ComputePool & { record: Poo
   const record: PoolRecord = { computed: 0, lies: 0 };
   return {
     record,
-    compute: async (_kind, unit) => {
-      const { lo, hi } = sieveCountDescriptorSchema.parse(unit);
+    compute: async (kind, unit) => {
       record.computed++;
       const lie = strategy.lieOn(record.computed);
       if (lie) record.lies++;
+      if (kind === TWIN_COUNT) return twinResult(unit, lie ? strategy.offset : 0);
+      const { lo, hi } = sieveCountDescriptorSchema.parse(unit);
       return countPrimes(lo, hi) + (lie ? strategy.offset : 0);
     },
     resize: () => {},
