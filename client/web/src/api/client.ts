@@ -10,6 +10,7 @@ import {
   JobViewSchema,
   ServiceInfoSchema,
   type CountPrimesRequest,
+  type RangeJobRequest,
   type ErrorBody,
   type JobAccepted,
   type JobView,
@@ -72,6 +73,17 @@ export class ApiClient {
   async submit(request: CountPrimesRequest): Promise<JobAccepted> {
     return JobAcceptedSchema.parse(
       await this.call('/api/count-primes', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(request),
+      }),
+    );
+  }
+
+  /** POST /api/jobs: a range kind over [from, to]. */
+  async submitRange(request: RangeJobRequest): Promise<JobAccepted> {
+    return JobAcceptedSchema.parse(
+      await this.call('/api/jobs', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(request),

@@ -1,0 +1,74 @@
+/**
+ * The form of a range job (POST /api/jobs): from and to typed as digits of any size, sent as
+ * JSON numbers when safe integers and as decimal strings above; validated in the browser with
+ * the schema the server uses, the server's own `details` shown next to the same fields.
+ */
+import { reactive, ref, type Ref } from 'vue';
+import { MAX_CHUNKS, RangeJobRequestSchema, validationDetails, type JobAccepted, type RangeJobKind } from '../../../../shared/api.js';
+import { ApiError } from '../api/client.js';
+import { reportUnreachable, useBackend } from './useBackend.js';
+
+export type RangeFormField = 'from' | 'to' | 'chunks';
+const FIELDS: readonly RangeFormField[] = ['from', 'to', 'chunks'];
+
+/** Digits (spaces, commas and underscores between them ignored) as the API takes them; anything else as typed, for the schema to refuse. */
+export function toWireInteger(raw: string | number): number | string | undefined {
+  if (typeof raw === 'number') return Number.isNaN(raw) ? undefined : raw;
+  const trimmed = raw.replaceAll(/[\s_,]/g, '');
+  if (trimmed === '') return undefined;
+  if (!/^\d+$/.test(trimmed)) return trimmed;
+  const digits = trimmed.replace(/^0+(?=\d)/, '');
+  return BigInt(digits) <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(digits) : digits;
+}
+
+export function useRangeJobForm(kind: Ref<RangeJobKind>, onAccepted: (accepted: JobAccepted) => void) {
+  const { api } = useBackend();
+  const values = reactive<Record<RangeFormField, string | number>>({ from: '1000000000', to: '1001000000', chunks: 8 });
+  const errors = reactive<Partial<Record<RangeFormField, string>>>({});
+  const formError = ref<string>();
+  const submitting = ref(false);
+
+  function setErrors(details: { field: string; message: string }[]): void {
+    for (const field of FIELDS) delete errors[field];
+    formError.value = undefined;
+    for (const { field, message } of details) {
+      if ((FIELDS as readonly string[]).includes(field)) errors[field as RangeFormField] ??= message;
+      else formError.value ??= message;
+    }
+  }
+
+  async function submit(): Promise<boolean> {
+    const parsed = RangeJobRequestSchema.safeParse({
+      kind: kind.value,
+      from: toWireInteger(values.from),
+      to: toWireInteger(values.to),
+      chunks: toWireInteger(values.chunks),
+    });
+    if (!parsed.success) {
+      setErrors(validationDetails(parsed.error));
+      return false;
+    }
+    setErrors([]);
+    const client = api.value;
+    if (!client) {
+      formError.value = 'not connected to the coordinator yet';
+      return false;
+    }
+    submitting.value = true;
+    try {
+      onAccepted(await client.submitRange(parsed.data));
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.body?.details) setErrors(error.body.details);
+      else if (error instanceof ApiError && error.unreachable) {
+        formError.value = error.message;
+        reportUnreachable(error.message);
+      } else formError.value = error instanceof Error ? error.message : String(error);
+      return false;
+    } finally {
+      submitting.value = false;
+    }
+  }
+
+  return { values, errors, formError, submitting, maxChunks: MAX_CHUNKS, submit };
+}
