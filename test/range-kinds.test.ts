@@ -208,11 +208,12 @@ describe.skipIf(!primesieveInstalled())('near 2^64 - 1, against primesieve', () 
     const facts = summarizePrimes(primes);
     expect(facts.count).toBe(BigInt(/Primes: (\d+)/.exec(counts)![1]!));
     expect(facts.twins).toBe(BigInt(/Twin primes: (\d+)/.exec(counts)![1]!));
-    await using coordinator = await startTestCoordinator({ UNIT_SIZE: '1000000' });
+    // A unit up here costs seconds to minutes on a loaded machine whatever its width (it starts
+    // every sieving prime below 2^32): the lease is held as long as it takes.
+    await using coordinator = await startTestCoordinator({ UNIT_SIZE: '1000000', LEASE_HOLD_MIN: '30m' });
     await using _worker = spawnWorker(coordinator.apiUrl, 2);
     await waitFor('the worker to join', async () => ((await health(coordinator.apiUrl)).workers === 1 ? true : undefined));
     const cases = KINDS.map((kind) => ({ kind, from, to, chunks: kind === 'twin-count' ? 2 : 1 }));
-    // Each unit up here costs seconds today (it starts every sieving prime below 2^32): few units.
     const finals = await runAll(coordinator.apiUrl, cases, 580_000);
     expect(finals.map(outcome)).toEqual(
       cases.map((c) => ({ state: 'SUCCESS', kind: c.kind, from: '18446744073709451616', to: '18446744073709551615', result: expectedResult(c.kind, facts) })),
