@@ -5,6 +5,7 @@
  */
 import type { ComputableKind } from './computable.js';
 import type { JsonValue } from './job-kind.js';
+import { loadCombinatorialUnitKernel } from './combinatorial/unit-kernel.js';
 import { loadSieveCountKernel } from './sieve-count/kernel.js';
 
 export interface UnitKernel {
@@ -16,6 +17,7 @@ export interface UnitKernel {
 
 const loaders: Record<ComputableKind, () => Promise<UnitKernel>> = {
   'sieve-count': loadSieveCountKernel,
+  combinatorial: loadCombinatorialUnitKernel,
 };
 
 function loaderOf(kind: string): (() => Promise<UnitKernel>) | undefined {

@@ -1,8 +1,12 @@
 /** Every kind of job the coordinator runs, by name; the domain looks kinds up here only. */
 import type { AnyJobKind } from './job-kind.js';
+import { COMBINATORIAL, combinatorialKind } from './combinatorial/job-kind.js';
 import { SIEVE_COUNT, sieveCountKind } from './sieve-count/index.js';
 
-const kinds = new Map<string, AnyJobKind>([[SIEVE_COUNT, sieveCountKind as unknown as AnyJobKind]]);
+const kinds = new Map<string, AnyJobKind>([
+  [SIEVE_COUNT, sieveCountKind as unknown as AnyJobKind],
+  [COMBINATORIAL, combinatorialKind as unknown as AnyJobKind],
+]);
 
 /** Names of the kinds this coordinator runs. */
 export const KIND_NAMES: readonly string[] = [...kinds.keys()];
