@@ -30,7 +30,7 @@ export function pace(view: JobViewSeen, now = Date.now()) {
   const end = view.finished_at === undefined ? now : Date.parse(view.finished_at);
   const elapsedSec = Math.max(0, (end - Date.parse(view.created_at)) / 1000);
   const share = view.progress.completed / view.progress.total;
-  const ratePerSec = elapsedSec > 0 ? (view.n * share) / elapsedSec : 0;
+  const ratePerSec = elapsedSec > 0 ? (Number(view.n) * share) / elapsedSec : 0;
   const etaSec = share > 0 ? (elapsedSec * (1 - share)) / share : Infinity;
   return { elapsedSec, ratePerSec, etaSec };
 }
@@ -38,7 +38,7 @@ export function pace(view: JobViewSeen, now = Date.now()) {
 function outcome(view: JobViewSeen): { line: string; toStderr: boolean } {
   if (view.state === JobState.Success && view.result) {
     return {
-      line: `${grouped.format(view.result.prime_count)} primes up to ${grouped.format(view.n)} (${formatDuration(view.result.duration_sec)}, job ${view.job_id})`,
+      line: `${grouped.format(BigInt(view.result.prime_count))} primes up to ${grouped.format(BigInt(view.n))} (${formatDuration(view.result.duration_sec)}, job ${view.job_id})`,
       toStderr: false,
     };
   }
