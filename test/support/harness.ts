@@ -212,11 +212,11 @@ export interface HeldUnit extends AsyncDisposable {
  * fast this machine sieves. Take it before any other volunteer works on the job, or they may
  * have taken every unit already.
  */
-export async function holdOneUnit(apiUrl: string): Promise<HeldUnit> {
+export async function holdOneUnit(apiUrl: string, kinds?: string[]): Promise<HeldUnit> {
   const client = await connectSocket(apiUrl);
   const release = () => void client.socket.disconnect();
   try {
-    await client.call('volunteer:hello', { kind: 'node', threads: 1 });
+    await client.call('volunteer:hello', { kind: 'node', threads: 1, ...(kinds === undefined ? {} : { kinds }) });
     const ack = (await client.call('lease:request', { slots: 1 })) as { leases?: { leaseId: string }[] };
     const leaseId = ack.leases?.[0]?.leaseId;
     if (ack.leases?.length !== 1 || leaseId === undefined) throw new Error(`expected one lease, got ${JSON.stringify(ack)}`);
