@@ -4,7 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import { JobState } from '../shared/api.js';
-import { jobAnswer, jobQuestion, jobWidth } from '../shared/job-text.js';
+import { groupDigits, jobAnswer, jobQuestion, jobWidth } from '../shared/job-text.js';
 import type { JobViewSeen } from './coordinator-client.js';
 
 export interface JobDisplay {
@@ -15,7 +15,6 @@ export interface JobDisplay {
   abort(): void;
 }
 
-const grouped = new Intl.NumberFormat('en-US');
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 
 export function formatDuration(seconds: number): string {
@@ -39,7 +38,7 @@ export function pace(view: JobViewSeen, now = Date.now()) {
 function outcome(view: JobViewSeen): { line: string; toStderr: boolean } {
   if (view.state === JobState.Success && view.result) {
     return {
-      line: `${view.n === undefined ? `${jobQuestion(view)}: ${jobAnswer(view.result)}` : `${jobAnswer(view.result)} primes up to ${grouped.format(view.n)}`} (${formatDuration(view.result.duration_sec)}, job ${view.job_id})`,
+      line: `${view.n === undefined ? `${jobQuestion(view)}: ${jobAnswer(view.result)}` : `${jobAnswer(view.result)} primes up to ${groupDigits(view.n)}`} (${formatDuration(view.result.duration_sec)}, job ${view.job_id})`,
       toStderr: false,
     };
   }

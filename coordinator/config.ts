@@ -1,6 +1,6 @@
 /** Environment -> validated configuration. Bad values stop start-up with a message naming them. */
 import { z } from 'zod';
-import { ABSOLUTE_MAX_N, MIN_N } from '../shared/api.js';
+import { COMBINATORIAL_MAX_N, DEFAULT_MAX_N, MIN_N } from '../shared/api.js';
 import { parseCidr } from './trust/network.js';
 
 const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -58,7 +58,14 @@ const ConfigSchema = z.object({
     .default('http://localhost:3000')
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
   DATA_DIR: z.string().min(1).default('./data'),
-  MAX_N: integer(ABSOLUTE_MAX_N, MIN_N, ABSOLUTE_MAX_N),
+  // Any method; the sieve stops at 2^53 - 1 on its own.
+  MAX_N: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number (digits)')
+    .transform(BigInt)
+    .pipe(z.bigint().min(BigInt(MIN_N)).max(COMBINATORIAL_MAX_N))
+    .default(DEFAULT_MAX_N),
   UNIT_SIZE: integer(1_000_000_000, 1000, 1e12),
   LEASE_TIMEOUT: duration(60_000),
   MAX_ATTEMPTS: integer(3, 1, 100),

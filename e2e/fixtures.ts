@@ -74,7 +74,9 @@ export function unitsOf(n: number, chunks: number, unitSize: number): number {
   return splitIntoChunks(n, chunks).reduce((sum, { lo, hi }) => sum + Math.ceil((hi - lo + 1) / unitSize), 0);
 }
 
-export async function submitJob(page: Page, n: number, chunks: number): Promise<string> {
+/** Submits through the form; the sieve unless `method` says otherwise (these tests follow the sieve's units). */
+export async function submitJob(page: Page, n: number | string, chunks: number, method = 'sieve'): Promise<string> {
+  await page.getByTestId('input-method').selectOption(method);
   await page.getByTestId('input-n').fill(String(n));
   await page.getByTestId('input-chunks').fill(String(chunks));
   await page.getByTestId('submit-button').click();

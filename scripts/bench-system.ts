@@ -56,12 +56,12 @@ async function systemRun(): Promise<{ seconds: number; count: number }> {
     const submitted = await fetch(`${coordinator.apiUrl}/api/count-primes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ n, chunks }),
+      body: JSON.stringify({ n, chunks, method: 'sieve' }),
     });
     const { job_id: jobId } = (await submitted.json()) as { job_id: string };
     for (;;) {
       const view = (await (await fetch(`${coordinator.apiUrl}/api/jobs/${jobId}`)).json()) as JobView;
-      if (view.state === 'SUCCESS') return { seconds: view.result!.duration_sec, count: view.result!.prime_count! };
+      if (view.state === 'SUCCESS') return { seconds: view.result!.duration_sec, count: Number(view.result!.prime_count) };
       if (view.state === 'FAILURE' || view.state === 'REVOKED') throw new Error(`job ended in ${view.state}: ${view.error}`);
       await sleep(10);
     }

@@ -6,7 +6,36 @@ import { z } from 'zod';
 import { U64JsonSchema } from './kinds/u64-json.js';
 
 export const MIN_N = 10_000;
+/** The largest n the sieve method counts (positions are JS numbers). */
 export const ABSOLUTE_MAX_N = Number.MAX_SAFE_INTEGER;
+/** MAX_N's default: the largest n any method accepts unless the operator says otherwise. */
+export const DEFAULT_MAX_N = 10n ** 18n;
+/** The largest n the combinatorial kernel computes (signed 64-bit products). */
+export const COMBINATORIAL_MAX_N = (1n << 63n) - 1n;
+/** The smallest n the combinatorial method accepts (it has no sieve's unit size to respect). */
+export const COMBINATORIAL_MIN_N = 1;
+
+/** How pi(n) is computed: `auto` picks the faster method for n (see `methodFor`). */
+export const Method = { Auto: 'auto', Sieve: 'sieve', Combinatorial: 'combinatorial' } as const;
+export type Method = (typeof Method)[keyof typeof Method];
+export const METHODS = Object.values(Method) as [Method, ...Method[]];
+
+/**
+ * Where `auto` switches from sieving 1..n to the combinatorial method. Measured through the
+ * system (scripts/bench-pi.ts --crossover: REST job, one worker, one thread, submission to
+ * result, 8 chunks, medians of 5 on a loaded 2-core machine): sieve vs combinatorial 0.08 s vs
+ * 0.13 s at 1e7, 0.09 s vs 0.08 s at 3e7, 0.20 s vs 0.11 s at 1e8, 1.27 s vs 0.12 s at 1e9.
+ * Below ~3e7 both are a few units' trip through the system; above it the sieve's O(n) shows.
+ */
+export const AUTO_CROSSOVER_N = 30_000_000n;
+
+/** The method `auto` runs for n. */
+export function methodFor(method: Method, n: bigint): typeof Method.Sieve | typeof Method.Combinatorial {
+  if (method !== Method.Auto) return method;
+  return n < AUTO_CROSSOVER_N ? Method.Sieve : Method.Combinatorial;
+}
+
+const SAFE_INTEGER_TEXT = String(Number.MAX_SAFE_INTEGER);
 export const MIN_CHUNKS = 1;
 export const MAX_CHUNKS = 128;
 
@@ -46,18 +75,99 @@ function integerField(field: string, min: number, max: number) {
     .describe(`${field}: an integer from ${min} to ${max}`);
 }
 
-/** The submit body; `maxN` is the configured MAX_N (never above 2^53 - 1). */
-export function countPrimesRequestSchema(maxN: number = ABSOLUTE_MAX_N) {
-  return z.strictObject(
-    {
-      n: integerField('n', MIN_N, Math.min(maxN, ABSOLUTE_MAX_N)),
-      chunks: integerField('chunks', MIN_CHUNKS, MAX_CHUNKS),
-    },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field` : 'body must be a JSON object') },
-  );
+/**
+ * n on the wire: a JSON number when it is a safe integer, a decimal string at any size (the
+ * only way to send n above 2^53 - 1, which a JSON number cannot carry exactly).
+ */
+function nField(maxN: bigint) {
+  return z
+    .union([z.number(), z.string()], {
+      error: (issue) => (issue.input === undefined ? 'n is required' : 'n must be a number, or a decimal string such as "1000000000000000000"'),
+    })
+    .superRefine((value, ctx) => {
+      if (typeof value === 'number') {
+        if (!Number.isFinite(value) || !Number.isInteger(value)) return void ctx.addIssue({ code: 'custom', message: 'n must be an integer', abort: true });
+        if (!Number.isSafeInteger(value)) {
+          return void ctx.addIssue({
+            code: 'custom',
+            message: `n above ${SAFE_INTEGER_TEXT} (2^53 - 1) must be sent as a decimal string, e.g. "n": "1000000000000000000": a JSON number that large is not exact`,
+            abort: true,
+          });
+        }
+      } else if (!/^(0|[1-9][0-9]*)$/.test(value)) {
+        return void ctx.addIssue({ code: 'custom', message: 'n as a string must be decimal digits only, e.g. "1000000000000000000"', abort: true });
+      }
+      // The lower bound depends on the method: checkCountPrimesRequest.
+      if (BigInt(value) > maxN) ctx.addIssue({ code: 'custom', message: `n must be an integer <= ${maxN}`, abort: true });
+    })
+    .describe(
+      `n: an integer up to ${maxN}, as a JSON number up to 2^53 - 1 (${SAFE_INTEGER_TEXT}) or as a decimal string at any size; ` +
+        `at least ${MIN_N} unless method is "combinatorial" (then at least 1)`,
+    );
 }
+
+/** The fields of the submit body, in order (the order validation details are listed in). */
+export const COUNT_PRIMES_FIELDS = ['n', 'chunks', 'method'] as const;
+
+/** The submit body; `maxN` is the configured MAX_N. */
+export function countPrimesRequestSchema(maxN: bigint | number | string = DEFAULT_MAX_N) {
+  const limit = BigInt(maxN);
+  return z
+    .strictObject(
+      {
+        n: nField(limit),
+        chunks: integerField('chunks', MIN_CHUNKS, MAX_CHUNKS),
+        method: z
+          .enum(METHODS, { error: `method must be one of ${METHODS.map((m) => `"${m}"`).join(', ')}` })
+          .optional()
+          .describe(
+            '"auto" (default): the faster method for n; "sieve": sieve 1..n in contiguous chunks (n up to 2^53 - 1); ' +
+              '"combinatorial": pi(n) by the combinatorial method (Deleglise-Rivat), its work cut into `chunks` parts of about equal cost',
+          ),
+      },
+      { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field` : 'body must be a JSON object') },
+    );
+}
+
+/**
+ * The checks that join fields (n's lower bound and the sieve's limit depend on `method`),
+ * on a body whose own fields may be wrong: they run whatever else failed, so every offending
+ * field is named at once.
+ */
+function crossFieldDetails(body: unknown): { field: string; message: string }[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return [];
+  const { n: rawN, method: rawMethod } = body as Record<string, unknown>;
+  const n = typeof rawN === 'number' && Number.isSafeInteger(rawN) ? BigInt(rawN) : typeof rawN === 'string' && /^(0|[1-9][0-9]*)$/.test(rawN) ? BigInt(rawN) : undefined;
+  if (n === undefined) return [];
+  const method = METHODS.includes(rawMethod as Method) ? (rawMethod as Method) : Method.Auto;
+  if (n < BigInt(COMBINATORIAL_MIN_N)) return [{ field: 'n', message: `n must be an integer >= ${method === Method.Combinatorial ? COMBINATORIAL_MIN_N : MIN_N}` }];
+  if (method !== Method.Combinatorial && n < BigInt(MIN_N)) return [{ field: 'n', message: `n must be an integer >= ${MIN_N}` }];
+  if (method === Method.Sieve && n > BigInt(ABSOLUTE_MAX_N)) {
+    return [{ field: 'n', message: `the sieve counts n up to ${SAFE_INTEGER_TEXT} (2^53 - 1); use "method": "combinatorial" (or "auto") for larger n` }];
+  }
+  return [];
+}
+
+export type CountPrimesCheck =
+  | { success: true; data: z.output<ReturnType<typeof countPrimesRequestSchema>> }
+  | { success: false; details: { field: string; message: string }[] };
+
+/** Validates a submit body (server and page alike): the schema, then the checks joining fields. */
+export function checkCountPrimesRequest(schema: ReturnType<typeof countPrimesRequestSchema>, body: unknown): CountPrimesCheck {
+  const parsed = schema.safeParse(body);
+  const details = [...(parsed.success ? [] : validationDetails(parsed.error)), ...crossFieldDetails(body)];
+  if (details.length > 0) return { success: false, details: sortDetails(details, COUNT_PRIMES_FIELDS) };
+  if (!parsed.success) throw new Error('unreachable: a failed parse has details');
+  return { success: true, data: parsed.data };
+}
+
 export const CountPrimesRequestSchema = countPrimesRequestSchema();
-export type CountPrimesRequest = z.infer<typeof CountPrimesRequestSchema>;
+export type CountPrimesRequest = z.input<typeof CountPrimesRequestSchema>;
+
+/** A count on the wire: a JSON number up to 2^53 - 1, a decimal string above. */
+const countField = z
+  .union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().regex(/^[1-9][0-9]*$/)])
+  .describe('a JSON number up to 2^53 - 1 (9007199254740991), a decimal string above it (exact digits)');
 
 /** The kinds `POST /api/jobs` runs over a range [from, to] (shared/kinds/). */
 export const RANGE_JOB_KINDS = ['prime-count', 'twin-count', 'max-gap'] as const;
@@ -134,7 +244,7 @@ export const ProgressSchema = z.strictObject({
 /** A job's answer: the fields of its kind, and how long it took. Numbers above 2^53 - 1 are decimal strings. */
 export const JobResultSchema = z.strictObject({
   /** count-primes and prime-count. */
-  prime_count: z.number().int().min(0).optional(),
+  prime_count: countField.optional(),
   /** twin-count. */
   twin_count: U64JsonSchema.optional(),
   /** max-gap: the largest gap q - p between consecutive primes in [from, to], the smallest such p, and q; null when [from, to] holds fewer than two primes. */
@@ -147,8 +257,10 @@ export const JobResultSchema = z.strictObject({
 export const JobViewSchema = z.strictObject({
   job_id: z.string().uuid(),
   state: z.enum(JOB_STATES),
+  /** count-primes jobs: which method ran (auto resolved). */
+  method: z.enum([Method.Sieve, Method.Combinatorial]).optional(),
   /** count-primes jobs: primes up to n. */
-  n: z.number().int().optional(),
+  n: countField.optional(),
   /** Jobs of POST /api/jobs: the kind and the range [from, to] (decimal strings above 2^53 - 1). */
   kind: z.enum(RANGE_JOB_KINDS).optional(),
   from: U64JsonSchema.optional(),
@@ -200,7 +312,7 @@ export const ServiceInfoSchema = z.strictObject({
   docs: z.string(),
   openapi: z.string(),
   health: z.string(),
-  limits: z.strictObject({ min_n: z.number(), max_n: z.number(), max_chunks: z.number() }),
+  limits: z.strictObject({ min_n: z.number(), max_n: countField, max_chunks: z.number() }),
 });
 export type ServiceInfo = z.infer<typeof ServiceInfoSchema>;
 
@@ -213,4 +325,13 @@ export function validationDetails(error: z.ZodError): { field: string; message: 
     const field = issue.path.map(String).join('.') || 'body';
     return [{ field, message: issue.message }];
   });
+}
+
+/** Details listed in the body's field order (stable: one field's keep their order). */
+function sortDetails(details: { field: string; message: string }[], fieldOrder: readonly string[]): { field: string; message: string }[] {
+  const rank = (field: string): number => (fieldOrder.includes(field) ? fieldOrder.indexOf(field) : fieldOrder.length);
+  return details
+    .map((detail, i) => ({ detail, i }))
+    .sort((a, b) => rank(a.detail.field) - rank(b.detail.field) || a.i - b.i)
+    .map(({ detail }) => detail);
 }

@@ -11,7 +11,7 @@ export function groupDigits(value: number | string): string {
 /** How many numbers the job covers: n, or the width of [from, to]. */
 export function jobWidth(view: Pick<JobView, 'n' | 'from' | 'to'>): number {
   if (view.from !== undefined && view.to !== undefined) return Number(BigInt(view.to) - BigInt(view.from) + 1n);
-  return view.n ?? 0;
+  return Number(view.n ?? 0);
 }
 
 /** What was asked: "primes up to 1,000,000", "twin primes in [10, 100]". */

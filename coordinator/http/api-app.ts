@@ -9,8 +9,11 @@ import swaggerUi from 'swagger-ui-express';
 import {
   MAX_CHUNKS,
   MIN_N,
+  Method,
   RangeJobRequestSchema,
+  checkCountPrimesRequest,
   countPrimesRequestSchema,
+  methodFor,
   parseU64Field,
   validationDetails,
   type ErrorBody,
@@ -26,13 +29,15 @@ import type { Domain } from '../model.js';
 import { swarmStats, type RateMeter } from '../swarm-stats.js';
 import { bearerTokenCheck } from './bearer-token.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { COMBINATORIAL, combinatorialChunkLimit, combinatorialParams } from '../../shared/kinds/combinatorial/job-kind.js';
 import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
 import { toU64Json } from '../../shared/kinds/u64-json.js';
 
 export interface ApiOptions {
   domain: Domain;
   rate: RateMeter;
-  maxN: number;
+  /** MAX_N: the largest n of any method. */
+  maxN: bigint;
   maxActiveJobs: number;
   submitsPerMinute: number;
   apiToken: string | undefined;
@@ -92,7 +97,7 @@ export function createApiApp(options: ApiOptions): express.Express {
       docs: '/docs',
       openapi: '/openapi.json',
       health: '/health',
-      limits: { min_n: MIN_N, max_n: options.maxN, max_chunks: MAX_CHUNKS },
+      limits: { min_n: MIN_N, max_n: toU64Json(options.maxN), max_chunks: MAX_CHUNKS },
     };
     res.json(info);
   });
@@ -139,15 +144,20 @@ export function createApiApp(options: ApiOptions): express.Express {
   };
 
   app.post('/api/count-primes', requireJsonBodies, requireToken, submitLimiter, (req, res) => {
-    const parsed = submitSchema.safeParse(req.body);
-    if (!parsed.success) {
-      throw new AppError(ErrorCode.ValidationError, 'the request body is invalid', {
-        details: validationDetails(parsed.error),
-      });
-    }
+    const parsed = checkCountPrimesRequest(submitSchema, req.body);
+    if (!parsed.success) throw new AppError(ErrorCode.ValidationError, 'the request body is invalid', { details: parsed.details });
     refuseOverActiveLimit();
-    const job = createJob(d, SIEVE_COUNT, { n: parsed.data.n }, parsed.data.chunks);
-    options.logger.info({ jobId: job.id, kind: job.kind, n: parsed.data.n, chunks: job.chunks }, 'job submitted');
+    const n = BigInt(parsed.data.n);
+    const method = methodFor(parsed.data.method ?? Method.Auto, n);
+    let job;
+    if (method === Method.Sieve) {
+      job = createJob(d, SIEVE_COUNT, { n: Number(n) }, parsed.data.chunks);
+    } else {
+      // `chunks` parts of about equal cost; a plan of fewer units than that (tiny n) has as many parts as units.
+      const params = combinatorialParams(n, parsed.data.chunks);
+      job = createJob(d, COMBINATORIAL, params, Math.min(parsed.data.chunks, combinatorialChunkLimit(params)));
+    }
+    options.logger.info({ jobId: job.id, kind: job.kind, n: toU64Json(n), chunks: job.chunks }, 'job submitted');
     const body: JobAccepted = { job_id: job.id, status: 'PENDING' };
     res.status(202).location(`/api/jobs/${job.id}`).json(body);
   });

@@ -30,12 +30,45 @@ describe('POST /api/count-primes', () => {
     expect(job).not.toHaveProperty('result');
   });
 
+  test('method: auto sieves below the crossover and counts combinatorially from it; views say which ran', async () => {
+    await using coordinator = await startTestCoordinator();
+    const view = async (body: object) => {
+      const response = await post(coordinator.apiUrl, JSON.stringify(body));
+      expect(response.status).toBe(202);
+      return (await (await fetch(`${coordinator.apiUrl}/api/jobs/${String(response.body['job_id'])}`)).json()) as Record<string, unknown>;
+    };
+    expect(await view({ n: 200_000, chunks: 4 })).toMatchObject({ method: 'sieve', n: 200_000, chunks: 4 });
+    expect(await view({ n: 10 ** 12, chunks: 4 })).toMatchObject({ method: 'combinatorial', n: 10 ** 12, chunks: 4, progress: { completed: 0, total: 4 } });
+    expect(await view({ n: 10 ** 12, chunks: 4, method: 'sieve' })).toMatchObject({ method: 'sieve', n: 10 ** 12 });
+    expect(await view({ n: 200_000, chunks: 4, method: 'combinatorial' })).toMatchObject({ method: 'combinatorial', n: 200_000 });
+    // Exact digits both ways; a string at or below 2^53 - 1 comes back as a number.
+    expect(await view({ n: '1000000000000000000', chunks: 128 })).toMatchObject({ method: 'combinatorial', n: '1000000000000000000', chunks: 128 });
+    expect(await view({ n: '9007199254740993', chunks: 2, method: 'combinatorial' })).toMatchObject({ n: '9007199254740993' });
+    expect(await view({ n: '9007199254740991', chunks: 2, method: 'sieve' })).toMatchObject({ method: 'sieve', n: 9007199254740991 });
+    // Tiny n: as many parts as the plan has units.
+    expect(await view({ n: 10, chunks: 8, method: 'combinatorial' })).toMatchObject({ n: 10, chunks: 1, progress: { total: 1 } });
+  });
+
   const invalid: [string, string, { field: string; message: string }[]][] = [
     ['n below 10,000', '{"n": 9999, "chunks": 4}', [{ field: 'n', message: 'n must be an integer >= 10000' }]],
-    ['n above 2^53 - 1', '{"n": 9007199254740992, "chunks": 4}', [{ field: 'n', message: 'n must be an integer <= 9007199254740991' }]],
+    [
+      'n above 2^53 - 1 as a JSON number',
+      '{"n": 9007199254740992, "chunks": 4}',
+      [{ field: 'n', message: 'n above 9007199254740991 (2^53 - 1) must be sent as a decimal string, e.g. "n": "1000000000000000000": a JSON number that large is not exact' }],
+    ],
+    ['n 1e18 as a JSON number', '{"n": 1e18, "chunks": 4}', [{ field: 'n', message: 'n above 9007199254740991 (2^53 - 1) must be sent as a decimal string, e.g. "n": "1000000000000000000": a JSON number that large is not exact' }]],
+    ['n above MAX_N as a string', '{"n": "1000000000000000001", "chunks": 4}', [{ field: 'n', message: 'n must be an integer <= 1000000000000000000' }]],
+    [
+      'the sieve above 2^53 - 1',
+      '{"n": "9007199254740992", "chunks": 4, "method": "sieve"}',
+      [{ field: 'n', message: 'the sieve counts n up to 9007199254740991 (2^53 - 1); use "method": "combinatorial" (or "auto") for larger n' }],
+    ],
+    ['n below 10,000 for auto', '{"n": 10, "chunks": 4, "method": "auto"}', [{ field: 'n', message: 'n must be an integer >= 10000' }]],
+    ['n 0 for the combinatorial method', '{"n": 0, "chunks": 4, "method": "combinatorial"}', [{ field: 'n', message: 'n must be an integer >= 1' }]],
+    ['an unknown method', '{"n": 10000, "chunks": 4, "method": "guess"}', [{ field: 'method', message: 'method must be one of "auto", "sieve", "combinatorial"' }]],
     ['n not an integer', '{"n": 10000.5, "chunks": 4}', [{ field: 'n', message: 'n must be an integer' }]],
-    ['n a string', '{"n": "200000", "chunks": 4}', [{ field: 'n', message: 'n must be a number' }]],
-    ['n null', '{"n": null, "chunks": 4}', [{ field: 'n', message: 'n must be a number' }]],
+    ['n a string not of digits', '{"n": "2e5", "chunks": 4}', [{ field: 'n', message: 'n as a string must be decimal digits only, e.g. "1000000000000000000"' }]],
+    ['n null', '{"n": null, "chunks": 4}', [{ field: 'n', message: 'n must be a number, or a decimal string such as "1000000000000000000"' }]],
     ['n missing', '{"chunks": 4}', [{ field: 'n', message: 'n is required' }]],
     ['chunks 0', '{"n": 10000, "chunks": 0}', [{ field: 'chunks', message: 'chunks must be an integer >= 1' }]],
     ['chunks 129', '{"n": 10000, "chunks": 129}', [{ field: 'chunks', message: 'chunks must be an integer <= 128' }]],
@@ -188,7 +221,7 @@ describe('jobs, cancellation and service endpoints', () => {
     expect(await (await fetch(`${coordinator.apiUrl}/`)).json()).toMatchObject({
       name: 'distributed-prime-counter',
       docs: '/docs',
-      limits: { min_n: 10_000, max_n: Number.MAX_SAFE_INTEGER, max_chunks: 128 },
+      limits: { min_n: 10_000, max_n: '1000000000000000000', max_chunks: 128 },
     });
     expect(await (await fetch(`${coordinator.apiUrl}/health`)).json()).toMatchObject({ status: 'ok', workers: 0, threads: 0 });
     const openapi = (await (await fetch(`${coordinator.apiUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };

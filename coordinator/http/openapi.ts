@@ -2,6 +2,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  AUTO_CROSSOVER_N,
   ErrorBodySchema,
   HealthSchema,
   JobAcceptedSchema,
@@ -13,7 +14,7 @@ import {
 } from '../../shared/api.js';
 
 /** `tokenRequired`: API_TOKEN is set, so POST and DELETE show the bearer scheme and their 401. */
-export function buildOpenApiDocument(version: string, maxN: number, tokenRequired: boolean) {
+export function buildOpenApiDocument(version: string, maxN: bigint, tokenRequired: boolean) {
   const registry = new OpenAPIRegistry();
   // Schemas are used inline: registering named components needs zod extended before the
   // shared schemas are created, and the shared module stays free of OpenAPI decoration.
@@ -35,7 +36,12 @@ export function buildOpenApiDocument(version: string, maxN: number, tokenRequire
     path: '/api/count-primes',
     summary: 'Submit a job that counts the primes in 1..n',
     description:
-      'The range 1..n is cut into `chunks` contiguous chunks (the unit of progress); volunteers count them.' +
+      '`method` "sieve" cuts 1..n into `chunks` contiguous chunks (the unit of progress) that volunteers sieve; ' +
+      '"combinatorial" computes pi(n) by the combinatorial method, its units grouped into `chunks` parts of about equal ' +
+      'cost (fewer for tiny n, one per unit); "auto" (the default) runs the sieve below ' +
+      `${AUTO_CROSSOVER_N} and the combinatorial method from there. n up to 2^53 - 1 may be a JSON number; any n may be ` +
+      'a decimal string, and n above 2^53 - 1 must be one (a JSON number above it gets a 400 saying so). ' +
+      'Job views give `n` and `result.prime_count` the same way: JSON numbers up to 2^53 - 1, decimal strings above.' +
       (tokenRequired ? ' Needs `Authorization: Bearer <API_TOKEN>`.' : ''),
     security: guarded.security,
     request: { body: { content: { 'application/json': { schema: request } }, required: true } },

@@ -6,6 +6,7 @@
 import type { ComputableKind } from './computable.js';
 import type { JsonValue } from './job-kind.js';
 import { loadRangeKernel } from './range-kernel.js';
+import { loadCombinatorialUnitKernel } from './combinatorial/unit-kernel.js';
 import { loadSieveCountKernel } from './sieve-count/kernel.js';
 
 export interface UnitKernel {
@@ -20,6 +21,7 @@ const loaders: Record<ComputableKind, () => Promise<UnitKernel>> = {
   'prime-count': () => loadRangeKernel('prime-count'),
   'twin-count': () => loadRangeKernel('twin-count'),
   'max-gap': () => loadRangeKernel('max-gap'),
+  combinatorial: loadCombinatorialUnitKernel,
 };
 
 function loaderOf(kind: string): (() => Promise<UnitKernel>) | undefined {

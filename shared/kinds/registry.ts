@@ -1,11 +1,13 @@
 /** Every kind of job the coordinator runs, by name; the domain looks kinds up here only. */
 import type { AnyJobKind } from './job-kind.js';
 import { RANGE_KINDS } from './index.js';
+import { COMBINATORIAL, combinatorialKind } from './combinatorial/job-kind.js';
 import { SIEVE_COUNT, sieveCountKind } from './sieve-count/index.js';
 
 const kinds = new Map<string, AnyJobKind>([
   [SIEVE_COUNT, sieveCountKind as unknown as AnyJobKind],
   ...Object.entries(RANGE_KINDS).map(([name, kind]) => [name, kind as unknown as AnyJobKind] as const),
+  [COMBINATORIAL, combinatorialKind as unknown as AnyJobKind],
 ]);
 
 /** Names of the kinds this coordinator runs. */

@@ -2,7 +2,8 @@
 const grouped = new Intl.NumberFormat('en-US');
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 
-export const formatCount = (value: number): string => grouped.format(value);
+/** Exact digits, grouped: counts above 2^53 - 1 arrive as decimal strings. */
+export const formatCount = (value: number | string): string => grouped.format(typeof value === 'string' ? BigInt(value) : value);
 
 export const formatCompact = (value: number): string => compact.format(value);
 

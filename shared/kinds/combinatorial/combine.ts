@@ -77,13 +77,13 @@ class RunFolder<T> {
   }
 }
 
-interface HardRun {
+export interface HardRun {
   partial: bigint;
   counts: number[];
   mu: number[];
 }
 
-interface P2Run {
+export interface P2Run {
   primes: number;
   points: number;
   local: bigint;
@@ -114,7 +114,7 @@ function dot(counts: readonly number[], mu: readonly number[]): bigint {
   return big + BigInt(small);
 }
 
-function mergeHard(below: HardRun, above: HardRun): HardRun {
+export function mergeHard(below: HardRun, above: HardRun): HardRun {
   if (above.mu.length > below.counts.length) throw new Error('hard pieces do not fit: the piece above uses b the one below did not count');
   const counts = above.counts.map((c, i) => c + below.counts[i]!);
   const length = Math.max(below.mu.length, above.mu.length);
@@ -123,7 +123,7 @@ function mergeHard(below: HardRun, above: HardRun): HardRun {
   return { partial: below.partial + above.partial + dot(below.counts, above.mu), counts, mu };
 }
 
-function mergeP2(below: P2Run, above: P2Run): P2Run {
+export function mergeP2(below: P2Run, above: P2Run): P2Run {
   return {
     primes: below.primes + above.primes,
     points: below.points + above.points,
@@ -131,7 +131,7 @@ function mergeP2(below: P2Run, above: P2Run): P2Run {
   };
 }
 
-function hardRunOf(result: HardResult): HardRun {
+export function hardRunOf(result: HardResult): HardRun {
   const counts = new Array<number>(result.countDeltas.length);
   let count = 0;
   for (let i = 0; i < counts.length; i++) {
@@ -141,7 +141,7 @@ function hardRunOf(result: HardResult): HardRun {
   return { partial: BigInt(result.partial), counts, mu: result.mu };
 }
 
-function p2RunOf(result: P2Result): P2Run {
+export function p2RunOf(result: P2Result): P2Run {
   return { primes: result.primes, points: result.points, local: BigInt(result.local) };
 }
 

@@ -30,6 +30,6 @@ export const sieveCountKind: JobKind<SieveCountParams, SieveCountDescriptor, num
   emptyAccumulator: () => 0,
   accumulate: (sum, count) => sum + count,
   answer: (_params, sums) => sums.reduce((total, sum) => total + sum, 0),
-  viewParams: (params) => ({ n: params.n }),
+  viewParams: (params) => ({ method: 'sieve', n: params.n }),
   viewAnswer: (primeCount) => ({ prime_count: primeCount }),
 };

@@ -2,10 +2,11 @@
  * The submit form: validated in the browser with the schema the server uses (with the
  * server's MAX_N), and the server's own `details` shown next to the same fields.
  */
-import { computed, reactive, ref } from 'vue';
-import { MAX_CHUNKS, MIN_N, countPrimesRequestSchema, validationDetails, type JobAccepted } from '../../../../shared/api.js';
+import { computed, reactive, ref, toRef } from 'vue';
+import { MAX_CHUNKS, MIN_N, Method, checkCountPrimesRequest, countPrimesRequestSchema, type JobAccepted } from '../../../../shared/api.js';
 import { ApiError } from '../api/client.js';
 import { reportUnreachable, useBackend } from './useBackend.js';
+import { useCountInput } from './useCountInput.js';
 
 export type FormField = 'n' | 'chunks';
 const FIELDS: readonly FormField[] = ['n', 'chunks'];
@@ -19,7 +20,8 @@ function toNumber(raw: string | number): number | undefined {
 
 export function useSubmitForm(onAccepted: (accepted: JobAccepted) => void) {
   const { api, info } = useBackend();
-  const values = reactive<Record<FormField, string | number>>({ n: 10_000_000, chunks: 8 });
+  const values = reactive<{ n: string | number; chunks: string | number; method: Method }>({ n: 10_000_000, chunks: 8, method: Method.Auto });
+  const count = useCountInput(toRef(values, 'n'));
   const errors = reactive<Partial<Record<FormField, string>>>({});
   const formError = ref<string>();
   const submitting = ref(false);
@@ -35,9 +37,11 @@ export function useSubmitForm(onAccepted: (accepted: JobAccepted) => void) {
   }
 
   async function submit(): Promise<boolean> {
-    const parsed = schema.value.safeParse({ n: toNumber(values.n), chunks: toNumber(values.chunks) });
-    if (!parsed.success) {
-      setErrors(validationDetails(parsed.error));
+    const parsed = checkCountPrimesRequest(schema.value, { n: count.wire.value, chunks: toNumber(values.chunks), method: values.method });
+    const nError = count.error.value;
+    if (!parsed.success || nError !== undefined) {
+      const details = parsed.success ? [] : parsed.details.filter((detail) => nError === undefined || detail.field !== 'n');
+      setErrors(nError === undefined ? details : [{ field: 'n', message: nError }, ...details]);
       return false;
     }
     setErrors([]);
@@ -68,6 +72,7 @@ export function useSubmitForm(onAccepted: (accepted: JobAccepted) => void) {
     formError,
     submitting,
     limits: computed(() => ({ minN: MIN_N, maxN: info.value?.limits.max_n, maxChunks: MAX_CHUNKS })),
+    exactN: count.exact,
     submit,
   };
 }
