@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { U64JsonSchema } from './kinds/u64-json.js';
+import { U64_MAX } from './sieve/range.js';
 
 export const MIN_N = 10_000;
 /** The largest n the sieve method counts (positions are JS numbers). */
@@ -173,7 +174,6 @@ const countField = z
 export const RANGE_JOB_KINDS = ['prime-count', 'twin-count', 'max-gap'] as const;
 export type RangeJobKind = (typeof RANGE_JOB_KINDS)[number];
 
-const U64_MAX = 2n ** 64n - 1n;
 /** Positions are JS numbers: a range holds at most 2^53 - 1 numbers. */
 export const MAX_RANGE_WIDTH = Number.MAX_SAFE_INTEGER;
 

@@ -242,7 +242,7 @@ describe('jobs, cancellation and service endpoints', () => {
   test('a wrong method on a known path answers 405 with Allow', async () => {
     await using coordinator = await startTestCoordinator();
     const cases: [string, string, string][] = [
-      ['PUT', '/api/jobs', 'GET, HEAD'],
+      ['PUT', '/api/jobs', 'GET, HEAD, POST'],
       ['GET', '/api/count-primes', 'POST'],
       ['POST', '/api/jobs/00000000-0000-4000-8000-000000000000', 'GET, HEAD, DELETE'],
       ['DELETE', '/health', 'GET, HEAD'],

@@ -4,10 +4,9 @@
  * are JS numbers, so a range may hold at most 2^53 - 1 numbers.
  */
 import { z } from 'zod';
+import { MAX_RANGE_WIDTH } from '../api.js';
 import type { Range } from '../split.js';
 import { U64JsonSchema, fromU64Json, toU64Json, type U64Json } from './u64-json.js';
-
-export const MAX_RANGE_WIDTH = Number.MAX_SAFE_INTEGER;
 
 export const rangeParamsSchema = z
   .strictObject({ from: U64JsonSchema, to: U64JsonSchema })
