@@ -61,7 +61,7 @@ async function startSwarm(workerCount: number): Promise<Swarm> {
   const workers = Array.from({ length: workerCount }, () => spawnWorker(coordinator.apiUrl, 1, { LOG_LEVEL: 'warn' }));
   // Start-up is not part of any job: wait until every worker has said hello.
   await waitFor('the workers to say hello', async () => ((await health(coordinator.apiUrl)).workers === workerCount ? true : undefined), 60_000);
-  return {
+  const swarm: Swarm = {
     apiUrl: coordinator.apiUrl,
     coordinator,
     workers,
@@ -72,6 +72,9 @@ async function startSwarm(workerCount: number): Promise<Swarm> {
       data[Symbol.dispose]();
     },
   };
+  // Warm-up, not measured: the processes finish loading (threads, kernels, the JIT).
+  await runJob(swarm, 10n ** 11n, 'combinatorial', 4);
+  return swarm;
 }
 
 interface SystemRun {

@@ -1,5 +1,6 @@
 /** The subcommands that talk to a coordinator over REST: count, watch, jobs, cancel. */
 import { MAX_CHUNKS } from '../../shared/api.js';
+import { countForWire, parseCountText } from '../../shared/count-text.js';
 import {
   CLIENT_OPTIONS,
   ExitCode,
@@ -23,6 +24,13 @@ export function parseWholeNumber(name: string, text: string): number {
   const value = /^\d+$/.test(plain) || /^\d+(\.\d+)?e\d+$/i.test(plain) ? Number(plain) : NaN;
   if (!Number.isSafeInteger(value)) throw new UsageError(`${name} must be a whole number such as 1000000000 or 1e9, got ${text}`);
   return value;
+}
+
+/** N exactly at any size (1e18, 10^18, digits): a string above 2^53 - 1 for the API. */
+function parseCount(text: string): number | string {
+  const parsed = parseCountText(text);
+  if (!parsed.ok) throw new UsageError(`N must be a whole number such as 1000000000 or 1e9, got ${text}`);
+  return countForWire(parsed.value);
 }
 
 /**
@@ -63,7 +71,7 @@ export const countCommand = submitCommand({
   positionals: ['N'],
   body([n], values) {
     const body: Record<string, unknown> = {
-      n: parseWholeNumber('N', n!),
+      n: parseCount(n!),
       chunks: typeof values['chunks'] === 'string' ? parseWholeNumber('--chunks', values['chunks']) : DEFAULT_CHUNKS,
     };
     // Sent only when asked for: a coordinator that does not know it says so (400).

@@ -24,9 +24,10 @@ export const COMBINATORIAL = 'combinatorial';
 /** The kernel computes x < 2^63 (its products are signed 64-bit). */
 export const COMBINATORIAL_LIMIT = (1n << 63n) - 1n;
 
-/** Modelled single-thread nanoseconds a unit aims at: short enough to share a job among a few
- * threads evenly, long enough that each unit's trip through the system (~5 ms) stays small. */
-const UNIT_MODEL_NS = 0.4e9;
+/** Modelled single-thread nanoseconds a unit aims at (the model runs about 1.5x the kernel's
+ * time): short enough to share a job among a few threads evenly, long enough that each unit's
+ * trip through the coordinator (parse, vote, fold, store: a few ms of its CPU) stays small. */
+const UNIT_MODEL_NS = 1e9;
 const MIN_UNITS = 8;
 export const MAX_UNITS = 4096;
 
