@@ -56,6 +56,8 @@ const WINDOW_BYTES: i32 = SEGMENT_BYTES << LOG_WINDOW_SEGMENTS;
  * are BUCKET_BYTES-aligned, so a write pointer tells by its low bits when its bucket is full. */
 const LOG_BUCKET_BYTES: i32 = 17;
 const BUCKET_BYTES: i32 = 1 << LOG_BUCKET_BYTES;
+/** Big primes go through crossOffBig in batches of at most this many. */
+const BATCH: i32 = 4096;
 const PRESIEVE_PERIOD: i32 = 323_323;
 
 /** What sieveRange does with each finished segment. */
@@ -86,6 +88,9 @@ let DIRECT_OFFSET: usize = 0;
 let DIRECT_RJ: usize = 0;
 let BUCKET_PTR: usize = 0; // WINDOW_SEGMENTS x u32: each bucket's next free entry
 let BUCKETS: usize = 0;
+let BATCH_PRIMES: usize = 0; // BATCH x u32: a << 3 | k for the prime 30a + WHEEL[k]
+let BATCH_HITS: usize = 0; // BATCH x (a: u32, rj << 25 | offset in the window: u32)
+let BATCH_MULTIPLIERS: usize = 0; // BATCH x u64: each prime's first multiplier in the window
 let SPARSE: usize = 0; // MAX_SPARSE x ((a << 6) | rj: u32, offset: i32)
 let PRIME_BITS: usize = 0;
 
@@ -139,6 +144,12 @@ function setup(): void {
   at += MAX_DIRECT * 4;
   BUCKET_PTR = at;
   at += WINDOW_SEGMENTS * 4;
+  BATCH_PRIMES = at;
+  at += BATCH * 4;
+  BATCH_HITS = at;
+  at += BATCH * 8;
+  BATCH_MULTIPLIERS = at;
+  at += BATCH * 8;
   SPARSE = (at + 63) & ~63;
   at = SPARSE + <usize>MAX_SPARSE * 8;
   BUCKETS = (at + <usize>BUCKET_BYTES - 1) & ~(<usize>BUCKET_BYTES - 1);
@@ -505,6 +516,11 @@ function flushBucket(s: i32): void {
  * would be 203 million entries): each prime's first multiple in the window is found again by
  * one float division, corrected exactly, and its hits are filed by segment (EratBig's buckets,
  * emptied per window), so crossing them off touches one L2-sized segment at a time.
+ *
+ * Primes go through in batches, in three passes: take them from the bitmap; find each one's
+ * first multiple (a loop without data-dependent branches, so the long chain of dependent
+ * operations per prime overlaps across primes) and keep those that hit the window; file the
+ * hits. One loop doing all three mispredicts so often that each prime costs its whole chain.
  */
 function crossOffBig(winStart: u64, winBytes: i32, root: u32): void {
   const winEnd = winStart + <u64>winBytes;
@@ -514,79 +530,81 @@ function crossOffBig(winStart: u64, winBytes: i32, root: u32): void {
   if (limit < SPARSE_LIMIT) return;
   const start = 30 * winStart; // a multiple of 30: never a hit, so "> start" is ">= start"
   const startF = <f64>start;
-  const lastByte = <i32>(limit / 30);
+  const lastWord = <i32>(limit / 30) >> 3;
   let word = (<i32>SPARSE_FIRST_BYTE) >> 3;
-  let bits = load<u64>(PRIME_BITS + (<usize>word << 3)) & (0xffff_ffff_ffff_ffff << (<u64>(SPARSE_FIRST_BYTE & 7) << 3));
-  while (true) {
-    while (bits != 0) {
-      const bit = <i32>ctz(bits);
-      bits &= bits - 1;
-      const a = <u32>((word << 3) + (bit >> 3));
-      const k = bit & 7;
+  const belowFirst: u64 = <u64>(SPARSE_FIRST_BYTE & 7) * 8; // bits of the first word's bytes below it
+  let bits = load<u64>(PRIME_BITS + (<usize>word << 3)) & (0xffff_ffff_ffff_ffff << belowFirst);
+  while (word <= lastWord) {
+    // Pass 1: up to BATCH primes as a << 3 | k (p = 30a + WHEEL[k]); the last word may hold
+    // primes above limit, dropped in pass 2.
+    let taken = 0;
+    while (taken <= BATCH - 64 && word <= lastWord) {
+      while (bits != 0) {
+        const bit = <u32>ctz(bits);
+        bits &= bits - 1;
+        store<u32>(BATCH_PRIMES + (<usize>taken << 2), ((((<u32>word) << 3) + (bit >> 3)) << 3) | (bit & 7));
+        taken++;
+      }
+      word++;
+      bits = load<u64>(PRIME_BITS + (<usize>word << 3));
+    }
+    // Pass 2a: each prime's first multiplier m >= p with p * m > start, not yet coprime to 30.
+    for (let n = 0; n < taken; n++) {
+      const packed = load<u32>(BATCH_PRIMES + (<usize>n << 2));
+      const p: u32 = 30 * (packed >> 3) + <u32>wheelAt(<i32>(packed & 7));
+      // m = ceil(start / p). start < 2^64 is within 2^10 of startF and p >= 2^22, so startF / p
+      // is within 2^-12 + 2^-11 (the division's rounding at quotients < 2^42) of start / p: its
+      // truncation is ceil(start / p) minus 0, 1 or 2, never more. Two branch-free steps up.
+      // m * p may wrap past 2^64, but start - m * p is small and reads right as i64.
+      let m = <u64><i64>(startF / <f64>p);
+      let rem = <i64>(start - m * p);
+      let up = <i64>(rem > 0);
+      m += up;
+      rem -= up * p;
+      m += <i64>(rem > 0);
+      // A prime whose square lies beyond the window's start starts at its square (m = p).
+      const square: u64 = <u64>p * p;
+      store<u64>(BATCH_MULTIPLIERS + (<usize>n << 3), square > start ? <u64>p : m);
+    }
+    // Pass 2b: m up to the next multiplier coprime to 30, the byte of p * m in the window;
+    // kept as (a, rj << 25 | offset) when it lies inside the window. Two short loops instead
+    // of one long one: each iteration's chain of dependent operations is what limits them.
+    let kept = 0;
+    for (let n = 0; n < taken; n++) {
+      const packed = load<u32>(BATCH_PRIMES + (<usize>n << 2));
+      const a = packed >> 3;
+      const k = <i32>(packed & 7);
       const r = <u32>wheelAt(k);
       const p: u32 = 30 * a + r;
-      if (p > limit) return;
-      let mHigh: u64;
-      let mLow: i32;
-      const square = <u64>p * p;
-      if (square > start) {
-        mHigh = a;
-        mLow = r;
-      } else {
-        // m = ceil(start / p): the float quotient is within 1/1000 of start / p for
-        // p >= 2^22, so its truncation is ceil(start / p) minus 0, 1 or 2: two branch-free
-        // steps up. m * p may wrap past 2^64, but start - m * p is small and reads right as i64.
-        let m = <u64><i64>(startF / <f64>p);
-        let rem = <i64>(start - m * p);
-        let up = <i64>(rem > 0);
-        m += up;
-        rem -= up * p;
-        up = <i64>(rem > 0);
-        m += up;
-        rem -= up * p;
-        while (rem > 0 || rem <= -<i64>p) {
-          // Never taken when the bound above holds; keeps the result exact regardless.
-          if (rem > 0) {
-            m++;
-            rem -= <i64>p;
-          } else {
-            m--;
-            rem += <i64>p;
-          }
-        }
-        // m < 2^42: m / 30 by a float product; the half keeps multiples of 30 off the rounding edge.
-        mHigh = <u64><i64>((<f64><i64>m + 0.5) * (1.0 / 30.0));
-        mLow = <i32>(m - 30 * mHigh);
-        while (mLow < 0 || mLow >= 30) {
-          // Never taken (the product is within 2^-16 of m / 30); exact regardless.
-          if (mLow < 0) {
-            mHigh--;
-            mLow += 30;
-          } else {
-            mHigh++;
-            mLow -= 30;
-          }
-        }
-        // Up to the next multiplier coprime to 30 (never past 29: 29 is coprime).
-        mLow += load<i32>(GAP + (<usize>mLow << 2));
-      }
+      const m = load<u64>(BATCH_MULTIPLIERS + (<usize>n << 3));
+      // m < 2^42: m / 30 by a float product, off by under 2^-14; (m mod 30 + 0.5) / 30 is at
+      // least 1/60 away from an integer, so the truncation is exact.
+      const mHigh = <u64><i64>((<f64><i64>m + 0.5) * (1.0 / 30.0));
+      let mLow = <i32>(m - 30 * mHigh);
+      // Up to the next multiplier coprime to 30 (never past 29: 29 is coprime).
+      mLow += load<i32>(GAP + (<usize>mLow << 2));
       const j = bitOf(<u32>mLow);
       const w = <u32>wheelAt(j);
       const offset: u64 = <u64>p * mHigh + a * w + (r * w) / 30 - winStart;
-      if (offset < <u64>winBytes) {
-        let i = <i32>offset;
-        let rj = 8 * k + j;
-        do {
-          const hit = load<u32>(HIT + (<usize>rj << 2));
-          pushHit(i >>> LOG_SEGMENT_BYTES, (<u32>(i & (SEGMENT_BYTES - 1)) << 8) | (hit & 0xff));
-          i += <i32>a * <i32>(hit >>> 16) + <i32>((hit >>> 8) & 0xff);
-          rj = (rj & 56) | ((rj + 1) & 7);
-        } while (i < winBytes);
-      }
+      const entry = BATCH_HITS + (<usize>kept << 3);
+      store<u32>(entry, a);
+      store<u32>(entry, (<u32>(8 * k + j) << 25) | (<u32>offset & 0x1ff_ffff), 4);
+      kept += <i32>(offset < <u64>winBytes) & <i32>(p <= limit);
     }
-    word++;
-    if (word << 3 > lastByte) break;
-    bits = load<u64>(PRIME_BITS + (<usize>word << 3));
+    // Pass 3: file every hit in the window of the kept primes.
+    const end = BATCH_HITS + (<usize>kept << 3);
+    for (let entry = BATCH_HITS; entry < end; entry += 8) {
+      const a = <i32>load<u32>(entry);
+      const packed = load<u32>(entry, 4);
+      let rj = <i32>(packed >>> 25);
+      let i = <i32>(packed & 0x1ff_ffff);
+      do {
+        const hit = load<u32>(HIT + (<usize>rj << 2));
+        pushHit(i >>> LOG_SEGMENT_BYTES, (<u32>(i & (SEGMENT_BYTES - 1)) << 8) | (hit & 0xff));
+        i += a * <i32>(hit >>> 16) + <i32>((hit >>> 8) & 0xff);
+        rj = (rj & 56) | ((rj + 1) & 7);
+      } while (i < winBytes);
+    }
   }
 }
 
@@ -650,6 +668,15 @@ function foldSurvivors(segStart: u64, length: i32): void {
   }
 }
 
+/** Copies the pre-sieve pattern for the segment at wheel byte segStart to `to`. */
+function layPattern(to: usize, segStart: u64, length: i32, mode: i32): void {
+  memory.copy(to, PATTERN + <usize>(segStart % <u64>PRESIEVE_PERIOD), <usize>length);
+  if (segStart == 0) {
+    // 1 is not prime; in a summary, 7..19 (crossed off by the pattern) are walked as primes.
+    store<u8>(to, (load<u8>(to) & 0xfe) | (mode == MODE_SUMMARY ? 0x3e : 0));
+  }
+}
+
 /**
  * Sieves [lo, hi] (the sieving primes up to isqrt(hi) are in the bitmap) window by window and,
  * by mode, counts the primes into resultCount, folds them all into the result* summary, or
@@ -686,25 +713,28 @@ function sieveRange(lo: u64, hi: u64, mode: i32): void {
   cursorBits = load<u8>(PRIME_BITS) & ~0x3f; // skip 1, 7, 11, 13, 17, 19
   let pending = nextSievingPrime();
 
+  // Without big primes a window is only a run of segments: each one is sieved in one place
+  // (L2-resident), its pattern laid just before.
+  const big = root >= SPARSE_LIMIT;
   for (let winStart = startByte; winStart < endByte; winStart += <u64>WINDOW_BYTES) {
     const winBytes = <i32>min<u64>(<u64>WINDOW_BYTES, endByte - winStart);
-    for (let at = 0; at < winBytes; at += SEGMENT_BYTES) {
-      const length = min<i32>(SEGMENT_BYTES, winBytes - at);
-      memory.copy(WINDOW + <usize>at, PATTERN + <usize>((winStart + <u64>at) % <u64>PRESIEVE_PERIOD), <usize>length);
-    }
-    if (winStart == 0) {
-      // 1 is not prime; in a summary, 7..19 (crossed off by the pattern) are walked as primes.
-      store<u8>(WINDOW, (load<u8>(WINDOW) & 0xfe) | (mode == MODE_SUMMARY ? 0x3e : 0));
-    }
-    if (root >= SPARSE_LIMIT) {
+    if (big) {
+      for (let at = 0; at < winBytes; at += SEGMENT_BYTES) {
+        layPattern(WINDOW + <usize>at, winStart + <u64>at, min<i32>(SEGMENT_BYTES, winBytes - at), mode);
+      }
       crossOffBig(winStart, winBytes, root);
       flushBuckets();
     }
 
     for (let at = 0; at < winBytes; at += SEGMENT_BYTES) {
-      SEG = WINDOW + <usize>at;
       const segStart = winStart + <u64>at;
       const length = min<i32>(SEGMENT_BYTES, winBytes - at);
+      if (big) {
+        SEG = WINDOW + <usize>at;
+      } else {
+        SEG = WINDOW;
+        layPattern(SEG, segStart, length, mode);
+      }
       // Primes below SPARSE_LIMIT whose square lies below this segment's end start here.
       const segEndByte = segStart + <u64>length;
       while (pending != 0 && pending <= root && pending < SPARSE_LIMIT && (<u64>pending * pending) / 30 < segEndByte) {
