@@ -1,7 +1,7 @@
 /**
  * Benchmark of the sieve kernel against `primesieve -t1` on the same workloads in the same run.
  *
- *   npx tsx scripts/bench.ts [--quick] [--reps N] [--top-width W] [--top-unit U] [--top-only]
+ *   npx tsx scripts/bench.ts [--quick] [--reps N] [--top-width W] [--top-unit U] [--top-reps R] [--top-only]
  *
  * Prints, per workload, the median seconds of our kernel (loadKernel(): Wasm when built) and of
  * primesieve, numbers per second and the ratio; checks the counts agree (exit 1 on a mismatch,
@@ -10,8 +10,10 @@
  * Then, near 2^64: prime-count and twin-count of [2^64 - W, 2^64 - 1] (W = 1e10, --quick 1e9)
  * through the kinds (compute each unit of U numbers, default 1e9, on one thread, combine),
  * each in a child process of its own for its peak RSS, beside `primesieve -c1 -t1` and
- * `-c2 -t1` (peak RSS by /usr/bin/time when installed). Every unit near 2^64 starts all
- * 203 million sieving primes below 2^32: U trades that fixed cost against bucket memory.
+ * `-c2 -t1` (peak RSS by /usr/bin/time when installed), alternating, R times each (median;
+ * default 1). The kernel's memory does not grow with U: every window of ~1e9 numbers finds the
+ * first multiple of all 203 million sieving primes below 2^32 again instead of keeping state
+ * for each of them (primesieve keeps it: its RSS grows with the width).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -178,14 +180,15 @@ function primesieveTop(lo: bigint, hi: bigint, flag: '-c1' | '-c2'): { seconds: 
   return { seconds: Number(seconds), count: BigInt(count), peak: peakKb === undefined ? undefined : Number(peakKb) * 1024 };
 }
 
-async function benchTop(width: bigint, unit: bigint, reference: boolean): Promise<number> {
+async function benchTop(width: bigint, unit: bigint, reference: boolean, reps: number): Promise<number> {
   const lo = U64_MAX - width + 1n;
   const mb = (bytes: number | undefined): string => (bytes === undefined ? '-' : `${(bytes / 2 ** 20).toFixed(0)} MB`);
   console.log(
     `\nnear 2^64: [2^64 - ${width.toString()}, 2^64 - 1] on one thread, ours through the kinds in units of ${unit.toString()} ` +
-      `(each in a child process; its peak RSS includes Node's own ~80 MB)`,
+      `(each in a child process; its peak RSS includes Node's own ~50-80 MB), median of ${reps}; ` +
+      `targets: prime-count <= 2x, twin-count <= 2.5x primesieve -t1`,
   );
-  const header = `${'kind'.padEnd(12)}${pad('units', 6)}${pad('ours s', 9)}${pad('primesieve s', 14)}${pad('ratio', 7)}${pad('our RSS', 10)}${pad('(wasm)', 9)}${pad('ps RSS', 9)}  answer`;
+  const header = `${'kind'.padEnd(12)}${pad('units', 6)}${pad('ours s', 9)}${pad('primesieve s', 14)}${pad('ratio', 7)}${pad('our RSS', 10)}${pad('(sieving)', 11)}${pad('(wasm)', 9)}${pad('ps RSS', 9)}  answer`;
   console.log(header);
   console.log('-'.repeat(header.length + 20));
   let mismatches = 0;
@@ -193,14 +196,20 @@ async function benchTop(width: bigint, unit: bigint, reference: boolean): Promis
     ['prime-count', '-c1', 'prime_count'],
     ['twin-count', '-c2', 'twin_count'],
   ] as const) {
-    const ref = reference ? primesieveTop(lo, U64_MAX, flag) : undefined;
-    const ours = await runTopChild(kindName, width, unit);
+    const refs: ReturnType<typeof primesieveTop>[] = [];
+    const runs: TopRun[] = [];
+    for (let r = 0; r < reps; r++) {
+      if (reference) refs.push(primesieveTop(lo, U64_MAX, flag));
+      runs.push(await runTopChild(kindName, width, unit));
+    }
+    const ref = refs.length === 0 ? undefined : { ...refs[0]!, seconds: median(refs.map((run) => run.seconds)) };
+    const ours = { ...runs[runs.length - 1]!, seconds: median(runs.map((run) => run.seconds)), peak: Math.max(...runs.map((run) => run.peak)) };
     const value = BigInt((JSON.parse(ours.answer) as Record<string, number | string>)[field]!);
     const agree = ref === undefined || ref.count === value;
     if (!agree) mismatches++;
     console.log(
       `${kindName.padEnd(12)}${pad(String(ours.units), 6)}${pad(ours.seconds.toFixed(2), 9)}${pad(ref ? ref.seconds.toFixed(2) : '-', 14)}` +
-        `${pad(ref ? (ours.seconds / ref.seconds).toFixed(2) + 'x' : '-', 7)}${pad(mb(ours.peak), 10)}${pad(mb(ours.wasmBytes), 9)}` +
+        `${pad(ref ? (ours.seconds / ref.seconds).toFixed(2) + 'x' : '-', 7)}${pad(mb(ours.peak), 10)}${pad(mb(ours.peak - ours.baseline), 11)}${pad(mb(ours.wasmBytes), 9)}` +
         `${pad(mb(ref?.peak), 9)}  ${ours.answer}${agree ? '' : `  !!! MISMATCH: primesieve counts ${ref?.count}`}`,
     );
   }
@@ -225,6 +234,7 @@ async function main(): Promise<void> {
   };
   const topWidth = option('--top-width', quick ? 1_000_000_000n : 10_000_000_000n);
   const topUnit = option('--top-unit', 1_000_000_000n);
+  const topReps = Number(option('--top-reps', 1n));
   const workloads = [...(quick ? QUICK : FULL)];
   const kernels: Kernel[] = [await loadKernel()];
   const reference = hasPrimesieve();
@@ -263,7 +273,7 @@ async function main(): Promise<void> {
         `${mb(rss.baseline)} before sieving (Node itself); sieving added ${mb(rss.peak - rss.baseline)}`,
     );
   }
-  mismatches += await benchTop(topWidth, topUnit, reference);
+  mismatches += await benchTop(topWidth, topUnit, reference, topReps);
   if (mismatches > 0) {
     console.error(`!!! ${mismatches} count mismatch(es) against primesieve`);
     process.exitCode = 1;

@@ -6,20 +6,23 @@
 // p = 30a + r crosses off p*m for the multipliers m >= p coprime to 30; a multiplier position is
 // (r, j) with m = 30k + WHEEL[j], tabled by rj = 8 * bitOf(r) + j.
 //
-// Per segment (SEGMENT_BYTES wheel bytes): copy the pre-sieve pattern (7..19 crossed off);
-// primes < SMALL_LIMIT cross off by L1 chunks and primes < BIG_LIMIT by segment (both in
-// crossOffDirect: single steps up to wheel position 0, whole wheel cycles 8 multiples per pass,
-// single steps to the end, the 8 step lengths in locals); primes < SPARSE_LIMIT sit in one flat
-// list visited every segment; larger primes go through a bucket sieve (one bucket per upcoming
-// segment). Then the segment is either counted (i64 popcount), walked prime by prime (count,
-// first, last, twin pairs, largest gap), or copied into the sieving-prime bitmap.
+// The range is sieved window by window (WINDOW_BYTES wheel bytes, WINDOW_SEGMENTS segments).
+// Per window: copy the pre-sieve pattern (7..19 crossed off) over it; file the hits of every
+// prime >= SPARSE_LIMIT in buckets by segment and cross them off bucket by bucket (no state of
+// these primes outlives the window: near 2^64 there are 203 million of them). Then per segment
+// (SEGMENT_BYTES, L2-sized): primes < SMALL_LIMIT cross off by L1 chunks and primes < BIG_LIMIT
+// by segment (both in crossOffDirect: single steps up to wheel position 0, whole wheel cycles
+// 8 multiples per pass, single steps to the end, the 8 step lengths in locals); primes <
+// SPARSE_LIMIT sit in one flat list visited every segment. These carry their next multiple
+// from segment to segment. Then the segment is either counted (i64 popcount), walked prime by
+// prime (count, first, last, twin pairs, largest gap), or copied into the sieving-prime bitmap.
 //
 // Absolute values (range ends, segment starts, primes found) are u64; the hot loops work on
 // segment-relative i32 byte offsets and u32 primes (every sieving prime is below 2^32).
 // Memory is laid out by hand (runtime "stub", no allocations): fixed regions sized for the
-// largest case, then the sieving-prime bitmap (up to 143 MB for primes below 2^32), then the
-// bucket block pool, which grows with memory.grow. Untouched pages of a Wasm memory are not
-// resident, so the regions cost only what a run uses.
+// largest case (the window and its buckets: 40 MB), then the sieving-prime bitmap (up to
+// 143 MB for primes below 2^32). Nothing grows with the width of the range. Untouched pages of
+// a Wasm memory are not resident, so the regions cost only what a run uses.
 
 const LOG_SEGMENT_BYTES: i32 = 19;
 const SEGMENT_BYTES: i32 = 1 << LOG_SEGMENT_BYTES;
@@ -31,8 +34,10 @@ const SMALL_LIMIT: u32 = 4096;
 const BIG_LIMIT: u32 = <u32>SEGMENT_BYTES;
 /** Primes in [BIG_LIMIT, SPARSE_LIMIT) have >= 1 multiple per segment on average
  * (8 * SEGMENT_BYTES / p): they live in one flat list, every entry visited every segment,
- * with no bucket bookkeeping (pushes cost more than the crossings at 1..8 hits per segment). */
-const SPARSE_LIMIT: u32 = <u32>SEGMENT_BYTES * 8;
+ * with no bucket bookkeeping (pushes cost more than the crossings at 1..8 hits per segment).
+ * A multiple of 30, so the larger primes start on a whole byte of the bitmap. */
+const SPARSE_FIRST_BYTE: u32 = (<u32>SEGMENT_BYTES * 8) / 30;
+const SPARSE_LIMIT: u32 = 30 * SPARSE_FIRST_BYTE;
 /** Room for the sparse primes: pi(2^22) = 295,947. */
 const MAX_SPARSE: i32 = 300_000;
 /** Room for the direct primes: pi(BIG_LIMIT) = 43,390 for BIG_LIMIT = 2^19. */
@@ -41,17 +46,18 @@ const MAX_DIRECT: i32 = 44_000;
 const MAX_SIEVING_PRIME: u32 = 0xffff_ffff;
 /** The sieving-prime bitmap up to this bound is sieved in place; above, by the segment loop. */
 const BASE_PRIME_LIMIT: u32 = 1 << 17;
-/** A bucketed prime's next multiple is at most 6a + 1 bytes ahead (a = p / 30 < 143,165,577),
- * under 1639 segments: a ring of 2048 buckets never wraps onto a live one. */
-const BUCKET_RING: i32 = 2048;
-/** A block: the address of the bucket's previous block (u32, 0 for none), 4 bytes unused, then
- * BLOCK_ENTRIES entries of (a, rj << 24 | offset). Blocks are BLOCK_BYTES-aligned, so a bucket's
- * write pointer (its head) tells by its low bits when its block is full, as in primesieve's
- * Bucket. */
-const BLOCK_BYTES: i32 = 8192;
-const BLOCK_ENTRIES: i32 = BLOCK_BYTES / 8 - 1;
-/** Blocks reserved up front at most (64 MB); a run that needs more grows the pool by doubling. */
-const MAX_RESERVED_BLOCKS: i32 = 8192;
+/** A window: the segments whose big-prime hits are filed before any of them is finished. Its
+ * size trades memory (WINDOW_BYTES) against the per-window cost of finding every big prime's
+ * first multiple again (203 million primes near 2^64). */
+const LOG_WINDOW_SEGMENTS: i32 = 6;
+const WINDOW_SEGMENTS: i32 = 1 << LOG_WINDOW_SEGMENTS;
+const WINDOW_BYTES: i32 = SEGMENT_BYTES << LOG_WINDOW_SEGMENTS;
+/** One bucket per window segment, of hits (offset in the segment << 8 | clear mask); buckets
+ * are BUCKET_BYTES-aligned, so a write pointer tells by its low bits when its bucket is full. */
+const LOG_BUCKET_BYTES: i32 = 17;
+const BUCKET_BYTES: i32 = 1 << LOG_BUCKET_BYTES;
+/** Big primes go through crossOffBig in batches of at most this many. */
+const BATCH: i32 = 4096;
 const PRESIEVE_PERIOD: i32 = 323_323;
 
 /** What sieveRange does with each finished segment. */
@@ -74,20 +80,20 @@ let WHEEL: usize = 0; // 8 x i32: WHEEL_RESIDUES
 let BIT_OF: usize = 0; // 30 x i32: bit of a residue, -1 if not coprime to 30
 let GAP: usize = 0; // 30 x i32: distance up to the next residue coprime to 30
 let PATTERN: usize = 0;
+let WINDOW: usize = 0;
+/** The segment being finished: a part of WINDOW. */
 let SEG: usize = 0;
 let DIRECT_PRIME: usize = 0;
 let DIRECT_OFFSET: usize = 0;
 let DIRECT_RJ: usize = 0;
-let BUCKET_HEAD: usize = 0;
+let BUCKET_PTR: usize = 0; // WINDOW_SEGMENTS x u32: each bucket's next free entry
+let BUCKETS: usize = 0;
+let BATCH_PRIMES: usize = 0; // BATCH x u32: a << 3 | k for the prime 30a + WHEEL[k]
+let BATCH_HITS: usize = 0; // BATCH x (a: u32, rj << 25 | offset in the window: u32)
+let BATCH_MULTIPLIERS: usize = 0; // BATCH x u64: each prime's first multiplier in the window
 let SPARSE: usize = 0; // MAX_SPARSE x ((a << 6) | rj: u32, offset: i32)
 let PRIME_BITS: usize = 0;
-let POOL: usize = 0;
 
-let poolBlocks: i32 = 0;
-let freeBlock: i32 = -1;
-/** Blocks [freshBlock, poolBlocks) have never been used since the last reset: taken in order
- * after the free list, so a run touches (makes resident) only as many blocks as it keeps live. */
-let freshBlock: i32 = 0;
 let primeBitsLimit: u32 = 0;
 let primeBitsBytes: i32 = 0;
 let directCount: i32 = 0;
@@ -127,22 +133,32 @@ function setup(): void {
   at += 120;
   PATTERN = (at + 63) & ~63;
   at = PATTERN + PRESIEVE_PERIOD + SEGMENT_BYTES;
-  SEG = (at + 63) & ~63;
-  at = SEG + SEGMENT_BYTES + 64;
+  WINDOW = (at + 63) & ~63;
+  SEG = WINDOW;
+  at = WINDOW + WINDOW_BYTES + 64;
   DIRECT_PRIME = at;
   at += MAX_DIRECT * 4;
   DIRECT_OFFSET = at;
   at += MAX_DIRECT * 4;
   DIRECT_RJ = at;
   at += MAX_DIRECT * 4;
-  BUCKET_HEAD = at;
-  at += BUCKET_RING * 4;
+  BUCKET_PTR = at;
+  at += WINDOW_SEGMENTS * 4;
+  BATCH_PRIMES = at;
+  at += BATCH * 4;
+  BATCH_HITS = at;
+  at += BATCH * 8;
+  BATCH_MULTIPLIERS = at;
+  at += BATCH * 8;
   SPARSE = (at + 63) & ~63;
   at = SPARSE + <usize>MAX_SPARSE * 8;
+  BUCKETS = (at + <usize>BUCKET_BYTES - 1) & ~(<usize>BUCKET_BYTES - 1);
+  at = BUCKETS + (<usize>WINDOW_SEGMENTS << LOG_BUCKET_BYTES);
   PRIME_BITS = (at + 63) & ~63;
-  at = PRIME_BITS + <usize>(MAX_SIEVING_PRIME / 30) + 64;
-  POOL = (at + <usize>BLOCK_BYTES - 1) & ~(<usize>BLOCK_BYTES - 1);
   ensureMemory(PRIME_BITS);
+  for (let s = 0; s < WINDOW_SEGMENTS; s++) {
+    store<u32>(BUCKET_PTR + (<usize>s << 2), <u32>(BUCKETS + (<usize>s << LOG_BUCKET_BYTES)));
+  }
 
   WHEEL = WHEEL_RESIDUES;
   for (let x = 0; x < 30; x++) store<i32>(BIT_OF + (<usize>x << 2), -1);
@@ -352,84 +368,6 @@ function crossOffDirect(from: i32, to: i32, limit: i32): void {
   }
 }
 
-function blockAt(block: i32): usize {
-  return POOL + <usize>block * BLOCK_BYTES;
-}
-
-function allocateBlock(): i32 {
-  let block = freeBlock;
-  if (block >= 0) {
-    freeBlock = load<i32>(blockAt(block));
-  } else {
-    if (freshBlock == poolBlocks) {
-      const grown = max<i32>(2 * poolBlocks, 2 * BUCKET_RING);
-      ensureMemory(blockAt(grown));
-      poolBlocks = grown;
-    }
-    block = freshBlock++;
-  }
-  return block;
-}
-
-/** Makes room for `blocks` blocks up front, so a big run grows memory once, not by doubling. */
-function reservePool(blocks: i32): void {
-  if (blocks <= poolBlocks) return;
-  ensureMemory(blockAt(blocks));
-  poolBlocks = blocks;
-}
-
-/** Empties every bucket: all blocks unused again (without touching them). */
-function resetBuckets(): void {
-  freeBlock = -1;
-  freshBlock = 0;
-  memory.fill(BUCKET_HEAD, 0, BUCKET_RING * 4);
-}
-
-/** Files a bucketed prime (a = p / 30, multiplier position rj) under the segment of its next
- * multiple, at byte offset `offset` in that segment. */
-function pushBucket(segmentIndex: i32, a: u32, rj: i32, offset: i32): void {
-  const head = BUCKET_HEAD + (<usize>(segmentIndex & (BUCKET_RING - 1)) << 2);
-  let ptr = load<u32>(head); // next free entry; 0 (empty bucket) or a block's end when full
-  if ((ptr & <u32>(BLOCK_BYTES - 1)) == 0) {
-    const fresh = <u32>blockAt(allocateBlock());
-    store<u32>(fresh, ptr == 0 ? 0 : ptr - <u32>BLOCK_BYTES);
-    ptr = fresh + 8;
-  }
-  store<u32>(ptr, a);
-  store<u32>(ptr, (<u32>rj << 24) | <u32>offset, 4);
-  store<u32>(head, ptr + 8);
-}
-
-/** Crosses off the bucketed primes' multiples in segment segmentIndex and files each prime
- * into the bucket of its next hit (always a later segment, never this ring slot). Segment
- * indices are used modulo BUCKET_RING only, so their i32 wrap-around is harmless. */
-function crossOffBuckets(segmentIndex: i32): void {
-  const head = BUCKET_HEAD + (<usize>(segmentIndex & (BUCKET_RING - 1)) << 2);
-  let ptr = load<u32>(head);
-  store<u32>(head, 0);
-  while (ptr != 0) {
-    const at = <usize>((ptr - 1) & ~<u32>(BLOCK_BYTES - 1));
-    const end = <usize>ptr;
-    for (let entry = at + 8; entry < end; entry += 8) {
-      const a = load<u32>(entry);
-      const packed = load<u32>(entry, 4);
-      let rj = <i32>(packed >>> 24);
-      let i = <i32>(packed & 0xff_ffff);
-      do {
-        const hit = load<u32>(HIT + (<usize>rj << 2));
-        store<u8>(SEG + i, load<u8>(SEG + i) & hit);
-        i += <i32>a * <i32>(hit >>> 16) + <i32>((hit >>> 8) & 0xff);
-        rj = (rj & 56) | ((rj + 1) & 7);
-      } while (i < SEGMENT_BYTES);
-      pushBucket(segmentIndex + (i >>> LOG_SEGMENT_BYTES), a, rj, i & (SEGMENT_BYTES - 1));
-    }
-    const previous = load<u32>(at);
-    store<i32>(at, freeBlock);
-    freeBlock = <i32>((at - POOL) / <usize>BLOCK_BYTES);
-    ptr = previous == 0 ? 0 : previous + <u32>BLOCK_BYTES;
-  }
-}
-
 /** Crosses off the sparse primes' multiples in the segment (every offset < SEGMENT_BYTES: the
  * buffer has room past a short last segment) and moves each to its next multiple, made
  * relative to the next segment. */
@@ -491,7 +429,7 @@ function ceilRatio(rem: u32, p: u32): u32 {
 
 /** Starts using prime p: its first multiple p*m >= max(p*p, 30*rangeStartByte), m coprime to 30,
  * lies in the current segment or within the bucket ring ahead of it. */
-function activate(p: u32, rangeStartByte: u64, rangeEndByte: u64, segmentIndex: i32, segmentStartByte: u64): void {
+function activate(p: u32, rangeStartByte: u64, segmentStartByte: u64): void {
   const a = p / 30;
   const r = p - 30 * a;
   let mHigh: u64;
@@ -521,99 +459,159 @@ function activate(p: u32, rangeStartByte: u64, rangeEndByte: u64, segmentIndex: 
     store<i32>(DIRECT_RJ + slot, rj);
     directCount++;
     if (p < SMALL_LIMIT) smallCount = directCount;
-  } else if (p < SPARSE_LIMIT) {
+  } else {
     const entry = SPARSE + (<usize>sparseCount << 3);
     store<u32>(entry, (a << 6) | <u32>rj);
     store<i32>(entry, <i32>offset, 4);
     sparseCount++;
-  } else if (byte < rangeEndByte) {
-    pushBucket(
-      segmentIndex + <i32>(offset >> LOG_SEGMENT_BYTES),
-      a,
-      rj,
-      <i32>(offset & <u64>(SEGMENT_BYTES - 1)),
-    );
   }
 }
 
-/** Files sieving prime p = 30a + WHEEL[k] (p^2 below the range start, p >= SPARSE_LIMIT) into
- * the bucket of its first multiple at or after the range start, when that lies before the
- * range end. One float division per prime, corrected exactly: the chain of dependent
- * operations per prime is what this loop's speed is made of. */
+/** Files hit `value` (offset in its segment << 8 | clear mask) under window segment s; a full
+ * bucket (its write pointer at a BUCKET_BYTES boundary) is applied to its segment at once. */
 // @ts-ignore: decorator
 @inline
-function activateFromRangeStart(p: u32, k: i32, start: u64, startF: f64, rangeStartByte: u64, rangeEndByte: u64): void {
-  // m = ceil(start / p), start = 30 * rangeStartByte. The float quotient is within 1/1000 of
-  // start / p for p >= 2^22, so its floor is ceil(start / p) minus 0, 1 or 2: two branch-free
-  // steps up (a data-dependent branch here mispredicts half the time). m * p may wrap past
-  // 2^64, but start - m * p is small, so it reads right as i64.
-  let m = <u64><i64>(startF / <f64>p);
-  let rem = <i64>(start - m * p);
-  let up = <i64>(rem > 0);
-  m += up;
-  rem -= up * p;
-  up = <i64>(rem > 0);
-  m += up;
-  rem -= up * p;
-  while (rem > 0 || rem <= -<i64>p) {
-    // Never taken when the bound above holds; keeps the result exact regardless.
-    if (rem > 0) {
-      m++;
-      rem -= <i64>p;
-    } else {
-      m--;
-      rem += <i64>p;
-    }
+function pushHit(s: i32, value: u32): void {
+  const slot = BUCKET_PTR + (<usize>s << 2);
+  const ptr = load<u32>(slot);
+  store<u32>(ptr, value);
+  const next = ptr + 4;
+  store<u32>(slot, next);
+  if ((next & <u32>(BUCKET_BYTES - 1)) == 0) flushBucket(s);
+}
+
+/** Crosses off the hits filed under window segment s and empties its bucket. */
+function flushBucket(s: i32): void {
+  const slot = BUCKET_PTR + (<usize>s << 2);
+  const start = BUCKETS + (<usize>s << LOG_BUCKET_BYTES);
+  const end = <usize>load<u32>(slot);
+  const seg = WINDOW + (<usize>s << LOG_SEGMENT_BYTES);
+  let entry = start;
+  for (; entry + 16 <= end; entry += 16) {
+    const v0 = load<u32>(entry);
+    const v1 = load<u32>(entry, 4);
+    const v2 = load<u32>(entry, 8);
+    const v3 = load<u32>(entry, 12);
+    const q0 = seg + <usize>(v0 >>> 8);
+    store<u8>(q0, load<u8>(q0) & v0);
+    const q1 = seg + <usize>(v1 >>> 8);
+    store<u8>(q1, load<u8>(q1) & v1);
+    const q2 = seg + <usize>(v2 >>> 8);
+    store<u8>(q2, load<u8>(q2) & v2);
+    const q3 = seg + <usize>(v3 >>> 8);
+    store<u8>(q3, load<u8>(q3) & v3);
   }
-  // m < 2^42: m / 30 by a float product; the half keeps multiples of 30 off the rounding edge.
-  let mHigh = <u64><i64>((<f64><i64>m + 0.5) * (1.0 / 30.0));
-  let mLow = <i32>(m - 30 * mHigh);
-  while (mLow < 0 || mLow >= 30) {
-    // Never taken (the product is within 2^-16 of m / 30); exact regardless.
-    if (mLow < 0) {
-      mHigh--;
-      mLow += 30;
-    } else {
-      mHigh++;
-      mLow -= 30;
-    }
+  for (; entry < end; entry += 4) {
+    const v = load<u32>(entry);
+    const q = seg + <usize>(v >>> 8);
+    store<u8>(q, load<u8>(q) & v);
   }
-  // Up to the next multiplier coprime to 30 (never past 29: 29 is coprime).
-  mLow += load<i32>(GAP + (<usize>mLow << 2));
-  const a = p / 30;
-  const r = <u32>wheelAt(k);
-  const j = bitOf(<u32>mLow);
-  const w = <u32>wheelAt(j);
-  const byte: u64 = <u64>p * mHigh + a * w + (r * w) / 30;
-  if (byte < rangeEndByte) {
-    const offset = byte - rangeStartByte;
-    pushBucket(<i32>(offset >> LOG_SEGMENT_BYTES), a, 8 * k + j, <i32>(offset & <u64>(SEGMENT_BYTES - 1)));
+  store<u32>(slot, <u32>start);
+}
+
+/**
+ * Crosses off, in the window of winBytes wheel bytes from winStart (its pre-sieve pattern
+ * already laid), the multiples of every sieving prime p >= SPARSE_LIMIT with p <= root and p^2
+ * inside or below the window. No per-prime state outlives the window (near 2^64 that state
+ * would be 203 million entries): each prime's first multiple in the window is found again by
+ * one float division, corrected exactly, and its hits are filed by segment (EratBig's buckets,
+ * emptied per window), so crossing them off touches one L2-sized segment at a time.
+ *
+ * Primes go through in batches, in three passes: take them from the bitmap; find each one's
+ * first multiple (a loop without data-dependent branches, so the long chain of dependent
+ * operations per prime overlaps across primes) and keep those that hit the window; file the
+ * hits. One loop doing all three mispredicts so often that each prime costs its whole chain.
+ */
+function crossOffBig(winStart: u64, winBytes: i32, root: u32): void {
+  const winEnd = winStart + <u64>winBytes;
+  // p^2 <= 30 * winEnd - 1, the last number of the window's last byte, without wrapping.
+  const lastNumber = winEnd > 0x0888_8888_8888_8888 ? 0xffff_ffff_ffff_ffff : 30 * winEnd - 1;
+  const limit = min<u32>(root, <u32>isqrt64(lastNumber));
+  if (limit < SPARSE_LIMIT) return;
+  const start = 30 * winStart; // a multiple of 30: never a hit, so "> start" is ">= start"
+  const startF = <f64>start;
+  const lastWord = <i32>(limit / 30) >> 3;
+  let word = (<i32>SPARSE_FIRST_BYTE) >> 3;
+  const belowFirst: u64 = <u64>(SPARSE_FIRST_BYTE & 7) * 8; // bits of the first word's bytes below it
+  let bits = load<u64>(PRIME_BITS + (<usize>word << 3)) & (0xffff_ffff_ffff_ffff << belowFirst);
+  while (word <= lastWord) {
+    // Pass 1: up to BATCH primes as a << 3 | k (p = 30a + WHEEL[k]); the last word may hold
+    // primes above limit, dropped in pass 2.
+    let taken = 0;
+    while (taken <= BATCH - 64 && word <= lastWord) {
+      while (bits != 0) {
+        const bit = <u32>ctz(bits);
+        bits &= bits - 1;
+        store<u32>(BATCH_PRIMES + (<usize>taken << 2), ((((<u32>word) << 3) + (bit >> 3)) << 3) | (bit & 7));
+        taken++;
+      }
+      word++;
+      bits = load<u64>(PRIME_BITS + (<usize>word << 3));
+    }
+    // Pass 2a: each prime's first multiplier m >= p with p * m > start, not yet coprime to 30.
+    for (let n = 0; n < taken; n++) {
+      const packed = load<u32>(BATCH_PRIMES + (<usize>n << 2));
+      const p: u32 = 30 * (packed >> 3) + <u32>wheelAt(<i32>(packed & 7));
+      // m = ceil(start / p). start < 2^64 is within 2^10 of startF and p >= 2^22, so startF / p
+      // is within 2^-12 + 2^-11 (the division's rounding at quotients < 2^42) of start / p: its
+      // truncation is ceil(start / p) minus 0, 1 or 2, never more. Two branch-free steps up.
+      // m * p may wrap past 2^64, but start - m * p is small and reads right as i64.
+      let m = <u64><i64>(startF / <f64>p);
+      let rem = <i64>(start - m * p);
+      let up = <i64>(rem > 0);
+      m += up;
+      rem -= up * p;
+      m += <i64>(rem > 0);
+      // A prime whose square lies beyond the window's start starts at its square (m = p).
+      const square: u64 = <u64>p * p;
+      store<u64>(BATCH_MULTIPLIERS + (<usize>n << 3), square > start ? <u64>p : m);
+    }
+    // Pass 2b: m up to the next multiplier coprime to 30, the byte of p * m in the window;
+    // kept as (a, rj << 25 | offset) when it lies inside the window. Two short loops instead
+    // of one long one: each iteration's chain of dependent operations is what limits them.
+    let kept = 0;
+    for (let n = 0; n < taken; n++) {
+      const packed = load<u32>(BATCH_PRIMES + (<usize>n << 2));
+      const a = packed >> 3;
+      const k = <i32>(packed & 7);
+      const r = <u32>wheelAt(k);
+      const p: u32 = 30 * a + r;
+      const m = load<u64>(BATCH_MULTIPLIERS + (<usize>n << 3));
+      // m < 2^42: m / 30 by a float product, off by under 2^-14; (m mod 30 + 0.5) / 30 is at
+      // least 1/60 away from an integer, so the truncation is exact.
+      const mHigh = <u64><i64>((<f64><i64>m + 0.5) * (1.0 / 30.0));
+      let mLow = <i32>(m - 30 * mHigh);
+      // Up to the next multiplier coprime to 30 (never past 29: 29 is coprime).
+      mLow += load<i32>(GAP + (<usize>mLow << 2));
+      const j = bitOf(<u32>mLow);
+      const w = <u32>wheelAt(j);
+      const offset: u64 = <u64>p * mHigh + a * w + (r * w) / 30 - winStart;
+      const entry = BATCH_HITS + (<usize>kept << 3);
+      store<u32>(entry, a);
+      store<u32>(entry, (<u32>(8 * k + j) << 25) | (<u32>offset & 0x1ff_ffff), 4);
+      kept += <i32>(offset < <u64>winBytes) & <i32>(p <= limit);
+    }
+    // Pass 3: file every hit in the window of the kept primes.
+    const end = BATCH_HITS + (<usize>kept << 3);
+    for (let entry = BATCH_HITS; entry < end; entry += 8) {
+      const a = <i32>load<u32>(entry);
+      const packed = load<u32>(entry, 4);
+      let rj = <i32>(packed >>> 25);
+      let i = <i32>(packed & 0x1ff_ffff);
+      do {
+        const hit = load<u32>(HIT + (<usize>rj << 2));
+        pushHit(i >>> LOG_SEGMENT_BYTES, (<u32>(i & (SEGMENT_BYTES - 1)) << 8) | (hit & 0xff));
+        i += a * <i32>(hit >>> 16) + <i32>((hit >>> 8) & 0xff);
+        rj = (rj & 56) | ((rj + 1) & 7);
+      } while (i < winBytes);
+    }
   }
 }
 
-/** Activates `first` (just taken from the cursor) and every later sieving prime up to root, for
- * a range starting above root^2 (each one starts at the range start, in segment 0 or a later
- * one). Near 2^64 this is a unit's fixed cost: 203 million primes, one division each, most of
- * them without a multiple in a small unit; so the bitmap is walked here with locals (the
- * cursor's globals cost more than the division). */
-function activateAll(first: u32, root: u32, rangeStartByte: u64, rangeEndByte: u64): void {
-  const start = 30 * rangeStartByte; // <= lo: no wrap-around
-  const startF = <f64>start;
-  activateFromRangeStart(first, bitOf(first % 30), start, startF, rangeStartByte, rangeEndByte);
-  const lastByte = <i32>(root / 30);
-  let byte = cursorByte;
-  let bits = cursorBits;
-  while (true) {
-    while (bits != 0) {
-      const k = <i32>ctz(bits);
-      bits &= bits - 1;
-      const p = <u32>(30 * byte + wheelAt(k));
-      if (p > root) return;
-      activateFromRangeStart(p, k, start, startF, rangeStartByte, rangeEndByte);
-    }
-    byte++;
-    if (byte > lastByte) return;
-    bits = load<u8>(PRIME_BITS + byte);
+/** Empties every bucket of the window into its segment. */
+function flushBuckets(): void {
+  for (let s = 0; s < WINDOW_SEGMENTS; s++) {
+    if (<usize>load<u32>(BUCKET_PTR + (<usize>s << 2)) != BUCKETS + (<usize>s << LOG_BUCKET_BYTES)) flushBucket(s);
   }
 }
 
@@ -670,16 +668,21 @@ function foldSurvivors(segStart: u64, length: i32): void {
   }
 }
 
-/** Upper bound on the bucket entries live at once: every prime above SPARSE_LIMIT with a
- * multiple in the range (pi(x) < 1.26 x / ln x bounds how many there are at all). */
-function bucketBlocksBound(root: u32): i32 {
-  return <i32>((1.26 * <f64>root) / Math.log(<f64>root)) / BLOCK_ENTRIES + 2 * BUCKET_RING;
+/** Copies the pre-sieve pattern for the segment at wheel byte segStart to `to`. */
+function layPattern(to: usize, segStart: u64, length: i32, mode: i32): void {
+  memory.copy(to, PATTERN + <usize>(segStart % <u64>PRESIEVE_PERIOD), <usize>length);
+  if (segStart == 0) {
+    // 1 is not prime; in a summary, 7..19 (crossed off by the pattern) are walked as primes.
+    store<u8>(to, (load<u8>(to) & 0xfe) | (mode == MODE_SUMMARY ? 0x3e : 0));
+  }
 }
 
 /**
- * Sieves [lo, hi] (the sieving primes up to isqrt(hi) are in the bitmap) and, by mode, counts
- * the primes into resultCount, folds them all into the result* summary, or copies each segment
- * into the sieving-prime bitmap at its own byte offset.
+ * Sieves [lo, hi] (the sieving primes up to isqrt(hi) are in the bitmap) window by window and,
+ * by mode, counts the primes into resultCount, folds them all into the result* summary, or
+ * copies each segment into the sieving-prime bitmap at its own byte offset. Memory is the same
+ * whatever the width of [lo, hi]: one window, its buckets, and the state of the primes below
+ * SPARSE_LIMIT, which carry their next multiple from segment to segment.
  */
 function sieveRange(lo: u64, hi: u64, mode: i32): void {
   const root = <u32>isqrt64(hi);
@@ -706,56 +709,61 @@ function sieveRange(lo: u64, hi: u64, mode: i32): void {
   directCount = 0;
   smallCount = 0;
   sparseCount = 0;
-  if (root >= SPARSE_LIMIT) reservePool(min<i32>(bucketBlocksBound(root), MAX_RESERVED_BLOCKS));
-  resetBuckets();
   cursorByte = 0;
   cursorBits = load<u8>(PRIME_BITS) & ~0x3f; // skip 1, 7, 11, 13, 17, 19
   let pending = nextSievingPrime();
 
-  let s: i32 = 0;
-  for (let segStart = startByte; segStart < endByte; segStart += <u64>SEGMENT_BYTES) {
-    const length = <i32>min<u64>(<u64>SEGMENT_BYTES, endByte - segStart);
-    memory.copy(SEG, PATTERN + <usize>(segStart % <u64>PRESIEVE_PERIOD), <usize>length);
-    if (segStart == 0) {
-      // 1 is not prime; in a summary, 7..19 (crossed off by the pattern) are walked as primes.
-      store<u8>(SEG, (load<u8>(SEG) & 0xfe) | (mode == MODE_SUMMARY ? 0x3e : 0));
-    }
-
-    // Primes whose square lies below this segment's end start crossing off here.
-    const segEndByte = segStart + <u64>length;
-    while (pending != 0 && pending <= root && (<u64>pending * pending) / 30 < segEndByte) {
-      if (pending >= SPARSE_LIMIT && <u64>root * root < 30 * startByte) {
-        activateAll(pending, root, startByte, endByte);
-        pending = 0;
-        break;
+  // Without big primes a window is only a run of segments: each one is sieved in one place
+  // (L2-resident), its pattern laid just before.
+  const big = root >= SPARSE_LIMIT;
+  for (let winStart = startByte; winStart < endByte; winStart += <u64>WINDOW_BYTES) {
+    const winBytes = <i32>min<u64>(<u64>WINDOW_BYTES, endByte - winStart);
+    if (big) {
+      for (let at = 0; at < winBytes; at += SEGMENT_BYTES) {
+        layPattern(WINDOW + <usize>at, winStart + <u64>at, min<i32>(SEGMENT_BYTES, winBytes - at), mode);
       }
-      activate(pending, startByte, endByte, s, segStart);
-      pending = nextSievingPrime();
+      crossOffBig(winStart, winBytes, root);
+      flushBuckets();
     }
 
-    for (let chunk = 0; chunk < length; chunk += L1_CHUNK_BYTES) {
-      crossOffDirect(0, smallCount, min<i32>(chunk + L1_CHUNK_BYTES, length));
-    }
-    crossOffDirect(smallCount, directCount, length);
-    crossOffSparse();
-    crossOffBuckets(s);
-    for (let n = 0; n < directCount; n++) {
-      const slot = DIRECT_OFFSET + (<usize>n << 2);
-      store<i32>(slot, load<i32>(slot) - SEGMENT_BYTES);
-    }
+    for (let at = 0; at < winBytes; at += SEGMENT_BYTES) {
+      const segStart = winStart + <u64>at;
+      const length = min<i32>(SEGMENT_BYTES, winBytes - at);
+      if (big) {
+        SEG = WINDOW + <usize>at;
+      } else {
+        SEG = WINDOW;
+        layPattern(SEG, segStart, length, mode);
+      }
+      // Primes below SPARSE_LIMIT whose square lies below this segment's end start here.
+      const segEndByte = segStart + <u64>length;
+      while (pending != 0 && pending <= root && pending < SPARSE_LIMIT && (<u64>pending * pending) / 30 < segEndByte) {
+        activate(pending, startByte, segStart);
+        pending = nextSievingPrime();
+      }
 
-    store<u8>(SEG, load<u8>(SEG) & rangeMask(segStart, lo, hi));
-    const last = SEG + <usize>(length - 1);
-    store<u8>(last, load<u8>(last) & rangeMask(segStart + <u64>(length - 1), lo, hi));
-    memory.fill(SEG + <usize>length, 0, <usize>(((length + 7) & ~7) - length));
-    if (mode == MODE_COUNT) {
-      resultCount += countSurvivors(length);
-    } else if (mode == MODE_SUMMARY) {
-      foldSurvivors(segStart, length);
-    } else {
-      memory.copy(PRIME_BITS + <usize>segStart, SEG, <usize>length);
+      for (let chunk = 0; chunk < length; chunk += L1_CHUNK_BYTES) {
+        crossOffDirect(0, smallCount, min<i32>(chunk + L1_CHUNK_BYTES, length));
+      }
+      crossOffDirect(smallCount, directCount, length);
+      crossOffSparse();
+      for (let n = 0; n < directCount; n++) {
+        const slot = DIRECT_OFFSET + (<usize>n << 2);
+        store<i32>(slot, load<i32>(slot) - SEGMENT_BYTES);
+      }
+
+      store<u8>(SEG, load<u8>(SEG) & rangeMask(segStart, lo, hi));
+      const last = SEG + <usize>(length - 1);
+      store<u8>(last, load<u8>(last) & rangeMask(segStart + <u64>(length - 1), lo, hi));
+      memory.fill(SEG + <usize>length, 0, <usize>(((length + 7) & ~7) - length));
+      if (mode == MODE_COUNT) {
+        resultCount += countSurvivors(length);
+      } else if (mode == MODE_SUMMARY) {
+        foldSurvivors(segStart, length);
+      } else {
+        memory.copy(PRIME_BITS + <usize>segStart, SEG, <usize>length);
+      }
     }
-    s++;
   }
 }
 
