@@ -21,6 +21,10 @@ const decimal = (fallback: number, min: number, max: number) =>
     .pipe(z.number().min(min).max(max))
     .default(fallback);
 
+/** Like `integer`, but unset means undefined: the setting is off. */
+const optionalInteger = (min: number, max: number) =>
+  z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max)).optional();
+
 const duration = (fallbackMs: number) =>
   z
     .string()
@@ -59,7 +63,10 @@ const ConfigSchema = z.object({
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
   DATA_DIR: z.string().min(1).default('./data'),
   MAX_N: integer(ABSOLUTE_MAX_N, MIN_N, ABSOLUTE_MAX_N),
-  UNIT_SIZE: integer(1_000_000_000, 1000, 1e12),
+  // Units are sized to take about UNIT_SECONDS on the thread that gets them (leases/unit-size.ts);
+  // UNIT_SIZE, when set, forces fixed units of that many positions instead (stress tests).
+  UNIT_SECONDS: decimal(30, 1, 86_400),
+  UNIT_SIZE: optionalInteger(1000, 1e12),
   LEASE_TIMEOUT: duration(60_000),
   MAX_ATTEMPTS: integer(3, 1, 100),
   // Trust (coordinator/trust/): who is independent, who is trusted, how votes decide.
