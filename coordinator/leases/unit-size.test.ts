@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
-import { sieveSeconds } from '../../shared/kinds/sieve-cost.js';
+import { sieveUnitSeconds } from '../../shared/kinds/sieve-cost.js';
 import { loadConfig } from '../config.js';
 import { createDomain } from '../domain.js';
 import { createJob } from '../jobs/create-job.js';
@@ -40,7 +40,7 @@ function setup(policy: Partial<LeasePolicy> = {}) {
   };
 }
 
-const seconds = (lease: LeaseState) => sieveSeconds(lease.lo, lease.hi);
+const seconds = (lease: LeaseState) => sieveUnitSeconds(lease.lo, lease.hi);
 
 describe('unit size', () => {
   test("a new volunteer's first unit is short; its next ones take UNIT_SECONDS at its own measured speed", () => {
@@ -97,7 +97,7 @@ describe('unit size', () => {
     const { d, advance, volunteer, grant } = setup();
     // pi(1e11) is about 20 reference seconds: 64 units of it are under a volunteer's 30 s.
     createJob(d, SIEVE_COUNT, { n: 1e11 }, 1);
-    const share = sieveSeconds(1, 1e11) / 64;
+    const share = sieveUnitSeconds(1, 1e11) / 64;
     volunteer('v');
     const first = grant('v');
     expect(seconds(first)).toBeCloseTo(share, 2);

@@ -7,7 +7,9 @@
  * The model is the kernel's measured nanoseconds per number at each power of ten (from
  * `npm run bench:throughput`, which prints the measurement beside this model), interpolated
  * linearly in log10 of the position; flat below 1e6 (per-call overhead dominates there) and
- * past the last point. It is a model of *relative* cost: a volunteer's measured speed
+ * past the last point; plus a cost per kernel call that grows with the sieving primes below
+ * sqrt(hi) (each call finds every sieving prime's first multiple; ~0.5 s per call near 1e18).
+ * It is a model of *relative* cost: a volunteer's measured speed
  * (coordinator/leases/lease-limits.ts) scales it to that volunteer's threads.
  */
 
@@ -44,11 +46,34 @@ export function sieveSeconds(lo: number, hi: number): number {
   return total;
 }
 
+/** Reference seconds one kernel call over a range ending at `hi` costs besides its numbers (flat below 1e6). */
+export function sieveCallSeconds(hi: number): number {
+  const root = Math.sqrt(Math.max(1e6, hi));
+  return 0.7e-3 + 9e-9 * (root / Math.log(root));
+}
+
+/** Reference seconds of one kernel call over [lo, hi]: its numbers and the call itself. */
+export function sieveUnitSeconds(lo: number, hi: number): number {
+  return sieveSeconds(lo, hi) + sieveCallSeconds(hi);
+}
+
 /**
- * How many numbers from `lo` the reference thread sieves in `seconds` (at least 1, and at most
- * `limit`): Newton steps on sieveSeconds, which is increasing and nearly linear.
+ * Sub-ranges a thread may cut a unit into to report progress, keeping the added calls under
+ * about 2% of the unit's time: 1 (no progress) for a unit under 0.25 s, at most 16.
+ */
+export function sieveProgressSlices(lo: number, hi: number): number {
+  const seconds = sieveSeconds(lo, hi);
+  if (seconds < 0.25) return 1;
+  return Math.max(1, Math.min(16, Math.floor((0.02 * seconds) / sieveCallSeconds(hi))));
+}
+
+/**
+ * How many numbers from `lo` the reference thread sieves in one call of `seconds` (at least 1,
+ * and at most `limit`): Newton steps on sieveSeconds, which is increasing and nearly linear.
  */
 export function sieveNumbersForSeconds(lo: number, seconds: number, limit: number): number {
+  const roughEnd = lo + Math.min(limit, seconds / sieveSecondsPerNumber(lo));
+  seconds -= sieveCallSeconds(roughEnd);
   if (!(seconds > 0)) return 1;
   let count = Math.min(limit, seconds / sieveSecondsPerNumber(lo));
   for (let step = 0; step < 4; step++) {
