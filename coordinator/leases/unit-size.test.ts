@@ -13,7 +13,7 @@ import { MemoryJobStore } from '../store/memory-store.js';
 import { trustPolicy } from '../trust/trust-state.js';
 import { grantLeases } from './grant-leases.js';
 import { reportResult } from './report-result.js';
-import { DEFAULT_UNIT_SECONDS, FIRST_UNIT_SECONDS, MIN_UNIT_SECONDS } from './unit-size.js';
+import { DEFAULT_UNIT_SECONDS, FIRST_UNIT_SECONDS, MAX_THREAD_SPEED, MIN_UNIT_SECONDS } from './unit-size.js';
 import { registerVolunteer } from './volunteers.js';
 
 const EVENTS: DomainEvents = { jobChanged: () => {}, workAvailable: () => {}, unitAccepted: () => {}, leasesRevoked: () => {} };
@@ -63,6 +63,17 @@ describe('unit size', () => {
     advance(7_000);
     reportResult(d, 'slow', slowFirst.id, 0);
     expect(seconds(grant('slow'))).toBeCloseTo(DEFAULT_UNIT_SECONDS / 4, 2);
+  });
+
+  test('a volunteer that answers implausibly fast gets units of at most MAX_THREAD_SPEED times UNIT_SECONDS', () => {
+    const { d, advance, volunteer, grant } = setup();
+    createJob(d, SIEVE_COUNT, { n: 1e15 }, 4);
+    volunteer('liar');
+    const first = grant('liar');
+    // 2 reference seconds answered in 1 ms: a thousand times the reference thread.
+    advance(1);
+    reportResult(d, 'liar', first.id, 0);
+    expect(seconds(grant('liar'))).toBeCloseTo(MAX_THREAD_SPEED * DEFAULT_UNIT_SECONDS, 1);
   });
 
   test('UNIT_SECONDS sets the target; a volunteer that reports again is resized from its smoothed pace', () => {

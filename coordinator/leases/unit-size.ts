@@ -20,6 +20,12 @@ export const FIRST_UNIT_SECONDS = 2;
 export const MIN_UNITS_PER_JOB = 64;
 /** ...but no unit is cut below this many reference seconds, where the cost per unit would show. */
 export const MIN_UNIT_SECONDS = 0.25;
+/**
+ * The fastest a thread is believed to be, against the reference thread (primesieve itself is
+ * about 1.5x our kernel): a volunteer that answers faster (a liar that does not compute) must
+ * not get units so long that the honest volunteers confirming them take hours.
+ */
+export const MAX_THREAD_SPEED = 4;
 
 /** Positions of the unit to cut at `lo` of this job for this volunteer (the caller keeps it inside the chunk). */
 export function unitPositionsFor(d: Domain, job: ActiveJob, volunteer: VolunteerState, lo: number): number {
@@ -27,8 +33,9 @@ export function unitPositionsFor(d: Domain, job: ActiveJob, volunteer: Volunteer
   const { params } = job.record;
   if (d.policy.unitSize !== undefined) return kind.unitPositions(params, d.policy.unitSize);
   const speed = d.limits.threadSpeed(volunteer);
-  const seconds = speed === undefined ? FIRST_UNIT_SECONDS : (d.policy.unitSeconds ?? DEFAULT_UNIT_SECONDS) * speed;
+  const seconds =
+    speed === undefined ? FIRST_UNIT_SECONDS : (d.policy.unitSeconds ?? DEFAULT_UNIT_SECONDS) * Math.min(MAX_THREAD_SPEED, speed);
   const whole = { lo: job.chunks[0]?.lo ?? lo, hi: job.chunks.at(-1)?.hi ?? lo };
-  const share = Math.max(MIN_UNIT_SECONDS, unitCost(kind, params, whole) / MIN_UNITS_PER_JOB);
-  return positionsForCost(kind, params, lo, Math.min(seconds, share));
+  const share = unitCost(kind, params, whole) / MIN_UNITS_PER_JOB;
+  return positionsForCost(kind, params, lo, Math.max(MIN_UNIT_SECONDS, Math.min(seconds, share)));
 }

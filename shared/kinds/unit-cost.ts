@@ -8,9 +8,12 @@ import type { Range } from '../split.js';
 
 export const FALLBACK_POSITIONS_PER_SECOND = 6e9;
 
+/** No unit costs less (paces are cost over time: a zero would make a volunteer's speed zero). */
+const LEAST_COST = 1e-6;
+
 export function unitCost(kind: AnyJobKind, params: JsonValue, unit: Range): number {
-  if (kind.cost) return kind.cost(params, unit);
-  return (unit.hi - unit.lo + 1) / FALLBACK_POSITIONS_PER_SECOND;
+  const cost = kind.cost ? kind.cost(params, unit) : (unit.hi - unit.lo + 1) / FALLBACK_POSITIONS_PER_SECOND;
+  return Number.isFinite(cost) ? Math.max(LEAST_COST, cost) : LEAST_COST;
 }
 
 /** Positions from `lo` that cost about `seconds` (at least 1; callers clamp to the range). */
