@@ -2,8 +2,8 @@
  * The lease loop every volunteer runs, browser tab or headless worker: say hello, ask for
  * units for the free threads and one more to keep in hand (so a thread that finishes starts
  * its next unit without a round trip), compute them in the pool, report, heartbeat long work
- * with its progress, give leases back on pause or stop, and start over after a reconnect. It takes the socket and
- * the compute pool as parameters so both sides share it.
+ * with its progress, give leases back on pause or stop, and start over after a reconnect. It
+ * takes the socket and the compute pool as parameters so both sides share it.
  */
 import type { Socket } from 'socket.io-client';
 import { COMPUTABLE_KINDS } from '../shared/kinds/computable.js';
@@ -249,7 +249,7 @@ export class Volunteer {
     return true;
   }
 
-  /** Asks for as many units as there are free threads, and starts them. */
+  /** Asks for units for the free threads and the one kept in hand, and starts them (the pool queues what it cannot run yet). */
   private async fill(): Promise<void> {
     if (this.requesting) {
       // The answer in flight may predate the news: ask again once it is in.

@@ -10,7 +10,7 @@
  * A benchmark, not a test: it prints figures and never fails on a slow machine (it exits 1
  * only when a count is wrong).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,9 +40,25 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const counts = new Set<number>();
 
-function primesieve(): number | undefined {
-  const result = spawnSync('primesieve', [String(n), '-c1', '-t1', '--time', '-q'], { encoding: 'utf8' });
-  if (result.error || result.status !== 0) return undefined;
+/**
+ * Runs a process to its end without blocking this one's event loop: the coordinator in this
+ * process must keep answering its worker's pings meanwhile.
+ */
+function run(command: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    child.on('error', () => resolve({ status: null, stdout, stderr }));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+async function primesieve(): Promise<number | undefined> {
+  const result = await run('primesieve', [String(n), '-c1', '-t1', '--time', '-q']);
+  if (result.status !== 0) return undefined;
   const seconds = /Seconds:\s*([\d.]+)/.exec(result.stdout)?.[1];
   const count = /^\s*(\d+)\s*$/m.exec(result.stdout)?.[1];
   if (count === undefined || seconds === undefined) return undefined;
@@ -60,8 +76,8 @@ if (values['kernel-alone']) {
 }
 
 /** The kernel alone in a process of its own, like the worker's thread (the coordinator here must keep answering). */
-function kernelAlone(): number {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-throughput.ts', '--kernel-alone', '--n', String(n)], { encoding: 'utf8' });
+async function kernelAlone(): Promise<number> {
+  const child = await run(process.execPath, ['--import', 'tsx', 'scripts/bench-throughput.ts', '--kernel-alone', '--n', String(n)]);
   const [count, seconds] = child.stdout.trim().split(' ').map(Number);
   if (child.status !== 0 || count === undefined || seconds === undefined) throw new Error(`kernel run failed: ${child.stderr}`);
   counts.add(count);
@@ -110,9 +126,9 @@ try {
   while (coordinator.domain.volunteers.size === 0) await sleep(20);
   await throughSystem(8);
   for (let run = 0; run < runs; run++) {
-    const seconds = primesieve();
+    const seconds = await primesieve();
     if (seconds !== undefined) reference.push(seconds);
-    alone.push(kernelAlone());
+    alone.push(await kernelAlone());
     for (const chunks of chunkCounts) system.get(chunks)!.push(await throughSystem(chunks));
   }
 } finally {
