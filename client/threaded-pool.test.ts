@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { expect, test } from 'vitest';
 import type { JsonValue } from '../shared/kinds/job-kind.js';
 import { SIEVE_COUNT } from '../shared/kinds/sieve-count/index.js';
+import { sieveProgressSlices } from '../shared/kinds/sieve-cost.js';
 import { spawnSieveThread } from './node/sieve-thread-spawner.js';
 import { ThreadedComputePool, type SpawnThread } from './threaded-pool.js';
 
@@ -67,6 +68,24 @@ test('aborting stops a running computation at once and drops a queued one', asyn
     await expect(long).rejects.toMatchObject({ name: 'AbortError' });
     await expect(dropped).rejects.toMatchObject({ name: 'AbortError' });
     expect(await next).toBe(25);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a long unit reports its progress from the thread, and its count stays exact', async () => {
+  const pool = new ThreadedComputePool(spawnSieveThread, 1);
+  try {
+    const fractions: number[] = [];
+    // pi(1e11 + 1.5e9) - pi(1e11 - 1), by primecount; the thread counts it in sieveProgressSlices parts.
+    const unit = { lo: 1e11, hi: 1e11 + 1.5e9 };
+    const slices = sieveProgressSlices(unit.lo, unit.hi);
+    expect(slices).toBeGreaterThan(1);
+    expect(await pool.compute(SIEVE_COUNT, unit, undefined, (fraction) => fractions.push(fraction))).toBe(59_208_787);
+    expect(fractions).toHaveLength(slices - 1);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(fractions[0]).toBeGreaterThan(0);
+    expect(fractions.at(-1)).toBeLessThan(1);
   } finally {
     await pool.close();
   }

@@ -11,7 +11,8 @@ import type { ComputePool } from './volunteer.js';
  * thread dispatches by kind to that kind's kernel (shared/kinds/kernels.ts).
  */
 export interface SieveThread {
-  compute(kind: string, unit: JsonValue): Promise<JsonValue>;
+  /** `onProgress` gets the fraction done, when the kind's kernel reports it. */
+  compute(kind: string, unit: JsonValue, onProgress?: (fraction: number) => void): Promise<JsonValue>;
   terminate(): void;
 }
 export type SpawnThread = (onDeath: (error: Error) => void) => SieveThread;
@@ -19,6 +20,7 @@ export type SpawnThread = (onDeath: (error: Error) => void) => SieveThread;
 interface Task {
   kind: string;
   unit: JsonValue;
+  onProgress: ((fraction: number) => void) | undefined;
   resolve(result: JsonValue): void;
   reject(error: Error): void;
 }
@@ -41,11 +43,11 @@ export class ThreadedComputePool implements ComputePool {
   }
 
   /** Computes a unit in the next free thread. Aborting stops the computation: its thread is replaced. */
-  compute(kind: string, unit: JsonValue, signal?: AbortSignal): Promise<JsonValue> {
+  compute(kind: string, unit: JsonValue, signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<JsonValue> {
     if (this.closed) return Promise.reject(new Error('compute pool is closed'));
     if (signal?.aborted) return Promise.reject(abortError());
     return new Promise((resolve, reject) => {
-      const task: Task = { kind, unit, resolve, reject };
+      const task: Task = { kind, unit, onProgress, resolve, reject };
       this.queue.push(task);
       signal?.addEventListener('abort', () => this.abort(task), { once: true });
       this.dispatch();
@@ -109,7 +111,7 @@ export class ThreadedComputePool implements ComputePool {
       const task = this.queue.shift();
       if (!task) return;
       slot.busy = task;
-      slot.thread.compute(task.kind, task.unit).then(
+      slot.thread.compute(task.kind, task.unit, task.onProgress).then(
         (result) => this.settle(slot, task, () => task.resolve(result)),
         (error: unknown) => this.settle(slot, task, () => task.reject(error instanceof Error ? error : new Error(String(error)))),
       );

@@ -1,8 +1,9 @@
 /**
  * The lease loop every volunteer runs, browser tab or headless worker: say hello, ask for
- * units for the free threads, compute them in the pool, report, heartbeat long work, give
- * leases back on pause or stop, and start over after a reconnect. It takes the socket and
- * the compute pool as parameters so both sides share it.
+ * units for the free threads and one more to keep in hand (so a thread that finishes starts
+ * its next unit without a round trip), compute them in the pool, report, heartbeat long work
+ * with its progress, give leases back on pause or stop, and start over after a reconnect. It
+ * takes the socket and the compute pool as parameters so both sides share it.
  */
 import type { Socket } from 'socket.io-client';
 import { COMPUTABLE_KINDS } from '../shared/kinds/computable.js';
@@ -26,8 +27,11 @@ export type VolunteerSocket = Socket<ServerToClientWire, ClientToServerWire>;
 
 /** Threads that compute units of the kinds in shared/kinds/kernels.ts; the browser uses Web Workers, Node worker_threads. */
 export interface ComputePool {
-  /** Rejects with an AbortError when `signal` aborts; the thread stops computing. */
-  compute(kind: string, unit: JsonValue, signal?: AbortSignal): Promise<JsonValue>;
+  /**
+   * Rejects with an AbortError when `signal` aborts; the thread stops computing. Queues when
+   * every thread is busy. `onProgress` gets the fraction done when the kind's kernel reports it.
+   */
+  compute(kind: string, unit: JsonValue, signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<JsonValue>;
   /** Changes the number of threads; work already running finishes. */
   resize(threads: number): void;
   close(): Promise<void>;
@@ -75,6 +79,8 @@ export interface VolunteerOptions {
 // A fallback only: the coordinator pushes work:available when work appears.
 const DEFAULT_IDLE_POLL_MS = 5000;
 const DEFAULT_ACK_TIMEOUT_MS = 10_000;
+/** Units held beyond one per thread, queued in the pool: the coordinator counts them against its lease cap. */
+export const PREFETCH_UNITS = 1;
 /** The coordinator limits lease requests per socket; a refused one is retried soon. */
 const THROTTLED_RETRY_MS = 250;
 /** A coordinator at its volunteer limit closes the connection after saying so; try again this much later. */
@@ -97,6 +103,10 @@ export class Volunteer {
   /** Results sent and not yet acknowledged. */
   private reporting = 0;
   private readonly held = new Map<string, Lease>();
+  /** How far each held lease's computation has got (fraction), for the heartbeat. */
+  private readonly progress = new Map<string, number>();
+  /** Cleared when the coordinator refuses heartbeats with progress (one from before progress). */
+  private sendProgress = true;
   /** Aborts the computation of each lease still being computed. */
   private readonly computations = new Map<string, AbortController>();
   private unitsCompleted = 0;
@@ -239,7 +249,7 @@ export class Volunteer {
     return true;
   }
 
-  /** Asks for as many units as there are free threads, and starts them. */
+  /** Asks for units for the free threads and the one kept in hand, and starts them (the pool queues what it cannot run yet). */
   private async fill(): Promise<void> {
     if (this.requesting) {
       // The answer in flight may predate the news: ask again once it is in.
@@ -248,7 +258,7 @@ export class Volunteer {
     }
     if (this.paused || this.stopped || this.quarantined) return;
     if (this.volunteerId === undefined || !this.socket.connected) return;
-    const free = this.threads - Math.max(this.computing, this.held.size);
+    const free = this.threads + PREFETCH_UNITS - Math.max(this.computing, this.held.size);
     if (free <= 0) return;
     this.requesting = true;
     this.askAgain = false;
@@ -287,10 +297,14 @@ export class Volunteer {
     // A lease without a kind is a sieve-count unit [lo, hi] (see LeaseSchema).
     const kind = lease.kind ?? SIEVE_COUNT;
     const unit = lease.kind === undefined ? { lo: lease.lo, hi: lease.hi } : (lease.unit ?? null);
-    this.pool.compute(kind, unit, computation.signal).then(
+    const onProgress = (fraction: number) => {
+      if (this.held.has(lease.leaseId)) this.progress.set(lease.leaseId, fraction);
+    };
+    this.pool.compute(kind, unit, computation.signal, onProgress).then(
       async (result) => {
         this.computing--;
         this.computations.delete(lease.leaseId);
+        this.progress.delete(lease.leaseId);
         if (!this.held.delete(lease.leaseId) || !this.socket.connected) return void this.fill();
         const elapsedMs = Date.now() - started;
         this.reporting++;
@@ -310,6 +324,7 @@ export class Volunteer {
       async (error: unknown) => {
         this.computing--;
         this.computations.delete(lease.leaseId);
+        this.progress.delete(lease.leaseId);
         if (computation.signal.aborted) return void this.fill();
         this.report(`computing [${lease.lo}, ${lease.hi}] failed`, error);
         if (this.held.delete(lease.leaseId) && this.socket.connected) {
@@ -331,6 +346,7 @@ export class Volunteer {
   private abandon(leaseIds: string[]): void {
     for (const id of leaseIds) {
       this.held.delete(id);
+      this.progress.delete(id);
       this.computations.get(id)?.abort();
       this.computations.delete(id);
     }
@@ -347,10 +363,22 @@ export class Volunteer {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = setInterval(() => {
       if (this.held.size === 0 || !this.socket.connected) return;
-      void this.call('lease:heartbeat', { leaseIds: [...this.held.keys()] }).then((response) => {
-        if (!HeartbeatAckSchema.safeParse(response).success) this.reportBadAnswer('lease:heartbeat', response);
-      });
+      void this.heartbeat();
     }, this.heartbeatMs);
+  }
+
+  private async heartbeat(): Promise<void> {
+    const leaseIds = [...this.held.keys()];
+    const progress = this.sendProgress ? Object.fromEntries(leaseIds.flatMap((id) => (this.progress.has(id) ? [[id, this.progress.get(id)!]] : []))) : {};
+    const withProgress = Object.keys(progress).length > 0;
+    let response = await this.call('lease:heartbeat', withProgress ? { leaseIds, progress } : { leaseIds });
+    const ack = HeartbeatAckSchema.safeParse(response);
+    if (withProgress && ack.success && !ack.data.ok && ack.data.error.code === 'bad_request') {
+      // A coordinator from before progress refuses the field: renew without it from now on.
+      this.sendProgress = false;
+      response = await this.call('lease:heartbeat', { leaseIds });
+    }
+    if (!HeartbeatAckSchema.safeParse(response).success) this.reportBadAnswer('lease:heartbeat', response);
   }
 
   private schedulePoll(delayMs: number): void {

@@ -21,6 +21,10 @@ const decimal = (fallback: number, min: number, max: number) =>
     .pipe(z.number().min(min).max(max))
     .default(fallback);
 
+/** Like `integer`, but unset means undefined: the setting is off. */
+const optionalInteger = (min: number, max: number) =>
+  z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max)).optional();
+
 const duration = (fallbackMs: number) =>
   z
     .string()
@@ -66,7 +70,10 @@ const ConfigSchema = z.object({
     .transform(BigInt)
     .pipe(z.bigint().min(BigInt(MIN_N)).max(COMBINATORIAL_MAX_N))
     .default(DEFAULT_MAX_N),
-  UNIT_SIZE: integer(1_000_000_000, 1000, 1e12),
+  // Units are sized to take about UNIT_SECONDS on the thread that gets them (leases/unit-size.ts);
+  // UNIT_SIZE, when set, forces fixed units of that many positions instead (stress tests).
+  UNIT_SECONDS: decimal(30, 1, 86_400),
+  UNIT_SIZE: optionalInteger(1000, 1e12),
   LEASE_TIMEOUT: duration(60_000),
   MAX_ATTEMPTS: integer(3, 1, 100),
   // Trust (coordinator/trust/): who is independent, who is trusted, how votes decide.

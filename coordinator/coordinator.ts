@@ -9,6 +9,7 @@ import { createWebApp } from './http/web-app.js';
 import { expireResults } from './jobs/expire-results.js';
 import { restoreJobs } from './jobs/restore-jobs.js';
 import { reclaimExpired } from './leases/reclaim-expired.js';
+import { DEFAULT_LEASE_LIMITS } from './leases/lease-limits.js';
 import { createDomain } from './domain.js';
 import { createMetrics } from './metrics.js';
 import { createJobOutcomeLog } from './job-outcome-log.js';
@@ -75,6 +76,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     store: deps.store,
     policy: {
       unitSize: config.UNIT_SIZE,
+      unitSeconds: config.UNIT_SECONDS,
       leaseTimeoutMs: config.LEASE_TIMEOUT,
       maxAttempts: config.MAX_ATTEMPTS,
     },
@@ -85,6 +87,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
       maxThreadsPerVolunteer: config.MAX_THREADS_PER_VOLUNTEER,
       holdFactor: config.LEASE_HOLD_FACTOR,
       holdMinMs: config.LEASE_HOLD_MIN,
+      prefetchLeases: DEFAULT_LEASE_LIMITS.prefetchLeases,
     },
     events,
     now,

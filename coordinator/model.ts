@@ -141,6 +141,10 @@ export interface LeaseState {
   unit: JsonValue;
   grantedAt: number;
   deadline: number;
+  /** The unit's estimated work in reference seconds (shared/kinds/unit-cost.ts). */
+  cost: number;
+  /** Positions of the unit its holder says it has computed (heartbeat progress; shown on the range map only). */
+  done: number;
 }
 
 export interface VolunteerState {
@@ -160,12 +164,19 @@ export interface VolunteerState {
   network: string;
   trusted: boolean;
   confirmedStreak: number;
-  /** Its speed measured from grant to report, in numbers per second (see leases/lease-limits.ts); undefined until it reports. */
-  pace: { perLease: number; total: number } | undefined;
+  /**
+   * Its speed measured from grant to report (see leases/lease-limits.ts), in reference seconds
+   * of work per second: per lease, in all, and per thread; and the cost of its units. Undefined
+   * until it reports.
+   */
+  pace: { perLease: number; total: number; perThread: number; unitCost: number } | undefined;
 }
 
 export interface LeasePolicy {
-  unitSize: number;
+  /** Fixed units of this many positions (UNIT_SIZE); undefined: units sized per volunteer. */
+  unitSize: number | undefined;
+  /** What a unit should take on the thread that gets it (UNIT_SECONDS; default in leases/unit-size.ts). */
+  unitSeconds?: number;
   leaseTimeoutMs: number;
   maxAttempts: number;
 }

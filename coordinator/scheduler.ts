@@ -3,11 +3,11 @@
  * flight goes first (ties to the oldest), so a small job submitted behind a huge one gets
  * threads as soon as they free up instead of waiting for the huge one to drain.
  */
-import { kindNamed } from '../shared/kinds/registry.js';
 import { cutUnit } from '../shared/split.js';
 import { newOpenUnit, type ActiveJob, type Domain, type OpenUnit, type VolunteerState } from './model.js';
 import { mayVote, refusesWork, trustedLeaseInFlight } from './trust/parties.js';
 import { groupVotes, votesMissing } from './trust/votes.js';
+import { unitPositionsFor } from './leases/unit-size.js';
 
 /**
  * Volunteers ask for work at least every few seconds while they want any (idle ones poll),
@@ -74,12 +74,11 @@ function hasUntouched(job: ActiveJob): boolean {
   return job.cutCursor < job.chunks.length;
 }
 
-/** Cuts the next unit off the first chunk with untouched positions (as many as its kind puts in a unit). */
-function cutNextUnit(d: Domain, job: ActiveJob): OpenUnit {
+/** Cuts the next unit off the first chunk with untouched positions, sized for the volunteer that gets it (never past the chunk's end). */
+function cutNextUnit(d: Domain, job: ActiveJob, volunteer: VolunteerState): OpenUnit {
   const chunk = job.chunks[job.cutCursor]!;
   const range = chunk.untouched[0]!;
-  const positions = kindNamed(job.record.kind).unitPositions(job.record.params, d.policy.unitSize);
-  const { unit, rest } = cutUnit(range, positions);
+  const { unit, rest } = cutUnit(range, unitPositionsFor(d, job, volunteer, range.lo));
   if (rest) chunk.untouched[0] = rest;
   else chunk.untouched.shift();
   const open = newOpenUnit({
@@ -107,5 +106,5 @@ export function nextUnit(d: Domain, volunteer: VolunteerState): { job: ActiveJob
     if (unit || (mayCut && hasUntouched(job))) chosen = { job, unit };
   }
   if (!chosen) return undefined;
-  return { job: chosen.job, unit: chosen.unit ?? cutNextUnit(d, chosen.job) };
+  return { job: chosen.job, unit: chosen.unit ?? cutNextUnit(d, chosen.job, volunteer) };
 }

@@ -70,6 +70,20 @@ export const LeaseIdsSchema = z.strictObject({
 });
 export type LeaseIds = z.infer<typeof LeaseIdsSchema>;
 
+/**
+ * A heartbeat: the leases still being worked on, and optionally how far each one's
+ * computation has got (a fraction 0..1 by lease id; volunteers from before progress send none).
+ * Progress only moves the page's range map; it never counts toward a result.
+ */
+export const HeartbeatSchema = z.strictObject({
+  leaseIds: z.array(LeaseId).max(256),
+  progress: z
+    .record(LeaseId, z.number().min(0).max(1))
+    .refine((progress) => Object.keys(progress).length <= 256, 'at most 256 leases')
+    .optional(),
+});
+export type Heartbeat = z.infer<typeof HeartbeatSchema>;
+
 export const WatchJobSchema = z.strictObject({ jobId: JobId });
 export type WatchJob = z.infer<typeof WatchJobSchema>;
 
@@ -135,7 +149,10 @@ export type LeasesRevoked = z.infer<typeof LeasesRevokedSchema>;
 export const ChunkMapEntrySchema = z.strictObject({
   lo: z.number(),
   hi: z.number(),
-  /** Numbers of this chunk whose count is accepted. */
+  /**
+   * Numbers of this chunk counted: those whose count is accepted, plus those its units in
+   * flight have computed so far by their heartbeats (`complete` only once all are accepted).
+   */
   done: z.number(),
   complete: z.boolean(),
 });
@@ -204,7 +221,7 @@ export interface ClientToServerWire {
   'lease:request': (payload: LeaseRequest, ack: (response: unknown) => void) => void;
   'lease:result': (payload: LeaseResult, ack: (response: unknown) => void) => void;
   'lease:fail': (payload: LeaseFailure, ack: (response: unknown) => void) => void;
-  'lease:heartbeat': (payload: LeaseIds, ack: (response: unknown) => void) => void;
+  'lease:heartbeat': (payload: Heartbeat, ack: (response: unknown) => void) => void;
   'lease:release': (payload: LeaseIds, ack: (response: unknown) => void) => void;
   'job:watch': (payload: WatchJob, ack: (response: unknown) => void) => void;
   'job:unwatch': (payload: WatchJob, ack: (response: unknown) => void) => void;

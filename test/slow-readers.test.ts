@@ -69,7 +69,9 @@ test('job:watch sends the snapshot to the new watcher only, never to the rest of
 
 test('slow readers flooding job:watch are dropped and the coordinator stays small and healthy', { timeout: 90_000 }, async () => {
   using data = tempDir();
-  await using coordinator = await spawnCoordinator({ DATA_DIR: data.path });
+  // Fixed units of 1e9 (the size this test was written for): the job reaches PROGRESS within a
+  // unit of ~0.2 s, not after a new volunteer's first sized unit, on however loaded a machine.
+  await using coordinator = await spawnCoordinator({ DATA_DIR: data.path, UNIT_SIZE: '1000000000' });
   const pid = coordinator.child.pid!;
   const jobId = await submitJob(coordinator.apiUrl, 1e12, 128);
   await using _worker = spawnWorker(coordinator.apiUrl, 1);

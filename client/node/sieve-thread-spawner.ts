@@ -13,9 +13,12 @@ const THREAD_ENTRY = import.meta.url.endsWith('.ts')
 export const spawnSieveThread: SpawnThread = (onDeath) => {
   const worker = new Worker(THREAD_ENTRY);
   let nextId = 0;
-  let pending: { id: number; resolve(result: JsonValue): void; reject(error: Error): void } | undefined;
+  let pending:
+    | { id: number; resolve(result: JsonValue): void; reject(error: Error): void; onProgress: ((fraction: number) => void) | undefined }
+    | undefined;
   worker.on('message', (reply: ComputeReply) => {
     if (reply.id !== pending?.id) return;
+    if ('progress' in reply) return void pending.onProgress?.(reply.progress);
     const { resolve, reject } = pending;
     pending = undefined;
     if ('error' in reply) reject(new Error(reply.error));
@@ -24,9 +27,9 @@ export const spawnSieveThread: SpawnThread = (onDeath) => {
   worker.on('error', onDeath);
   worker.on('exit', (code) => onDeath(new Error(`sieve thread exited with code ${code}`)));
   return {
-    compute: (kind, unit) =>
+    compute: (kind, unit, onProgress) =>
       new Promise((resolve, reject) => {
-        pending = { id: nextId++, resolve, reject };
+        pending = { id: nextId++, resolve, reject, onProgress };
         worker.postMessage({ id: pending.id, kind, unit });
       }),
     terminate: () => void worker.terminate(),

@@ -9,7 +9,8 @@ export interface ComputeTask {
   kind: string;
   unit: JsonValue;
 }
-export type ComputeReply = { id: number; result: JsonValue } | { id: number; error: string };
+/** The task's result or error; before it, any number of progress messages (fraction done). */
+export type ComputeReply = { id: number; result: JsonValue } | { id: number; error: string } | { id: number; progress: number };
 
 if (!parentPort) throw new Error('sieve-thread must run in a worker thread');
 const port = parentPort;
@@ -19,7 +20,7 @@ await kernelFor(SIEVE_COUNT);
 
 port.on('message', (task: ComputeTask) => {
   kernelFor(task.kind)
-    .then((kernel) => ({ id: task.id, result: kernel.compute(task.unit) }))
+    .then((kernel) => ({ id: task.id, result: kernel.compute(task.unit, (progress) => port.postMessage({ id: task.id, progress })) }))
     .catch((error: unknown): ComputeReply => ({ id: task.id, error: error instanceof Error ? error.message : String(error) }))
     .then((reply) => port.postMessage(reply));
 });

@@ -2,7 +2,10 @@ import type { RangeMap } from '../../shared/protocol.js';
 import { kindNamed } from '../../shared/kinds/registry.js';
 import type { Domain } from '../model.js';
 
-/** The live picture of a job for the page: per chunk how much is done, and the units leased now (in positions). */
+/**
+ * The live picture of a job for the page: per chunk how much is done (accepted, plus what units
+ * in flight reported computed by heartbeat), and the units leased now (in positions).
+ */
 export function rangeMap(d: Domain, jobId: string): RangeMap | undefined {
   const record = d.jobs.get(jobId);
   if (!record) return undefined;
@@ -23,14 +26,25 @@ export function rangeMap(d: Domain, jobId: string): RangeMap | undefined {
     };
   }
   const inFlight: { lo: number; hi: number }[] = [];
-  for (const lease of d.leases.values()) if (lease.jobId === jobId) inFlight.push({ lo: lease.lo, hi: lease.hi });
+  // Heartbeat progress: per unit the furthest any of its leases got, summed per chunk.
+  const computedByUnit = new Map<string, number>();
+  for (const lease of d.leases.values()) {
+    if (lease.jobId !== jobId) continue;
+    inFlight.push({ lo: lease.lo, hi: lease.hi });
+    if (lease.done > (computedByUnit.get(lease.unitKey) ?? 0)) computedByUnit.set(lease.unitKey, lease.done);
+  }
+  const computedByChunk = new Map<number, number>();
+  for (const [unitKey, done] of computedByUnit) {
+    const chunkIndex = active.open.get(unitKey)?.chunkIndex;
+    if (chunkIndex !== undefined) computedByChunk.set(chunkIndex, (computedByChunk.get(chunkIndex) ?? 0) + done);
+  }
   return {
     jobId,
     n: active.chunks.at(-1)?.hi ?? 0,
     chunks: active.chunks.map((chunk) => ({
       lo: chunk.lo,
       hi: chunk.hi,
-      done: chunk.donePositions,
+      done: Math.min(chunk.hi - chunk.lo + 1, chunk.donePositions + (computedByChunk.get(chunk.index) ?? 0)),
       complete: chunk.donePositions === chunk.hi - chunk.lo + 1,
     })),
     inFlight,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { JobState } from '../../shared/api.js';
 import { kindNamed } from '../../shared/kinds/registry.js';
+import { unitCost } from '../../shared/kinds/unit-cost.js';
 import { advanceState } from '../jobs/job-state.js';
 import type { Domain, LeaseState } from '../model.js';
 import { nextUnit } from '../scheduler.js';
@@ -26,6 +27,7 @@ export function grantLeases(d: Domain, volunteerId: string, slots: number): Leas
     if (!next) break;
     const { job, unit } = next;
     const now = d.now();
+    const kind = kindNamed(job.record.kind);
     const lease: LeaseState = {
       id: newLeaseId(),
       jobId: job.record.id,
@@ -34,9 +36,11 @@ export function grantLeases(d: Domain, volunteerId: string, slots: number): Leas
       lo: unit.lo,
       hi: unit.hi,
       kind: job.record.kind,
-      unit: kindNamed(job.record.kind).describe(job.record.params, unit),
+      unit: kind.describe(job.record.params, unit),
       grantedAt: now,
       deadline: now + d.policy.leaseTimeoutMs,
+      cost: unitCost(kind, job.record.params, unit),
+      done: 0,
     };
     lease.deadline = Math.min(lease.deadline, d.limits.holdUntil(lease, volunteer));
     d.leases.set(lease.id, lease);

@@ -52,7 +52,7 @@ function setup(limits: Partial<LeaseLimitSettings> = {}) {
 }
 
 describe('lease limits', () => {
-  test('a new volunteer holds at most NEW_VOLUNTEER_LEASES until it reports, then MAX_THREADS_PER_VOLUNTEER at most', () => {
+  test('a new volunteer holds at most NEW_VOLUNTEER_LEASES until it reports, then MAX_THREADS_PER_VOLUNTEER and one prefetched at most', () => {
     const { d, advance, volunteer, held } = setup();
     volunteer('hoarder', 256);
     const [first] = grantLeases(d, 'hoarder', 256);
@@ -61,8 +61,8 @@ describe('lease limits', () => {
     // A fast report (10,000 numbers in 100 ms) would let it finish thousands of units per lease timeout.
     advance(100);
     expect(reportResult(d, 'hoarder', first!.id, 1229)).toBe('accepted');
-    expect(grantLeases(d, 'hoarder', 256)).toHaveLength(31);
-    expect(held('hoarder')).toBe(32);
+    expect(grantLeases(d, 'hoarder', 256)).toHaveLength(32);
+    expect(held('hoarder')).toBe(33);
   });
 
   test('after its first report a volunteer holds what its measured pace finishes within the lease timeout', () => {
@@ -77,14 +77,14 @@ describe('lease limits', () => {
     expect(held('slow')).toBe(3);
   });
 
-  test('the claimed thread count still bounds a fast volunteer', () => {
+  test('the claimed thread count (plus its one prefetched unit) still bounds a fast volunteer', () => {
     const { d, advance, volunteer, held } = setup();
     volunteer('small', 3);
     const [first] = grantLeases(d, 'small', 8);
     advance(10);
     reportResult(d, 'small', first!.id, 1229);
     grantLeases(d, 'small', 8);
-    expect(held('small')).toBe(3);
+    expect(held('small')).toBe(4);
   });
 
   test('heartbeats extend a lease only up to LEASE_HOLD_MIN when nothing is measured; then it is revoked as held too long', () => {
@@ -137,9 +137,9 @@ describe('lease limits', () => {
     advance(10);
     reportResult(d, 'v', first!.id, 1229);
     grantLeases(d, 'v', 32);
-    expect(held('v')).toBe(32);
+    expect(held('v')).toBe(33);
     advance(1_000);
-    expect(reclaimExpired(d)).toHaveLength(32);
+    expect(reclaimExpired(d)).toHaveLength(33);
     expect(grantLeases(d, 'v', 32)).toEqual([]);
     // The units it held go to others meanwhile.
     const [taken] = grantLeases(d, 'other', 1);

@@ -1,11 +1,15 @@
 /**
  * How many units a volunteer may hold, and for how long: leases sized to the throughput the
  * coordinator measured, not to what the volunteer claims. A volunteer's claimed thread count
- * and its `elapsedMs` are never trusted; its pace is the time from each grant to its report.
+ * and its `elapsedMs` are never trusted; its pace is the time from each grant to its report,
+ * in reference seconds of work (each lease's `cost`, shared/kinds/unit-cost.ts) per second,
+ * so one pace carries across kinds.
  *
  * - A volunteer that has not reported yet holds at most `newVolunteerLeases` units.
- * - After that, at most the units its measured pace finishes within the lease timeout, and
- *   never more than `maxThreadsPerVolunteer` (nor more than the threads it claims).
+ * - After that, one unit per thread plus `prefetchLeases` (its next unit in hand, so a thread
+ *   starts it without a round trip), never more than its measured pace finishes within the
+ *   lease timeout (or within its units' time on every thread plus the prefetched, if longer), and never more than
+ *   `maxThreadsPerVolunteer` (nor the threads it claims) plus the prefetched.
  * - Heartbeats extend a lease up to `holdFactor` times the unit's expected time (from the
  *   holder's pace, else the swarm's), and never below `holdMinMs`; past that the unit is
  *   taken back ("held too long"), the holder's pace is forgotten, and it gets no new unit for
@@ -18,6 +22,7 @@ export interface LeaseLimitSettings {
   maxThreadsPerVolunteer: number;
   holdFactor: number;
   holdMinMs: number;
+  prefetchLeases: number;
 }
 
 export const DEFAULT_LEASE_LIMITS: LeaseLimitSettings = {
@@ -25,11 +30,14 @@ export const DEFAULT_LEASE_LIMITS: LeaseLimitSettings = {
   maxThreadsPerVolunteer: 32,
   holdFactor: 10,
   holdMinMs: 60_000,
+  prefetchLeases: 1,
 };
 
 export interface LeaseLimits {
   /** The threads a volunteer is credited with: its claim, capped. */
   threads(volunteer: VolunteerState): number;
+  /** Reference seconds of work one of its threads does per second, as measured; undefined until it reports. */
+  threadSpeed(volunteer: VolunteerState): number | undefined;
   /** Leases the volunteer may hold at once, now. */
   capacity(volunteer: VolunteerState, now: number): number;
   /** When the lease must be taken back however often it is renewed. */
@@ -48,9 +56,9 @@ const smooth = (previous: number | undefined, sample: number) =>
 
 export function createLeaseLimits(
   settings: LeaseLimitSettings,
-  lease: { unitSize: number; leaseTimeoutMs: number },
+  lease: { leaseTimeoutMs: number },
 ): LeaseLimits {
-  /** Numbers per second at which one lease of the swarm progresses, over every report. */
+  /** Reference seconds per second at which one lease of the swarm progresses, over every report. */
   let swarmPerLease: number | undefined;
   /** Volunteers that overstayed, and until when they get no new unit. */
   const benchedUntil = new WeakMap<VolunteerState, number>();
@@ -60,25 +68,41 @@ export function createLeaseLimits(
   return {
     threads,
 
+    threadSpeed: (volunteer) => volunteer.pace?.perThread,
+
     capacity(volunteer, now) {
       if ((benchedUntil.get(volunteer) ?? 0) > now) return 0;
-      if (!volunteer.pace) return Math.min(threads(volunteer), settings.newVolunteerLeases);
-      const finishable = Math.floor((volunteer.pace.total * lease.leaseTimeoutMs) / 1000 / lease.unitSize);
-      return Math.min(threads(volunteer), Math.max(1, finishable));
+      const most = threads(volunteer) + settings.prefetchLeases;
+      const { pace } = volunteer;
+      if (!pace) return Math.min(most, settings.newVolunteerLeases);
+      // Units longer than the lease timeout still leave room for the prefetched one.
+      const unitSeconds = pace.unitCost / pace.perThread;
+      const horizonSeconds = Math.max(lease.leaseTimeoutMs / 1000, unitSeconds * (1 + settings.prefetchLeases / threads(volunteer)));
+      const finishable = Math.floor((pace.total * horizonSeconds) / pace.unitCost);
+      return Math.min(most, Math.max(1, finishable));
     },
 
     holdUntil(held, holder) {
       const perLease = holder?.pace?.perLease ?? swarmPerLease;
-      const expectedMs = perLease === undefined ? 0 : ((held.hi - held.lo + 1) / perLease) * 1000;
+      const expectedMs = perLease === undefined ? 0 : (held.cost / perLease) * 1000;
       return held.grantedAt + Math.max(settings.holdMinMs, settings.holdFactor * expectedMs);
     },
 
     reported(held, holder, now) {
-      const perLease = (held.hi - held.lo + 1) / (Math.max(1, now - held.grantedAt) / 1000);
-      // The leases it holds ran side by side, or queued behind each other, during this one:
-      // either way it delivered about that many leases' worth at this pace.
-      const total = perLease * Math.max(1, holder.leases.size);
-      holder.pace = { perLease: smooth(holder.pace?.perLease, perLease), total: smooth(holder.pace?.total, total) };
+      const perLease = held.cost / (Math.max(1, now - held.grantedAt) / 1000);
+      // The leases it holds ran side by side, or queued behind each other, during this one
+      // (Little's law: throughput = leases held / time each is held): either way it delivered
+      // about that many leases' worth at this pace, spread over the threads that ran them.
+      const leases = Math.max(1, holder.leases.size);
+      const total = perLease * leases;
+      const perThread = total / Math.min(threads(holder), leases);
+      const previous = holder.pace;
+      holder.pace = {
+        perLease: smooth(previous?.perLease, perLease),
+        total: smooth(previous?.total, total),
+        perThread: smooth(previous?.perThread, perThread),
+        unitCost: smooth(previous?.unitCost, held.cost),
+      };
       swarmPerLease = smooth(swarmPerLease, perLease);
       benchedUntil.delete(holder);
     },

@@ -9,6 +9,7 @@ import type { Server } from 'socket.io';
 import type { z } from 'zod';
 import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
 import {
+  HeartbeatSchema,
   HelloSchema,
   LeaseFailureSchema,
   LeaseIdsSchema,
@@ -191,8 +192,8 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
 
     socket.on('lease:heartbeat', (payload, ack) =>
       answer('lease:heartbeat', ack, () => {
-        const { leaseIds } = parse(LeaseIdsSchema, payload);
-        return { deadlines: renewLeases(d, requireVolunteer(), leaseIds) };
+        const { leaseIds, progress } = parse(HeartbeatSchema, payload);
+        return { deadlines: renewLeases(d, requireVolunteer(), leaseIds, progress) };
       }),
     );
 

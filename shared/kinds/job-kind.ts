@@ -27,6 +27,15 @@ export interface JobKind<Params extends JsonValue, Descriptor extends JsonValue,
   chunkRanges(params: Params, chunks: number): Range[];
   /** How many positions one unit covers, given the operator's unit size (in numbers). */
   unitPositions(params: Params, unitSize: number): number;
+  /**
+   * Optional cost model (shared/kinds/unit-cost.ts falls back to cost proportional to
+   * positions): the estimated work of the unit covering `unit`, in reference seconds (the
+   * seconds one thread running our sieve kernel on the reference machine would take; see
+   * shared/kinds/sieve-cost.ts). Units are sized to a volunteer's measured speed against it.
+   */
+  cost?(params: Params, unit: Range): number;
+  /** With `cost`: how many positions from `lo` cost about `seconds` reference seconds (at least 1). */
+  positionsForCost?(params: Params, lo: number, seconds: number): number;
   /** The descriptor of the unit covering these positions. */
   describe(params: Params, unit: Range): Descriptor;
   /** A chunk's accumulator before any result. */

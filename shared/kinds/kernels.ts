@@ -12,8 +12,11 @@ import { loadSieveCountKernel } from './sieve-count/kernel.js';
 export interface UnitKernel {
   /** The implementation's name ("wasm", "js", ...). */
   readonly name: string;
-  /** Computes one unit; throws on a descriptor it cannot compute. */
-  compute(descriptor: unknown): JsonValue;
+  /**
+   * Computes one unit; throws on a descriptor it cannot compute. A kernel that computes in
+   * parts may call `onProgress` with the fraction done so far (for the page's range map).
+   */
+  compute(descriptor: unknown, onProgress?: (fraction: number) => void): JsonValue;
 }
 
 const loaders: Record<ComputableKind, () => Promise<UnitKernel>> = {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { splitIntoChunks } from '../../split.js';
 import type { JobKind } from '../job-kind.js';
+import { sieveNumbersForSeconds, sieveUnitSeconds } from '../sieve-cost.js';
 
 export const SIEVE_COUNT = 'sieve-count';
 
@@ -26,6 +27,8 @@ export const sieveCountKind: JobKind<SieveCountParams, SieveCountDescriptor, num
   result: sieveCountResultSchema,
   chunkRanges: (params, chunks) => splitIntoChunks(params.n, chunks),
   unitPositions: (_params, unitSize) => unitSize,
+  cost: (_params, unit) => sieveUnitSeconds(unit.lo, unit.hi),
+  positionsForCost: (params, lo, seconds) => sieveNumbersForSeconds(lo, seconds, params.n - lo + 1),
   describe: (_params, unit) => ({ lo: unit.lo, hi: unit.hi }),
   emptyAccumulator: () => 0,
   accumulate: (sum, count) => sum + count,

@@ -1,5 +1,5 @@
 /** Starts one Web Worker running the shared kernel behind Comlink, for the ThreadedComputePool. */
-import { releaseProxy, wrap } from 'comlink';
+import { proxy, releaseProxy, wrap } from 'comlink';
 import type { SpawnThread } from '../../../threaded-pool.js';
 import type { SieveWorkerApi } from '../workers/sieve-api.js';
 
@@ -13,7 +13,7 @@ export const spawnSieveWorker: SpawnThread = (onDeath) => {
     onDeath(new Error(`sieve worker failed: ${event.message || 'unknown error'}`));
   });
   return {
-    compute: (kind, unit) => api.compute(kind, unit),
+    compute: (kind, unit, onProgress) => api.compute(kind, unit, onProgress && proxy(onProgress)),
     terminate: () => {
       api[releaseProxy]();
       worker.terminate();

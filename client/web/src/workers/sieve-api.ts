@@ -4,6 +4,6 @@ import type { JsonValue } from '../../../../shared/kinds/job-kind.js';
 export interface SieveWorkerApi {
   /** The sieve kernel's name, once loaded ("wasm"). */
   kernel(): Promise<string>;
-  /** Computes one unit of a kind with that kind's kernel. */
-  compute(kind: string, unit: JsonValue): Promise<JsonValue>;
+  /** Computes one unit of a kind with that kind's kernel; `onProgress` (a Comlink proxy) gets the fraction done. */
+  compute(kind: string, unit: JsonValue, onProgress?: (fraction: number) => void): Promise<JsonValue>;
 }

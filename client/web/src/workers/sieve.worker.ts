@@ -11,8 +11,9 @@ const api: SieveWorkerApi = {
   async kernel() {
     return (await kernelFor(SIEVE_COUNT)).name;
   },
-  async compute(kind, unit) {
-    return (await kernelFor(kind)).compute(unit);
+  async compute(kind, unit, onProgress) {
+    // A Comlink proxy call posts at once even while this thread keeps computing.
+    return (await kernelFor(kind)).compute(unit, onProgress && ((fraction) => void onProgress(fraction)));
   },
 };
 
