@@ -2,16 +2,21 @@
  * Benchmark of the combinatorial pi(x) kernel, one thread, side by side with
  * `primecount X -t1` in the same run.
  *
- *   npx tsx scripts/bench-combinatorial.ts [--quick] [--alpha A1,A2,...] [--units N] [--parts] [x ...]
+ *   npx tsx scripts/bench-combinatorial.ts [--quick] [--repeat N] [--alpha A1,A2,...] [--units N] [--parts] [x ...]
  *
  * Default sizes: 1e14, 1e16, a random x in [1e15, 9e15] and 1e18 (--quick: 1e12, 1e14 and a
- * random x in [1e13, 9e13]); 1e18 alone takes about half an hour of one thread (and
- * `primecount 1e18 -t1` minutes): give sizes on the command line to skip it. Each of our runs is a child process (plan, every unit in order
- * through one kernel instance, combine) that reports its seconds, the kernel's Wasm memory
- * and the process's peak RSS (which includes Node's own ~40 MB). --alpha runs each size with
- * each tuning factor (how the plan's alpha table was measured); --parts prints the seconds per
- * part (what plan.ts's cost model is fitted to). Exit 1 on a mismatch with primecount, never on
- * slowness.
+ * random x in [1e13, 9e13]); 1e18 takes minutes of one thread, as does `primecount 1e18 -t1`:
+ * give sizes on the command line to skip it. Each size runs --repeat times (default 3),
+ * primecount then ours, and the table prints medians; each ratio is ours over primecount of
+ * the same repetition, in CPU seconds (user + system: on a machine shared with other work,
+ * what waiting for a core distorts least; primecount's through /usr/bin/time) and in wall
+ * seconds. Each of our runs is a child process (plan, every unit in order through one kernel
+ * instance, combine). Memory: "thread MB" is the peak RSS above the RSS before the first unit,
+ * i.e. what a thread computing the units adds (the kernel's Wasm memory, which only grows,
+ * and the results), "wasm MB" the kernel's linear memory alone, "pc MB" primecount's peak RSS.
+ * --alpha runs each size with each tuning factor (how the plan's alpha table was measured);
+ * --parts prints the CPU seconds per part (what plan.ts's cost model is fitted to). Exit 1 on
+ * a mismatch with primecount, never on slowness.
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
