@@ -22,9 +22,8 @@ export const MAX_Y = 1n << 24n;
 const TINY_PRIMES = [2n, 3n, 5n, 7n, 11n, 13n];
 
 const P2_NS_PER_NUMBER = 1.0;
-const HARD_SIEVE_NS_PER_NUMBER = 1.5;
-// Measured after clustering moved to q >= 2 sqrt(x / p): about 0.7x the former 6 ns.
-const EASY_NS_PER_LEAF = 4.2;
+const HARD_SIEVE_NS_PER_NUMBER = 1.6;
+const EASY_NS_PER_LEAF = 5.3;
 
 export interface CombinatorialPlan {
   x: string;
@@ -64,10 +63,10 @@ const ALPHA_BY_LOG10: readonly (readonly [number, number])[] = [
   [5, 1],
   [10, 3],
   [12, 4],
-  [14, 10],
+  [14, 12],
   [15, 16],
-  [16, 26],
-  [18, 40],
+  [16, 17],
+  [18, 30],
 ];
 
 export function defaultAlpha(x: bigint): number {
@@ -179,10 +178,10 @@ export function planPi(xIn: bigint, targetUnits: number, alpha?: number): Combin
   const Z = Number(z);
   const logY = Math.log(Math.max(Y, 3));
   const t0 = X / Math.pow(Y, 1.5);
-  // Leaf cost at t0 per number, fitted: see the module comment.
-  // Both hard terms grow with x (more sieving primes and leaves per segment): measured.
-  const hardGrowth = Math.pow(X / 1e14, 0.2);
-  const leafNsAtT0 = 1000 * Math.pow(X / 1e14, 0.27) * hardGrowth;
+  // Leaf cost at t0 per number, fitted: see the module comment. Both hard terms grow slowly
+  // with x (more sieving primes and leaves per segment): fitted to 1e14 .. 1e16.
+  const hardGrowth = Math.pow(X / 1e14, 0.05);
+  const leafNsAtT0 = 650 * hardGrowth;
   const hardDensity = (t: number): number =>
     HARD_SIEVE_NS_PER_NUMBER * hardGrowth + (t >= t0 ? leafNsAtT0 * Math.pow(t0 / t, 1.5) : 0);
   const p2Density = (): number => P2_NS_PER_NUMBER;

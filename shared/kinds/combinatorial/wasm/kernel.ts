@@ -41,6 +41,18 @@ const CANDIDATE_CHUNK: u64 = CANDIDATE_CYCLES * 8;
 const PRESIEVE_PERIOD: u64 = 15015;
 const PRESIEVE_PRIMES: i32 = 6; // p_1 .. p_6 = 2 .. 13; 2 is implicit (odd numbers only)
 let PRESIEVE: usize = 0; // bit i: 2i + 1 coprime to 3 * 5 * 7 * 11 * 13, for i < period + 256
+const PRESIEVE_BYTES: usize = ((<usize>PRESIEVE_PERIOD + 256) >> 3) + 16;
+/** The hard sieve removes the primes below 64 word by word with a mask (a multiple of p_b every
+ * p bits of the odd numbers' array: at most four per word), not bit by bit: bit-by-bit
+ * crossing of such a prime hits the same word, and the same counter, in consecutive
+ * iterations, so each waits on the last one's store. Per prime p: p + 1 words, bit t of their
+ * concatenation set when t is a multiple of p (the mask of any word is two of them shifted). */
+const WORD_MASK_PRIME_LIMIT: u64 = 64;
+const WORD_MASK_PRIMES = memory.data<u32>([17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61]);
+const WORD_MASK_COUNT: i32 = 12;
+const WORD_MASK_WORDS: usize = 472; // sum of p + 1 over the primes above
+let WORD_MASKS: usize = 0; // the words of each prime in turn, in ascending order of p
+let WORD_MASK_AT: usize = 0; // u32 per prime index b (0 .. 6 + WORD_MASK_COUNT): its first word
 
 let X: u64 = 0;
 let Y: u64 = 0;
@@ -142,7 +154,7 @@ export function setup(x: u64, y: u64, c: i32): void {
   const oddBits = <usize>((TABLE_LIMIT + 1) >> 1);
   const words = (oddBits >> 6) + 1;
   ensurePresieve();
-  PHI_TABLE = align64(PRESIEVE + ((<usize>PRESIEVE_PERIOD + 256) >> 3) + 16);
+  PHI_TABLE = align64(WORD_MASK_AT + ((<usize>PRESIEVE_PRIMES + <usize>WORD_MASK_COUNT + 1) << 2));
   ensureMemory(PHI_TABLE + (PHI_TABLE_ENTRIES << 2));
   ensurePhiTable(c);
   PI_TABLE = align64(PHI_TABLE + (PHI_TABLE_ENTRIES << 2));
@@ -218,14 +230,29 @@ function ensurePresieve(): void {
   // Below the tables (which move with y): placed once, before the first tables are laid out.
   PRESIEVE = align64(__heap_base);
   const bits = <usize>PRESIEVE_PERIOD + 256;
-  ensureMemory(PRESIEVE + (bits >> 3) + 16);
-  memory.fill(PRESIEVE, 0, (bits >> 3) + 16);
+  ensureMemory(PRESIEVE + PRESIEVE_BYTES);
+  memory.fill(PRESIEVE, 0, PRESIEVE_BYTES);
   for (let i: usize = 0; i < bits; i++) {
     const n = 2 * <u64>(i % <usize>PRESIEVE_PERIOD) + 1;
     if (n % 3 != 0 && n % 5 != 0 && n % 7 != 0 && n % 11 != 0 && n % 13 != 0) {
       const at = PRESIEVE + (i >> 3);
       store<u8>(at, <u8>(<u32>load<u8>(at) | (<u32>1 << <u32>(i & 7))));
     }
+  }
+  WORD_MASKS = align64(PRESIEVE + PRESIEVE_BYTES);
+  WORD_MASK_AT = align64(WORD_MASKS + (WORD_MASK_WORDS << 3));
+  ensureMemory(WORD_MASK_AT + ((<usize>PRESIEVE_PRIMES + <usize>WORD_MASK_COUNT + 1) << 2));
+  memory.fill(WORD_MASKS, 0, WORD_MASK_WORDS << 3);
+  let first: usize = 0;
+  for (let k = 0; k < WORD_MASK_COUNT; k++) {
+    const p = <usize>load<u32>(WORD_MASK_PRIMES + (<usize>k << 2));
+    const at = WORD_MASKS + (first << 3);
+    store<u32>(WORD_MASK_AT + ((<usize>PRESIEVE_PRIMES + 1 + <usize>k) << 2), <u32>at);
+    for (let t: usize = 0; t < (p + 1) << 6; t += p) {
+      const w = at + ((t >> 6) << 3);
+      store<u64>(w, load<u64>(w) | (<u64>1 << <u64>(t & 63)));
+    }
+    first += p + 1;
   }
 }
 
@@ -313,34 +340,42 @@ export function easy(pLo: u64, pHi: u64): void {
     const x2 = X / p;
     const maxQ = min64(x2 / p, Y);
     if (maxQ <= p) break;
-    const minSparse = min64(max64(Z / p, p), Y);
-    // Clustered from q = 2 sqrt(x2) on, where runs hold about four q (x2 / q^2 <= 1 / 4): a
-    // run costs two divisions and three lookups, so shorter runs are cheaper leaf by leaf.
-    const minClustered = max64(min64(max64(isqrt(x2 << 2), p), Y), minSparse);
-    let l = piOf(maxQ);
-    const piMinClustered = piOf(minClustered);
-    const piMinSparse = piOf(minSparse);
-    // Clustered: the q whose x2 / q have the same pi are consecutive; pi(x2 / q) = pi(n) for
-    // x2 / q < the prime after n.
-    const exact = x2 < EXACT_F64;
-    while (l > piMinClustered) {
-      const xn = exact ? divSmall(x2, prime(l)) : x2 / prime(l);
-      const phiXn = piOf(xn) - b + 2;
-      const xm = exact ? divSmall(x2, prime(b + phiXn - 1)) : x2 / prime(b + phiXn - 1);
-      let l2 = piOf(xm);
-      if (l2 < piMinSparse) l2 = piMinSparse;
-      sum += <i64>phiXn * <i64>(l - l2);
-      l = l2;
-    }
-    if (l > piMinSparse) sum += <i64>(l - piMinSparse) * <i64>(2 - b);
-    if (exact) {
-      const x2f = <f64><i64>x2;
-      for (; l > piMinSparse; l--) sum += <i64>piOf(<u64><i64>(x2f / <f64>load<u32>(PRIMES + (<usize>l << 2))));
-    } else {
-      for (; l > piMinSparse; l--) sum += <i64>piOf(x2 / prime(l));
-    }
+    sum += easyLeavesOf(b, p, x2, maxQ);
   }
   OUT_A = sum;
+}
+
+/** The easy leaves p * q of b (p = p_b, x2 = x / p, maxQ = min(x2 / p, y) > p). A function of
+ * its own, called once per b, so that V8 optimizes it after the first calls (see hardPrime). */
+function easyLeavesOf(b: i32, p: u64, x2: u64, maxQ: u64): i64 {
+  let sum: i64 = 0;
+  const minSparse = min64(max64(Z / p, p), Y);
+  // Clustered from q = 2 sqrt(x2) on, where runs hold about four q (x2 / q^2 <= 1 / 4): a
+  // run costs two divisions and three lookups, so shorter runs are cheaper leaf by leaf.
+  const minClustered = max64(min64(max64(isqrt(x2 << 2), p), Y), minSparse);
+  let l = piOf(maxQ);
+  const piMinClustered = piOf(minClustered);
+  const piMinSparse = piOf(minSparse);
+  // Clustered: the q whose x2 / q have the same pi are consecutive; pi(x2 / q) = pi(n) for
+  // x2 / q < the prime after n.
+  const exact = x2 < EXACT_F64;
+  while (l > piMinClustered) {
+    const xn = exact ? divSmall(x2, prime(l)) : x2 / prime(l);
+    const phiXn = piOf(xn) - b + 2;
+    const xm = exact ? divSmall(x2, prime(b + phiXn - 1)) : x2 / prime(b + phiXn - 1);
+    let l2 = piOf(xm);
+    if (l2 < piMinSparse) l2 = piMinSparse;
+    sum += <i64>phiXn * <i64>(l - l2);
+    l = l2;
+  }
+  if (l > piMinSparse) sum += <i64>(l - piMinSparse) * <i64>(2 - b);
+  if (exact) {
+    const x2f = <f64><i64>x2;
+    for (; l > piMinSparse; l--) sum += <i64>piOf(<u64><i64>(x2f / <f64>load<u32>(PRIMES + (<usize>l << 2))));
+  } else {
+    for (; l > piMinSparse; l--) sum += <i64>piOf(x2 / prime(l));
+  }
+  return sum;
 }
 
 // ---------------------------------------------------------------- hard special leaves
@@ -360,6 +395,17 @@ function lastHardB(t: u64): i32 {
   if (b > PI_SQRT_Z) b = PI_SQRT_Z;
   return b;
 }
+
+// The state of hard()'s current segment, shared with hardPrime().
+let H_SIEVE: usize = 0;
+let H_COUNTER: usize = 0;
+let H_COUNTERS: usize = 0;
+let H_NEXT: usize = 0;
+let H_PHI: usize = 0;
+let H_MU: usize = 0;
+let H_CANDIDATES: usize = 0;
+let H_PARTIAL: i64 = 0;
+let H_TOTAL: i64 = 0;
 
 /** Numbers per hard segment: at least 2^18 (a 16 KB bit array, in L1), which measured faster
  * than 2^16 and 2^19 at 1e15 (fewer per-b setups per segment against cache misses). */
@@ -395,6 +441,13 @@ export function hard(lo: u64, hi: u64): void {
   const MU = align64(PHI + (slots << 3));
   const CANDIDATES = align64(MU + (slots << 3));
   ensureMemory(CANDIDATES + (<usize>CANDIDATE_CHUNK << 3));
+  H_SIEVE = SIEVE;
+  H_COUNTER = COUNTER;
+  H_COUNTERS = counters;
+  H_NEXT = NEXT;
+  H_PHI = PHI;
+  H_MU = MU;
+  H_CANDIDATES = CANDIDATES;
   memory.fill(PHI, 0, slots << 3);
   memory.fill(MU, 0, slots << 3);
 
@@ -406,7 +459,7 @@ export function hard(lo: u64, hi: u64): void {
     store<u64>(NEXT + (<usize>b << 3), m);
   }
 
-  let partial: i64 = 0;
+  H_PARTIAL = 0;
   for (let low = lo; low < hi && maxB > C; low += segment) {
     const high = min64(low + segment, hi);
     const bits = <usize>((high - low) >> 1);
@@ -442,104 +495,159 @@ export function hard(lo: u64, hi: u64): void {
       total += n;
     }
 
-    for (let b = C + 1; b <= lastB; b++) {
-      const p = prime(b);
-      const xp = X / p;
-      const phiAt = PHI + (<usize>b << 3);
-      const phiB = load<i64>(phiAt);
-      let leafSigns: i64 = 0;
-      // The leaves of one b come in ascending order of value: countedBefore = the unsieved bits
-      // in the words below countedWord, advanced by whole counter blocks where it can (blockBase
-      // = the unsieved bits below the block holding countedWord), else word by word.
-      let countedWord: usize = 0;
-      let countedBefore: i64 = 0;
-      let blockBase: i64 = 0;
-      const maxM = low == 0 ? Y : min64(xp / low, Y);
-      if (b <= PI_SQRT_Y) {
-        const minM = max64(xp / high, Y / p);
-        // The wheel needs the tiny primes to be exactly 2 .. 13 (always so when there are hard
-        // pieces: y >= 13); m >= 1 throughout as minM >= y / p >= 1.
-        const residue = <usize>(maxM % 30);
-        let m = maxM - <u64>load<u8>(WHEEL_30_ADJUST + residue);
-        let j = <usize>load<u8>(WHEEL_30_INDEX + residue);
-        while (m > minM) {
-          // Gather the leaves among the next candidates without a branch per m (whether m is a
-          // leaf is a coin toss to the branch predictor), then count them.
-          const stop = m > minM + 30 * CANDIDATE_CYCLES ? m - 30 * CANDIDATE_CYCLES : minM;
-          let found: usize = 0;
-          for (; m > stop; ) {
-            const f = load<u32>(FACTOR + (<usize>(m >> 1) << 2));
-            const at = CANDIDATES + (found << 3);
-            store<u32>(at, <u32>m);
-            store<u32>(at, f, 4);
-            found += select<usize>(1, 0, <u64>(f >> 1) > p);
-            m -= <u64>load<u8>(WHEEL_30_STEP + j);
-            j = (j - 1) & 7;
-          }
-          for (let e: usize = 0; e < found; e++) {
-            const leafM = <u64>load<u32>(CANDIDATES + (e << 3));
-            const f = load<u32>(CANDIDATES + (e << 3), 4);
-            const v = xp < EXACT_F64 ? divSmall(xp, leafM) : xp / leafM;
-            const nb = <usize>((v - low + 1) >> 1);
-            const wEnd = nb >> 6;
-            while ((countedWord >> COUNTER_WORDS_LOG) < (wEnd >> COUNTER_WORDS_LOG)) {
-              blockBase += <i64>load<u32>(COUNTER + ((countedWord >> COUNTER_WORDS_LOG) << 2));
-              countedWord = ((countedWord >> COUNTER_WORDS_LOG) + 1) << COUNTER_WORDS_LOG;
-              countedBefore = blockBase;
-            }
-            for (; countedWord < wEnd; countedWord++) countedBefore += <i64>popcnt<u64>(load<u64>(SIEVE + (countedWord << 3)));
-            const count = countedBefore + <i64>popcnt<u64>(load<u64>(SIEVE + (wEnd << 3)) & ((<u64>1 << (nb & 63)) - 1));
-            const sign: i64 = (f & 1) != 0 ? 1 : -1;
-            partial += sign * count;
-            leafSigns += sign;
-          }
-        }
-      } else {
-        let l = piOf(min64(maxM, Z / p));
-        const minQ = max64(xp / high, p);
-        for (; prime(l) > minQ; l--) {
-          const v = xp < EXACT_F64 ? divSmall(xp, prime(l)) : xp / prime(l);
-          const nb = <usize>((v - low + 1) >> 1);
-          const wEnd = nb >> 6;
-          while ((countedWord >> COUNTER_WORDS_LOG) < (wEnd >> COUNTER_WORDS_LOG)) {
-            blockBase += <i64>load<u32>(COUNTER + ((countedWord >> COUNTER_WORDS_LOG) << 2));
-            countedWord = ((countedWord >> COUNTER_WORDS_LOG) + 1) << COUNTER_WORDS_LOG;
-            countedBefore = blockBase;
-          }
-          for (; countedWord < wEnd; countedWord++) countedBefore += <i64>popcnt<u64>(load<u64>(SIEVE + (countedWord << 3)));
-          partial += countedBefore + <i64>popcnt<u64>(load<u64>(SIEVE + (wEnd << 3)) & ((<u64>1 << (nb & 63)) - 1));
-          leafSigns++;
-        }
-      }
-      partial += phiB * leafSigns;
-      const muAt = MU + (<usize>b << 3);
-      store<i64>(muAt, load<i64>(muAt) + leafSigns);
-      store<i64>(phiAt, phiB + total);
-
-      // Remove p_b, keeping the counters and the total in step.
-      const step = <usize>p;
-      const nextAt = NEXT + (<usize>b << 3);
-      let i = <usize>((load<u64>(nextAt) - low) >> 1);
-      for (; i < bits; i += step) {
-        const at = SIEVE + ((i >> 6) << 3);
-        const word = load<u64>(at);
-        const hit = <u32>((word >> (i & 63)) & 1);
-        store<u64>(at, word & ~(<u64>1 << (i & 63)));
-        const counterAt = COUNTER + ((i >> LOG_HARD_COUNTER_BITS) << 2);
-        store<u32>(counterAt, load<u32>(counterAt) - hit);
-        total -= <i64>hit;
-      }
-      store<u64>(nextAt, low + (<u64>i << 1) + 1);
-    }
+    H_TOTAL = total;
+    for (let b = C + 1; b <= lastB; b++) hardPrime(b, low, high, bits);
   }
 
-  OUT_A = partial;
+  OUT_A = H_PARTIAL;
   OUT_COUNTS = PHI + ((<usize>C + 1) << 3);
   OUT_COUNTS_LENGTH = reportB > C ? reportB - C : 0;
   let muLength = maxB > C ? maxB - C : 0;
   while (muLength > 0 && load<i64>(MU + ((<usize>C + <usize>muLength) << 3)) == 0) muLength--;
   OUT_MU = MU + ((<usize>C + 1) << 3);
   OUT_MU_LENGTH = muLength;
+}
+
+/** The leaves of b in the current segment, then p_b removed from it (counters and the total
+ * kept in step). A function of its own, called once per segment and b, so that V8 replaces
+ * its baseline code by optimized code after the first calls: a call in progress never
+ * switches, so a loop over all segments in one call would run baseline code throughout.
+ * The segment's state is in the H_ globals. */
+function hardPrime(b: i32, low: u64, high: u64, bits: usize): void {
+  const SIEVE = H_SIEVE;
+  const COUNTER = H_COUNTER;
+  const counters = H_COUNTERS;
+  const NEXT = H_NEXT;
+  const PHI = H_PHI;
+  const MU = H_MU;
+  const CANDIDATES = H_CANDIDATES;
+  let partial: i64 = 0;
+  let total = H_TOTAL;
+  const p = prime(b);
+  const xp = X / p;
+  const phiAt = PHI + (<usize>b << 3);
+  const phiB = load<i64>(phiAt);
+  let leafSigns: i64 = 0;
+  // The leaves of one b come in ascending order of value: countedBefore = the unsieved bits
+  // in the words below countedWord, advanced by whole counter blocks where it can (blockBase
+  // = the unsieved bits below the block holding countedWord), else word by word.
+  let countedWord: usize = 0;
+  let countedBefore: i64 = 0;
+  let blockBase: i64 = 0;
+  const maxM = low == 0 ? Y : min64(xp / low, Y);
+  if (b <= PI_SQRT_Y) {
+    const minM = max64(xp / high, Y / p);
+    // The wheel needs the tiny primes to be exactly 2 .. 13 (always so when there are hard
+    // pieces: y >= 13); m >= 1 throughout as minM >= y / p >= 1.
+    const residue = <usize>(maxM % 30);
+    let m = maxM - <u64>load<u8>(WHEEL_30_ADJUST + residue);
+    let j = <usize>load<u8>(WHEEL_30_INDEX + residue);
+    while (m > minM) {
+      // Gather the leaves among the next candidates without a branch per m (whether m is a
+      // leaf is a coin toss to the branch predictor), then count them.
+      const stop = m > minM + 30 * CANDIDATE_CYCLES ? m - 30 * CANDIDATE_CYCLES : minM;
+      let found: usize = 0;
+      for (; m > stop; ) {
+        const f = load<u32>(FACTOR + (<usize>(m >> 1) << 2));
+        const at = CANDIDATES + (found << 3);
+        store<u32>(at, <u32>m);
+        store<u32>(at, f, 4);
+        found += select<usize>(1, 0, <u64>(f >> 1) > p);
+        m -= <u64>load<u8>(WHEEL_30_STEP + j);
+        j = (j - 1) & 7;
+      }
+      for (let e: usize = 0; e < found; e++) {
+        const leafM = <u64>load<u32>(CANDIDATES + (e << 3));
+        const f = load<u32>(CANDIDATES + (e << 3), 4);
+        const v = xp < EXACT_F64 ? divSmall(xp, leafM) : xp / leafM;
+        const nb = <usize>((v - low + 1) >> 1);
+        const wEnd = nb >> 6;
+        while ((countedWord >> COUNTER_WORDS_LOG) < (wEnd >> COUNTER_WORDS_LOG)) {
+          blockBase += <i64>load<u32>(COUNTER + ((countedWord >> COUNTER_WORDS_LOG) << 2));
+          countedWord = ((countedWord >> COUNTER_WORDS_LOG) + 1) << COUNTER_WORDS_LOG;
+          countedBefore = blockBase;
+        }
+        for (; countedWord < wEnd; countedWord++) countedBefore += <i64>popcnt<u64>(load<u64>(SIEVE + (countedWord << 3)));
+        const count = countedBefore + <i64>popcnt<u64>(load<u64>(SIEVE + (wEnd << 3)) & ((<u64>1 << (nb & 63)) - 1));
+        const sign: i64 = (f & 1) != 0 ? 1 : -1;
+        partial += sign * count;
+        leafSigns += sign;
+      }
+    }
+  } else {
+    let l = piOf(min64(maxM, Z / p));
+    const minQ = max64(xp / high, p);
+    for (; prime(l) > minQ; l--) {
+      const v = xp < EXACT_F64 ? divSmall(xp, prime(l)) : xp / prime(l);
+      const nb = <usize>((v - low + 1) >> 1);
+      const wEnd = nb >> 6;
+      while ((countedWord >> COUNTER_WORDS_LOG) < (wEnd >> COUNTER_WORDS_LOG)) {
+        blockBase += <i64>load<u32>(COUNTER + ((countedWord >> COUNTER_WORDS_LOG) << 2));
+        countedWord = ((countedWord >> COUNTER_WORDS_LOG) + 1) << COUNTER_WORDS_LOG;
+        countedBefore = blockBase;
+      }
+      for (; countedWord < wEnd; countedWord++) countedBefore += <i64>popcnt<u64>(load<u64>(SIEVE + (countedWord << 3)));
+      partial += countedBefore + <i64>popcnt<u64>(load<u64>(SIEVE + (wEnd << 3)) & ((<u64>1 << (nb & 63)) - 1));
+      leafSigns++;
+    }
+  }
+  partial += phiB * leafSigns;
+  const muAt = MU + (<usize>b << 3);
+  store<i64>(muAt, load<i64>(muAt) + leafSigns);
+  store<i64>(phiAt, phiB + total);
+
+  // Remove p_b, keeping the counters and the total in step.
+  const step = <usize>p;
+  const nextAt = NEXT + (<usize>b << 3);
+  let i = <usize>((load<u64>(nextAt) - low) >> 1);
+  if (p < WORD_MASK_PRIME_LIMIT) {
+    total -= removeByWordMasks(SIEVE, COUNTER, counters, b, step, i);
+    if (i < bits) i += ((bits - i + step - 1) / step) * step;
+  }
+  for (; i < bits; i += step) {
+    const at = SIEVE + ((i >> 6) << 3);
+    const word = load<u64>(at);
+    const hit = <u32>((word >> (i & 63)) & 1);
+    store<u64>(at, word & ~(<u64>1 << (i & 63)));
+    const counterAt = COUNTER + ((i >> LOG_HARD_COUNTER_BITS) << 2);
+    store<u32>(counterAt, load<u32>(counterAt) - hit);
+    total -= <i64>hit;
+  }
+  store<u64>(nextAt, low + (<u64>i << 1) + 1);
+  H_PARTIAL += partial;
+  H_TOTAL = total;
+}
+
+/** Clears the bits first, first + p, ... of the hard sieve (p = p_b, one of the word-mask
+ * primes, first < p) in every counter block, lowering each block's counter by the bits it
+ * cleared; returns the bits cleared. */
+function removeByWordMasks(sieveAt: usize, counterAt: usize, counters: usize, b: i32, p: usize, first: usize): i64 {
+  const masks = <usize>load<u32>(WORD_MASK_AT + (<usize>b << 2));
+  // Word w of the sieve holds bits 64w .. 64w + 63; bit i is a multiple when i + shift is a
+  // multiple of p: the mask starts `shift` bits into word q = w mod p of the masks.
+  const shift = <u64>((p - first % p) % p);
+  const words: usize = 1 << (LOG_HARD_COUNTER_BITS - 6);
+  let q: usize = 0;
+  let removed: i64 = 0;
+  for (let k: usize = 0; k < counters; k++) {
+    let hits: i64 = 0;
+    const base = sieveAt + (k << (LOG_HARD_COUNTER_BITS - 3));
+    for (let w: usize = 0; w < words; w++) {
+      const at = masks + (q << 3);
+      // (next << 1) << (63 - shift): a shift by 64 is a shift by 0 in Wasm.
+      const mask = (load<u64>(at) >> shift) | ((load<u64>(at, 8) << 1) << (63 - shift));
+      const wordAt = base + (w << 3);
+      const word = load<u64>(wordAt);
+      hits += <i64>popcnt<u64>(word & mask);
+      store<u64>(wordAt, word & ~mask);
+      q++;
+      if (q == p) q = 0;
+    }
+    const c = counterAt + (k << 2);
+    store<u32>(c, load<u32>(c) - <u32>hits);
+    removed += hits;
+  }
+  return removed;
 }
 
 // ---------------------------------------------------------------- P2
