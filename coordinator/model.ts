@@ -100,6 +100,8 @@ export interface OpenUnit {
   audit: { key: string; result: UnitResult; voters: { volunteerId: string; network: string }[] } | undefined;
   /** Since when nobody could give the vote this unit waits for (see DISPUTE_TIMEOUT). */
   waitingSince: number | undefined;
+  /** Which of its job's `wanting` sets holds it, -1 for none (leases/wanting.ts keeps it). */
+  wantRank: -1 | 0 | 1 | 2;
 }
 
 /** A unit with no votes, leases or failures yet; `fields` says what it is and who may take it. */
@@ -114,6 +116,7 @@ export function newOpenUnit(
     failedParties: new Set(),
     failedOn: new Map(),
     waitingSince: undefined,
+    wantRank: -1,
   };
 }
 
@@ -122,6 +125,11 @@ export interface ActiveJob {
   chunks: ChunkState[];
   /** Units cut and not yet accepted, by key. */
   open: Map<string, OpenUnit>;
+  /**
+   * The open units that want another lease, by rank (fresh, awaiting confirmation,
+   * disputed): a grant looks at these only (leases/wanting.ts).
+   */
+  wanting: [Set<OpenUnit>, Set<OpenUnit>, Set<OpenUnit>];
   /** Index of the first chunk that may still have untouched ranges. */
   cutCursor: number;
   leasesInFlight: number;

@@ -26,6 +26,8 @@ const { values } = parseArgs({
     'unit-size': { type: 'string', default: '1e5' },
     rate: { type: 'string', default: '5e7' },
     jobs: { type: 'string', default: '4' },
+    /** Writes a V8 CPU profile of the coordinator per level into this folder (node --cpu-prof). */
+    profile: { type: 'string' },
   },
 });
 const counts = values.volunteers.split(',').map(Number);
@@ -220,7 +222,7 @@ async function measure(volunteers: number): Promise<string> {
     MAX_CONNECTIONS_PER_NETWORK: '0',
   };
   if (!realistic) env['UNIT_SIZE'] = String(Number(values['unit-size']));
-  await using coordinator = await spawnCoordinator(env);
+  await using coordinator = await spawnCoordinator(env, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []);
   const pid = coordinator.child.pid!;
   const rssBefore = processRssMb(pid);
   const tally: Tally = { accepted: 0, wrong: 0, acks: [], dropped: 0 };
@@ -253,6 +255,9 @@ async function measure(volunteers: number): Promise<string> {
   for (const v of simulated) v.close();
   await Promise.all(loops);
   await jobs;
+  // A graceful stop, so a profile (when asked for) is written.
+  coordinator.child.kill('SIGTERM');
+  await coordinator.exited();
 
   const cells = [
     String(volunteers),
