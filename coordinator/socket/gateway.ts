@@ -106,9 +106,10 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
      * Runs a handler and answers its ack with `{ok: true, ...}` or `{ok: false, error}`.
      * Requests that create work for the coordinator (hello, lease requests, watching) are
      * rate-limited per socket; results, failures, heartbeats and releases never are, so a
-     * fast volunteer never loses a computed count to the limiter.
+     * fast volunteer never loses a computed count to the limiter. A `durable` answer waits
+     * until the store has committed what the handler wrote (the store batches its writes).
      */
-    function answer<T extends object>(event: string, ack: unknown, run: () => T, limited = false): void {
+    function answer<T extends object>(event: string, ack: unknown, run: () => T, limited = false, durable = false): void {
       let response: ({ ok: true } & T) | { ok: false; error: ProtocolError };
       try {
         if (limited && !bucket.take()) refuse(ProtocolErrorCode.Throttled, 'too many requests; slow down');
@@ -125,8 +126,21 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
               : { code: ProtocolErrorCode.BadRequest, message: 'request could not be handled' },
         };
       }
-      if (typeof ack === 'function') ack(response);
-      if (!response.ok && FINAL_REFUSALS.has(response.error.code)) guard.refused();
+      const send = (final: typeof response) => {
+        if (typeof ack === 'function') ack(final);
+        if (!final.ok && FINAL_REFUSALS.has(final.error.code)) guard.refused();
+      };
+      if (!durable || !response.ok) {
+        send(response);
+        return;
+      }
+      d.store.flushed().then(
+        () => send(response),
+        (error: unknown) => {
+          options.logger.error({ err: error, event }, 'store write failed');
+          send({ ok: false, error: { code: ProtocolErrorCode.BadRequest, message: 'the result could not be stored' } });
+        },
+      );
     }
 
     socket.on('volunteer:hello', (payload, ack) =>
@@ -177,7 +191,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         const outcome = reportResult(d, requireVolunteer(), leaseId, count ?? result);
         if (outcome === 'malformed') refuse(ProtocolErrorCode.BadRequest, "the result does not fit the unit's kind");
         return { accepted: outcome !== 'ignored' };
-      }),
+      }, false, true),
     );
 
     socket.on('lease:fail', (payload, ack) =>
