@@ -17,6 +17,7 @@ import { trustPolicy } from './trust/trust-state.js';
 import type { TotalVerifier } from './trust/verifier.js';
 import type { Domain, DomainEvents } from './model.js';
 import { attachGateway, SWARM_ROOM, type CoordinatorIo } from './socket/gateway.js';
+import { LoadShedder } from './socket/load-shedder.js';
 import { SocketNotifier } from './socket/notifier.js';
 import type { JobStore } from './store/job-store.js';
 import { RateMeter, swarmStats } from './swarm-stats.js';
@@ -35,6 +36,8 @@ export interface CoordinatorDeps {
   verifier?: TotalVerifier;
   /** How often the swarm numbers go to the pages watching (default 1 s). */
   swarmBroadcastMs?: number;
+  /** Event-loop delay above which lease requests are shed (default SHED_LAG_MS). */
+  shedLagMs?: number;
 }
 
 export interface RunningCoordinator extends AsyncDisposable {
@@ -47,11 +50,17 @@ export interface RunningCoordinator extends AsyncDisposable {
 
 const NOTIFY_FLUSH_MS = 150;
 const SWARM_BROADCAST_MS = 1000;
+/**
+ * Lease requests are shed while the loop's delay (99th percentile over 250 ms) is above this:
+ * well below the ping timeout, and low enough that /health and acks stay fast.
+ */
+const SHED_LAG_MS = 40;
 
 export async function startCoordinator(config: Config, deps: CoordinatorDeps): Promise<RunningCoordinator> {
   const now = deps.now ?? Date.now;
   const rate = new RateMeter(now);
   const metrics = createMetrics();
+  const shedder = new LoadShedder({ thresholdMs: deps.shedLagMs ?? SHED_LAG_MS, windowMs: 250, random: deps.random ?? Math.random });
   const notifier = new SocketNotifier(
     rate,
     (numbers) => {
@@ -90,7 +99,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     now,
     ...(deps.random ? { random: deps.random } : {}),
   });
-  metrics.observe(domain);
+  metrics.observe(domain, shedder);
   const resumed = restoreJobs(domain);
   if (resumed > 0) deps.logger.info({ resumed }, 'resumed unfinished jobs');
 
@@ -125,7 +134,9 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     cors: { origin: (origin, callback) => callback(null, origin === undefined || isAllowedOrigin(origin)) },
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 10_000,
-    pingTimeout: 10_000,
+    // Generous: a burst of work must never cost every connection at once (the shedder keeps
+    // the loop's delay far below this).
+    pingTimeout: 20_000,
     // A connection that never joins the namespace is closed like one that never says hello.
     connectTimeout: config.HELLO_TIMEOUT,
   });
@@ -135,6 +146,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     heartbeatMs: Math.max(250, Math.floor(config.LEASE_TIMEOUT / 3)),
     messagesPerSecond: 200,
     messageBurst: 400,
+    shedder,
     guard: {
       helloTimeoutMs: config.HELLO_TIMEOUT,
       backlogLimitBytes: config.SOCKET_BACKLOG_LIMIT,
@@ -178,6 +190,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
   const close = () => {
     closing ??= (async () => {
       for (const timer of timers) clearInterval(timer);
+      shedder.close();
       notifier.close();
       apiServer.closeAllConnections();
       await new Promise<void>((resolve) => io.close(() => resolve()));

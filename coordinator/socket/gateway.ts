@@ -31,6 +31,7 @@ import { registerVolunteer, removeVolunteer } from '../leases/volunteers.js';
 import type { Domain } from '../model.js';
 import { admitConnection, identifyParty, refusesWork, releaseConnection } from '../trust/parties.js';
 import { guardConnection, type ConnectionGuardOptions } from './connection-guard.js';
+import type { LoadShedder } from './load-shedder.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** What the gateway knows of a connection from its handshake (trust: who it comes from). */
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   messageBurst: number;
   /** Hello timeout, backlog bound and drop reporting (connection-guard.ts). */
   guard: ConnectionGuardOptions;
+  /** Sheds lease requests while the event loop is behind. */
+  shedder: LoadShedder;
   logger: Logger;
 }
 
@@ -58,6 +61,11 @@ const FINAL_REFUSALS = new Set<ProtocolError['code']>([ProtocolErrorCode.Full, P
 export const jobRoom = (jobId: string) => `job:${jobId}`;
 export const SWARM_ROOM = 'swarm';
 export const VOLUNTEERS_ROOM = 'volunteers';
+/**
+ * Volunteers whose last lease request got fewer units than it asked for: the only ones told
+ * when work appears (the others ask again when a thread frees up anyway).
+ */
+export const HUNGRY_ROOM = 'hungry';
 export const volunteerRoom = (volunteerId: string) => `volunteer:${volunteerId}`;
 
 class RefusedError extends Error {
@@ -66,8 +74,8 @@ class RefusedError extends Error {
   }
 }
 
-function refuse(code: ProtocolError['code'], message: string): never {
-  throw new RefusedError({ code, message });
+function refuse(code: ProtocolError['code'], message: string, retryAfterMs?: number): never {
+  throw new RefusedError({ code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
 }
 
 function parse<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
@@ -99,6 +107,13 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
     const bucket = new TokenBucket(options.messagesPerSecond, options.messageBurst, d.now);
     const guard = guardConnection(socket, options.guard);
     let volunteerId: string | undefined;
+    let hungry = false;
+    const setHungry = (now: boolean) => {
+      if (now === hungry) return;
+      hungry = now;
+      if (now) void socket.join(HUNGRY_ROOM);
+      else void socket.leave(HUNGRY_ROOM);
+    };
 
     const requireVolunteer = (): string => volunteerId ?? refuse(ProtocolErrorCode.NotHello, 'say volunteer:hello first');
 
@@ -177,8 +192,16 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         if (volunteer && refusesWork(d, volunteer)) {
           refuse(ProtocolErrorCode.Quarantined, 'this volunteer or its network reported wrong counts and gets no work');
         }
+        const retryAfterMs = options.shedder.retryAfterMs();
+        if (retryAfterMs !== undefined) {
+          // It asks again after the delay; work:available would only bring it back sooner.
+          setHungry(false);
+          refuse(ProtocolErrorCode.Throttled, 'the coordinator is busy; ask again later', retryAfterMs);
+        }
         // Sieve-count leases keep the shape volunteers from before kinds parse strictly.
-        const leases = grantLeases(d, id, slots).map(({ id: leaseId, jobId, lo, hi, deadline, kind, unit }) =>
+        const granted = grantLeases(d, id, slots);
+        setHungry(granted.length < slots);
+        const leases = granted.map(({ id: leaseId, jobId, lo, hi, deadline, kind, unit }) =>
           kind === SIEVE_COUNT ? { leaseId, jobId, lo, hi, deadline } : { leaseId, jobId, lo, hi, deadline, kind, unit },
         );
         return { leases };
