@@ -100,8 +100,14 @@ export interface OpenUnit {
   audit: { key: string; result: UnitResult; voters: { volunteerId: string; network: string }[] } | undefined;
   /** Since when nobody could give the vote this unit waits for (see DISPUTE_TIMEOUT). */
   waitingSince: number | undefined;
-  /** Which of its job's `wanting` sets holds it, -1 for none (leases/wanting.ts keeps it). */
-  wantRank: -1 | 0 | 1 | 2;
+  /** Where its job's `wanting` index holds it; undefined when it wants no lease (leases/wanting.ts keeps it). */
+  want: { rank: 0 | 1 | 2; blocked: string } | undefined;
+}
+
+/** Open units of one rank that the same networks' strangers may not take (leases/wanting.ts). */
+export interface WantGroup {
+  networks: Set<string>;
+  units: Set<OpenUnit>;
 }
 
 /** A unit with no votes, leases or failures yet; `fields` says what it is and who may take it. */
@@ -116,7 +122,7 @@ export function newOpenUnit(
     failedParties: new Set(),
     failedOn: new Map(),
     waitingSince: undefined,
-    wantRank: -1,
+    want: undefined,
   };
 }
 
@@ -127,9 +133,10 @@ export interface ActiveJob {
   open: Map<string, OpenUnit>;
   /**
    * The open units that want another lease, by rank (fresh, awaiting confirmation,
-   * disputed): a grant looks at these only (leases/wanting.ts).
+   * disputed), grouped by the networks that may not take them: a grant looks at these only
+   * (leases/wanting.ts).
    */
-  wanting: [Set<OpenUnit>, Set<OpenUnit>, Set<OpenUnit>];
+  wanting: [Map<string, WantGroup>, Map<string, WantGroup>, Map<string, WantGroup>];
   /** Index of the first chunk that may still have untouched ranges. */
   cutCursor: number;
   leasesInFlight: number;

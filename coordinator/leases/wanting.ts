@@ -2,14 +2,17 @@
  * The open units that want another lease now, kept per job so a grant looks at those only
  * instead of every open unit. A unit wants a lease when no trusted worker holds one on it and
  * its leases in flight are fewer than the votes it still misses (trust/votes.ts). The index is
- * split by how a trusted worker ranks the unit: disputed first, then awaiting confirmation,
- * then fresh.
+ * split by how a trusted worker ranks the unit (disputed first, then awaiting confirmation,
+ * then fresh), and within a rank grouped by the networks whose strangers may not take the
+ * unit (its voters', its lease holders', its audited voters', and those that failed it too
+ * often: trust/parties.ts mayVote). A stranger skips the groups naming its network whole, so
+ * a network that voted on a thousand waiting units does not look at each of them per grant.
  *
- * Invariant: `unit.wantRank` and the job's `wanting` sets agree with the unit's votes and
- * leases. Every change to a unit's votes or leases, and its opening and closing, calls
- * `indexUnit` (grant, drop, vote, audit, quarantine, accept).
+ * Invariant: `unit.want` and the job's `wanting` index agree with the unit's votes, leases
+ * and failures. Every change to those, and the unit's opening and closing, calls `indexUnit`
+ * (grant, drop, vote, failure, audit, quarantine, accept).
  */
-import type { ActiveJob, Domain, OpenUnit } from '../model.js';
+import type { ActiveJob, Domain, OpenUnit, WantGroup } from '../model.js';
 import { trustedLeaseInFlight } from '../trust/parties.js';
 import { groupVotes, votesMissing } from '../trust/votes.js';
 
@@ -20,7 +23,7 @@ export type WantRank = (typeof WantRank)[keyof typeof WantRank];
 export const WANT_RANKS_BY_PRIORITY = [WantRank.Disputed, WantRank.Confirming, WantRank.Fresh] as const;
 
 export function emptyWanting(): ActiveJob['wanting'] {
-  return [new Set(), new Set(), new Set()];
+  return [new Map(), new Map(), new Map()];
 }
 
 function rankOf(d: Domain, job: ActiveJob, unit: OpenUnit): WantRank {
@@ -32,11 +35,40 @@ function rankOf(d: Domain, job: ActiveJob, unit: OpenUnit): WantRank {
   return groupVotes(unit.votes).length > 1 ? WantRank.Disputed : WantRank.Confirming;
 }
 
-/** Puts the unit where it belongs in its job's index after its votes, leases or openness changed. O(votes + leases) of the unit. */
+/** The networks whose strangers may not take the unit, as a canonical key. */
+function blockedNetworks(d: Domain, unit: OpenUnit): string {
+  const networks = new Set<string>();
+  for (const vote of unit.votes.values()) networks.add(vote.network);
+  for (const leaseId of unit.leases) {
+    const holder = d.leases.get(leaseId)?.volunteerId;
+    const network = holder === undefined ? undefined : d.volunteers.get(holder)?.network;
+    if (network !== undefined) networks.add(network);
+  }
+  for (const voter of unit.audit?.voters ?? []) networks.add(voter.network);
+  for (const [network, failures] of unit.failedOn) if (failures >= d.policy.maxAttempts) networks.add(network);
+  return JSON.stringify([...networks].sort());
+}
+
+/** Puts the unit where it belongs in its job's index after its votes, leases, failures or openness changed. O(votes + leases) of the unit. */
 export function indexUnit(d: Domain, job: ActiveJob, unit: OpenUnit): void {
   const rank = rankOf(d, job, unit);
-  if (rank === unit.wantRank) return;
-  if (unit.wantRank !== WantRank.None) job.wanting[unit.wantRank].delete(unit);
-  unit.wantRank = rank;
-  if (rank !== WantRank.None) job.wanting[rank].add(unit);
+  const blocked = rank === WantRank.None ? '' : blockedNetworks(d, unit);
+  const current = unit.want;
+  if (current?.rank === rank && current.blocked === blocked) return;
+  if (current) {
+    const group = job.wanting[current.rank].get(current.blocked);
+    group?.units.delete(unit);
+    if (group?.units.size === 0) job.wanting[current.rank].delete(current.blocked);
+  }
+  if (rank === WantRank.None) {
+    unit.want = undefined;
+    return;
+  }
+  unit.want = { rank, blocked };
+  let group: WantGroup | undefined = job.wanting[rank].get(blocked);
+  if (!group) {
+    group = { networks: new Set(JSON.parse(blocked) as string[]), units: new Set() };
+    job.wanting[rank].set(blocked, group);
+  }
+  group.units.add(unit);
 }

@@ -1,12 +1,14 @@
 /**
  * Sheds work when the event loop falls behind, instead of letting it fall so far behind that
  * Socket.IO pings go unanswered and every connection drops at once. The loop's delay is
- * measured (perf_hooks histogram, 99th percentile over short windows); while it is above the
- * threshold, lease requests are answered "throttled, retry after" with a delay that grows
- * with the lag and is spread at random, so volunteers come back staggered. Results,
- * heartbeats and releases are never shed: they finish work already handed out.
+ * measured (perf_hooks histogram, 99th percentile over short windows) with its utilisation;
+ * while the delay is above the threshold and the loop is busy (its own work is the cause,
+ * not a machine that schedules it late), lease requests are answered "throttled, retry
+ * after" with a delay that grows with the lag and is spread at random, so volunteers come
+ * back staggered. Results, heartbeats and releases are never shed: they finish work
+ * already handed out.
  */
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
 
 export interface LoadShedderOptions {
   /** Loop delay (99th percentile over a window) above which lease requests are shed. */
@@ -17,14 +19,18 @@ export interface LoadShedderOptions {
 }
 
 /** The longest a shed request is told to wait. */
-const MAX_RETRY_AFTER_MS = 30_000;
+const MAX_RETRY_AFTER_MS = 10_000;
 /** The shortest: under a brief spike, volunteers come back soon. */
-const MIN_RETRY_AFTER_MS = 500;
+const MIN_RETRY_AFTER_MS = 250;
+/** Utilisation of the loop above which a delay is taken as the coordinator's own overload. */
+const BUSY_UTILISATION = 0.8;
 
 export class LoadShedder {
   private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   private readonly timer: NodeJS.Timeout;
   private lagMs = 0;
+  private busy = false;
+  private utilisation: EventLoopUtilization = performance.eventLoopUtilization();
   private shedCount = 0;
 
   constructor(private readonly options: LoadShedderOptions) {
@@ -45,12 +51,12 @@ export class LoadShedder {
 
   /**
    * How long the asker should wait before asking again, or undefined when the request may be
-   * served now. The wait is about ten times the lag, spread over [0.5, 1.5) of that.
+   * served now. The wait is about four times the lag, spread over [0.5, 1.5) of that.
    */
   retryAfterMs(): number | undefined {
-    if (this.lagMs <= this.options.thresholdMs) return undefined;
+    if (!this.busy || this.lagMs <= this.options.thresholdMs) return undefined;
     this.shedCount++;
-    const base = Math.min(MAX_RETRY_AFTER_MS, Math.max(MIN_RETRY_AFTER_MS, this.lagMs * 10));
+    const base = Math.min(MAX_RETRY_AFTER_MS, Math.max(MIN_RETRY_AFTER_MS, this.lagMs * 4));
     return Math.round(base * (0.5 + this.options.random()));
   }
 
@@ -63,5 +69,8 @@ export class LoadShedder {
     // The histogram is in nanoseconds; the timer's own lateness counts too.
     this.lagMs = this.histogram.count > 0 ? this.histogram.percentile(99) / 1e6 : 0;
     this.histogram.reset();
+    const now = performance.eventLoopUtilization();
+    this.busy = performance.eventLoopUtilization(now, this.utilisation).utilization > BUSY_UTILISATION;
+    this.utilisation = now;
   }
 }
