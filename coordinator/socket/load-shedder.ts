@@ -1,14 +1,14 @@
 /**
  * Sheds work when the event loop falls behind, instead of letting it fall so far behind that
  * Socket.IO pings go unanswered and every connection drops at once. The loop's delay is
- * measured (perf_hooks histogram, 99th percentile over short windows) with its utilisation;
- * while the delay is above the threshold and the loop is busy (its own work is the cause,
- * not a machine that schedules it late), lease requests are answered "throttled, retry
+ * measured (perf_hooks histogram, 99th percentile over short windows) with the process's
+ * CPU time; while the delay is above the threshold and the process is busy (its own work is
+ * the cause, not a machine too loaded to schedule it), lease requests are answered "throttled, retry
  * after" with a delay that grows with the lag and is spread at random, so volunteers come
  * back staggered. Results, heartbeats and releases are never shed: they finish work
  * already handed out.
  */
-import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 export interface LoadShedderOptions {
   /** Loop delay (99th percentile over a window) above which lease requests are shed. */
@@ -22,15 +22,19 @@ export interface LoadShedderOptions {
 const MAX_RETRY_AFTER_MS = 10_000;
 /** The shortest: under a brief spike, volunteers come back soon. */
 const MIN_RETRY_AFTER_MS = 250;
-/** Utilisation of the loop above which a delay is taken as the coordinator's own overload. */
-const BUSY_UTILISATION = 0.8;
+/**
+ * The share of one core this process uses above which a delay is taken as its own overload.
+ * (The loop's utilisation would not do: a process the machine schedules late looks busy.)
+ */
+const BUSY_CPU_SHARE = 0.7;
 
 export class LoadShedder {
   private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   private readonly timer: NodeJS.Timeout;
   private lagMs = 0;
   private busy = false;
-  private utilisation: EventLoopUtilization = performance.eventLoopUtilization();
+  private cpu = process.cpuUsage();
+  private readAt = performance.now();
   private shedCount = 0;
 
   constructor(private readonly options: LoadShedderOptions) {
@@ -69,8 +73,10 @@ export class LoadShedder {
     // The histogram is in nanoseconds; the timer's own lateness counts too.
     this.lagMs = this.histogram.count > 0 ? this.histogram.percentile(99) / 1e6 : 0;
     this.histogram.reset();
-    const now = performance.eventLoopUtilization();
-    this.busy = performance.eventLoopUtilization(now, this.utilisation).utilization > BUSY_UTILISATION;
-    this.utilisation = now;
+    const now = performance.now();
+    const used = process.cpuUsage(this.cpu);
+    this.busy = (used.user + used.system) / 1000 / Math.max(1, now - this.readAt) > BUSY_CPU_SHARE;
+    this.cpu = process.cpuUsage();
+    this.readAt = now;
   }
 }
