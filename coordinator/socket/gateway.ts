@@ -192,7 +192,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         if (volunteer && refusesWork(d, volunteer)) {
           refuse(ProtocolErrorCode.Quarantined, 'this volunteer or its network reported wrong counts and gets no work');
         }
-        const retryAfterMs = options.shedder.retryAfterMs();
+        const retryAfterMs = options.shedder.retryAfterMs(d.volunteers.size);
         if (retryAfterMs !== undefined) {
           // It asks again after the delay; work:available would only bring it back sooner.
           setHungry(false);
