@@ -244,6 +244,7 @@ async function measure(volunteers: number): Promise<string> {
     MAX_VOLUNTEERS: '0',
     SUBMIT_RATE_LIMIT: '0',
     MAX_CONNECTIONS_PER_NETWORK: '0',
+    SHED_LAG: '40ms',
   };
   // Realistic mode too: the simulated time per unit is what matters, and small units keep
   // enough of them open for every volunteer (1,000 per job of 1e8).

@@ -40,7 +40,8 @@ export async function startTestCoordinator(
   env: Record<string, string> = {},
   store: JobStore = new MemoryJobStore(),
 ): Promise<RunningCoordinator> {
-  const config = loadConfig({ API_HOST: '127.0.0.1', API_PORT: '0', WORKER_TOKEN: TEST_WORKER_TOKEN, ...env });
+  // This process also runs the tests (and the machine may be busy): it never sheds unless asked.
+  const config = loadConfig({ API_HOST: '127.0.0.1', API_PORT: '0', WORKER_TOKEN: TEST_WORKER_TOKEN, SHED_LAG: '0', ...env });
   return startCoordinator(config, {
     store,
     logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
@@ -99,7 +100,8 @@ export async function spawnCoordinator(env: Record<string, string>, nodeArgs: st
   const handle = spawnEntry(
     'coordinator/main.ts',
     [],
-    { API_HOST: '127.0.0.1', API_PORT: '0', WEB_PORT: '0', WORKER_TOKEN: TEST_WORKER_TOKEN, ...env },
+    // Tests do not depend on speed: a busy machine must not make the coordinator shed requests.
+    { API_HOST: '127.0.0.1', API_PORT: '0', WEB_PORT: '0', WORKER_TOKEN: TEST_WORKER_TOKEN, SHED_LAG: '0', ...env },
     nodeArgs,
   );
   let exitCode: number | null | undefined;
