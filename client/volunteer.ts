@@ -263,7 +263,7 @@ export class Volunteer {
     this.requesting = true;
     this.askAgain = false;
     let granted = 0;
-    let throttled = false;
+    let throttled: number | undefined;
     try {
       const response = await this.call('lease:request', { slots: free });
       const ack = LeaseRequestAckSchema.safeParse(response);
@@ -271,7 +271,7 @@ export class Volunteer {
         this.reportBadAnswer('lease:request', response);
       } else if (!ack.data.ok) {
         if (ack.data.error.code === 'quarantined') this.quarantined = true;
-        else if (ack.data.error.code === 'throttled') throttled = true;
+        else if (ack.data.error.code === 'throttled') throttled = ack.data.error.retryAfterMs ?? THROTTLED_RETRY_MS;
         else this.report(`lease request refused: ${ack.data.error.message}`);
       } else if (this.paused || this.stopped) {
         await this.release(ack.data.leases.map((lease) => lease.leaseId));
@@ -283,7 +283,7 @@ export class Volunteer {
       this.requesting = false;
     }
     this.changed();
-    if (throttled) this.schedulePoll(THROTTLED_RETRY_MS);
+    if (throttled !== undefined) this.schedulePoll(throttled);
     else if (granted === free || this.askAgain) void this.fill();
     else this.schedulePoll(this.idlePollMs);
   }

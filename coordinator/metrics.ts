@@ -1,6 +1,7 @@
 /** Prometheus metrics at GET /metrics: the swarm and the job table, read at scrape time. */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Domain } from './model.js';
+import type { LoadShedder } from './socket/load-shedder.js';
 import { countedThreads } from './swarm-stats.js';
 
 export interface CoordinatorMetrics {
@@ -9,8 +10,8 @@ export interface CoordinatorMetrics {
   numbersSieved: Counter;
   leasesExpired: Counter;
   socketsDropped: Counter<'reason'>;
-  /** Adds the gauges read from the domain at scrape time. */
-  observe(domain: Domain): void;
+  /** Adds the gauges read from the domain (and the load shedder) at scrape time. */
+  observe(domain: Domain, shedder: LoadShedder): void;
 }
 
 export function createMetrics(): CoordinatorMetrics {
@@ -28,11 +29,11 @@ export function createMetrics(): CoordinatorMetrics {
       labelNames: ['reason'],
       registers: [registry],
     }),
-    observe: (domain) => observeDomain(registry, domain),
+    observe: (domain, shedder) => observeDomain(registry, domain, shedder),
   };
 }
 
-function observeDomain(registry: Registry, domain: Domain): void {
+function observeDomain(registry: Registry, domain: Domain, shedder: LoadShedder): void {
   const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({
       name,
@@ -46,6 +47,8 @@ function observeDomain(registry: Registry, domain: Domain): void {
   gauge('dpc_threads', 'Threads of volunteers taking work, each capped at MAX_THREADS_PER_VOLUNTEER', () => countedThreads(domain));
   gauge('dpc_leases_in_flight', 'Units leased and not yet reported', () => domain.leases.size);
   gauge('dpc_active_jobs', 'Jobs not yet finished', () => domain.active.size);
+  gauge('dpc_event_loop_lag_ms', "The event loop's delay, 99th percentile over the last 250 ms", () => shedder.lag);
+  gauge('dpc_lease_requests_shed', 'Lease requests answered "throttled, retry later" because the loop was behind', () => shedder.shed);
   gauge('dpc_quarantined_volunteers', 'Volunteers caught reporting wrong counts', () => domain.quarantined.size);
   gauge('dpc_trusted_volunteers', 'Connected trusted volunteers (worker token or trusted network)', () =>
     [...domain.volunteers.values()].filter((v) => v.trusted).length,

@@ -100,6 +100,14 @@ export interface OpenUnit {
   audit: { key: string; result: UnitResult; voters: { volunteerId: string; network: string }[] } | undefined;
   /** Since when nobody could give the vote this unit waits for (see DISPUTE_TIMEOUT). */
   waitingSince: number | undefined;
+  /** Where its job's `wanting` index holds it; undefined when it wants no lease (leases/wanting.ts keeps it). */
+  want: { rank: 0 | 1 | 2; blocked: string } | undefined;
+}
+
+/** Open units of one rank that the same networks' strangers may not take (leases/wanting.ts). */
+export interface WantGroup {
+  networks: Set<string>;
+  units: Set<OpenUnit>;
 }
 
 /** A unit with no votes, leases or failures yet; `fields` says what it is and who may take it. */
@@ -114,6 +122,7 @@ export function newOpenUnit(
     failedParties: new Set(),
     failedOn: new Map(),
     waitingSince: undefined,
+    want: undefined,
   };
 }
 
@@ -122,6 +131,12 @@ export interface ActiveJob {
   chunks: ChunkState[];
   /** Units cut and not yet accepted, by key. */
   open: Map<string, OpenUnit>;
+  /**
+   * The open units that want another lease, by rank (fresh, awaiting confirmation,
+   * disputed), grouped by the networks that may not take them: a grant looks at these only
+   * (leases/wanting.ts).
+   */
+  wanting: [Map<string, WantGroup>, Map<string, WantGroup>, Map<string, WantGroup>];
   /** Index of the first chunk that may still have untouched ranges. */
   cutCursor: number;
   leasesInFlight: number;

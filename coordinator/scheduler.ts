@@ -5,9 +5,9 @@
  */
 import { cutUnit } from '../shared/split.js';
 import { newOpenUnit, type ActiveJob, type Domain, type OpenUnit, type VolunteerState } from './model.js';
-import { mayVote, refusesWork, trustedLeaseInFlight } from './trust/parties.js';
-import { groupVotes, votesMissing } from './trust/votes.js';
 import { unitPositionsFor } from './leases/unit-size.js';
+import { WANT_RANKS_BY_PRIORITY } from './leases/wanting.js';
+import { mayVote, refusesWork } from './trust/parties.js';
 
 /**
  * Volunteers ask for work at least every few seconds while they want any (idle ones poll),
@@ -45,28 +45,20 @@ function preferOthers(d: Domain, unit: OpenUnit, volunteer: VolunteerState): boo
   return false;
 }
 
-/** Whether the unit needs one more lease and this volunteer may take it. */
-function wantsVolunteer(d: Domain, unit: OpenUnit, volunteer: VolunteerState): boolean {
-  if (!mayVote(d, unit, volunteer) || preferOthers(d, unit, volunteer)) return false;
-  // A trusted worker's answer decides alone: nobody else is needed while it computes.
-  if (trustedLeaseInFlight(d, unit)) return false;
-  return unit.leases.size < votesMissing(unit, d.trust.policy.quorum);
-}
-
 /**
  * Confirmations and disputes go to trusted workers first: a trusted worker takes a disputed
- * unit, then one waiting for confirmation, before anything else.
+ * unit, then one waiting for confirmation, before anything else. Only units that want
+ * another lease are looked at (leases/wanting.ts), not every open unit.
  */
 function openUnitFor(d: Domain, job: ActiveJob, volunteer: VolunteerState): OpenUnit | undefined {
-  let chosen: { unit: OpenUnit; rank: number } | undefined;
-  for (const unit of job.open.values()) {
-    if (!wantsVolunteer(d, unit, volunteer)) continue;
-    if (!volunteer.trusted) return unit;
-    const rank = unit.votes.size === 0 ? 0 : groupVotes(unit.votes).length > 1 ? 2 : 1;
-    if (rank === 2) return unit;
-    if (!chosen || rank > chosen.rank) chosen = { unit, rank };
+  for (const rank of WANT_RANKS_BY_PRIORITY) {
+    for (const group of job.wanting[rank].values()) {
+      // A stranger's network voted on, holds or failed every unit of this group.
+      if (!volunteer.trusted && group.networks.has(volunteer.network)) continue;
+      for (const unit of group.units) if (mayVote(d, unit, volunteer) && !preferOthers(d, unit, volunteer)) return unit;
+    }
   }
-  return chosen?.unit;
+  return undefined;
 }
 
 function hasUntouched(job: ActiveJob): boolean {

@@ -3,14 +3,15 @@
  * counts) against a real coordinator process on 127.0.0.1. For each N it prints accepted
  * units per second, the coordinator's own CPU per accepted unit (from /proc, so the
  * simulator's CPU is not counted), ack latency p50/p99/max, /health p99, the coordinator's
- * RSS per connection and how many connections dropped.
+ * RSS per connection, how many connections dropped and how many lease requests it shed.
  *
- *   npm run bench:load [-- --volunteers 100,1000,10000 --seconds 20 --unit-size 1e5]
- *   npm run bench:load -- --mode realistic --rate 5e7     (volunteers that take real time)
+ *   npm run bench:load [-- --volunteers 100,1000,3000,10000 --seconds 20 --unit-size 1e5]
+ *   npm run bench:load -- --mode realistic --unit-seconds 30 --seconds 60
  *
- * `stress` (default) forces tiny units so the coordinator is the bottleneck; `realistic`
- * lets the coordinator size units and makes each simulated thread take (numbers / rate)
- * seconds per unit, to measure the coordinator's CPU per busy volunteer thread.
+ * `stress` (default) forces tiny units (UNIT_SIZE) so the coordinator is the bottleneck;
+ * `realistic` makes each simulated thread spend about `--unit-seconds` on every unit (spread
+ * over [0.5, 1.5) of it) and heartbeat its lease like the real volunteer, to measure the
+ * coordinator's CPU per 1,000 busy volunteer threads.
  * A benchmark, not a test: it prints figures and exits 1 only when a count is wrong.
  */
 import { readFileSync } from 'node:fs';
@@ -20,18 +21,20 @@ import { spawnCoordinator, tempDir } from '../test/support/harness.js';
 
 const { values } = parseArgs({
   options: {
-    volunteers: { type: 'string', default: '100,1000,10000' },
+    volunteers: { type: 'string', default: '100,1000,3000,10000' },
     seconds: { type: 'string', default: '20' },
     mode: { type: 'string', default: 'stress' },
     'unit-size': { type: 'string', default: '1e5' },
-    rate: { type: 'string', default: '5e7' },
+    'unit-seconds': { type: 'string', default: '30' },
     jobs: { type: 'string', default: '4' },
+    /** Writes a V8 CPU profile of the coordinator per level into this folder (node --cpu-prof). */
+    profile: { type: 'string' },
   },
 });
 const counts = values.volunteers.split(',').map(Number);
 const measureMs = Number(values.seconds) * 1000;
 const realistic = values.mode === 'realistic';
-const simulatedRate = Number(values.rate);
+const unitSeconds = Number(values['unit-seconds']);
 const concurrentJobs = Number(values.jobs);
 /** Jobs cycle over 1..JOB_N; every unit is answered from one sieve of that range. */
 const JOB_N = 100_000_000;
@@ -91,6 +94,8 @@ interface Tally {
   wrong: number;
   acks: number[];
   dropped: number;
+  /** Lease requests the coordinator shed ("throttled, retry after"). */
+  shed: number;
 }
 
 // ---- one simulated volunteer ----------------------------------------------------------------
@@ -105,6 +110,7 @@ class SimulatedVolunteer {
   private readonly socket: Socket;
   private running = true;
   private wake: (() => void) | undefined;
+  private heartbeatMs = 20_000;
 
   constructor(apiUrl: string, private readonly tally: Tally) {
     this.socket = io(apiUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
@@ -121,8 +127,19 @@ class SimulatedVolunteer {
       this.socket.once('connect', resolve);
       this.socket.once('connect_error', reject);
     });
-    const ack = (await this.call('volunteer:hello', { kind: 'node', threads: 1, token: WORKER_TOKEN })) as { ok: boolean };
+    const ack = (await this.call('volunteer:hello', { kind: 'node', threads: 1, token: WORKER_TOKEN })) as {
+      ok: boolean;
+      heartbeatMs?: number;
+    };
     if (!ack.ok) throw new Error(`hello refused: ${JSON.stringify(ack)}`);
+    this.heartbeatMs = ack.heartbeatMs ?? this.heartbeatMs;
+  }
+
+  /** Waits as long as a computation would take, heartbeating the lease as the real volunteer does. */
+  private async computeFor(ms: number, leaseId: string): Promise<void> {
+    const heartbeat = setInterval(() => void this.call('lease:heartbeat', { leaseIds: [leaseId] }).catch(() => undefined), this.heartbeatMs);
+    await sleep(ms);
+    clearInterval(heartbeat);
   }
 
   private async call(event: string, payload: unknown): Promise<unknown> {
@@ -136,7 +153,16 @@ class SimulatedVolunteer {
     while (this.running) {
       let leases: Lease[] = [];
       try {
-        const ack = (await this.call('lease:request', { slots: 1 })) as { ok: boolean; leases?: Lease[] };
+        const ack = (await this.call('lease:request', { slots: 1 })) as {
+          ok: boolean;
+          leases?: Lease[];
+          error?: { code: string; retryAfterMs?: number };
+        };
+        if (!ack.ok && ack.error?.code === 'throttled') {
+          this.tally.shed++;
+          await sleep(ack.error.retryAfterMs ?? 250);
+          continue;
+        }
         leases = ack.leases ?? [];
       } catch {
         continue;
@@ -151,7 +177,7 @@ class SimulatedVolunteer {
       }
       for (const lease of leases) {
         const count = countPrimes(lease.lo, lease.hi);
-        if (realistic) await sleep(((lease.hi - lease.lo + 1) / simulatedRate) * 1000);
+        if (realistic) await this.computeFor(unitSeconds * 1000 * (0.5 + Math.random()), lease.leaseId);
         if (!this.running) return;
         try {
           const ack = (await this.call('lease:result', { leaseId: lease.leaseId, count })) as { ok: boolean; accepted?: boolean };
@@ -172,7 +198,7 @@ class SimulatedVolunteer {
 
 // ---- one measured load level ----------------------------------------------------------------
 
-async function keepJobsRunning(apiUrl: string, stop: () => boolean, tally: Tally): Promise<void> {
+async function keepJobsRunning(apiUrl: string, stop: () => boolean, tally: Tally, concurrentJobs: number): Promise<void> {
   const running = new Set<string>();
   while (!stop()) {
     for (const id of [...running]) {
@@ -218,12 +244,15 @@ async function measure(volunteers: number): Promise<string> {
     MAX_VOLUNTEERS: '0',
     SUBMIT_RATE_LIMIT: '0',
     MAX_CONNECTIONS_PER_NETWORK: '0',
+    SHED_LAG: '40ms',
   };
-  if (!realistic) env['UNIT_SIZE'] = String(Number(values['unit-size']));
-  await using coordinator = await spawnCoordinator(env);
+  // Realistic mode too: the simulated time per unit is what matters, and small units keep
+  // enough of them open for every volunteer (1,000 per job of 1e8).
+  env['UNIT_SIZE'] = String(Number(values['unit-size']));
+  await using coordinator = await spawnCoordinator(env, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []);
   const pid = coordinator.child.pid!;
   const rssBefore = processRssMb(pid);
-  const tally: Tally = { accepted: 0, wrong: 0, acks: [], dropped: 0 };
+  const tally: Tally = { accepted: 0, wrong: 0, acks: [], dropped: 0, shed: 0 };
 
   const simulated: SimulatedVolunteer[] = [];
   for (let i = 0; i < volunteers; i += 100) {
@@ -235,7 +264,7 @@ async function measure(volunteers: number): Promise<string> {
 
   let stopped = false;
   const stop = () => stopped;
-  const jobs = keepJobsRunning(coordinator.apiUrl, stop, tally);
+  const jobs = keepJobsRunning(coordinator.apiUrl, stop, tally, Math.max(concurrentJobs, Math.ceil(volunteers / 800)));
   const loops = simulated.map((v) => v.run());
   await sleep(Math.min(5000, measureMs / 4)); // warm-up: first grants, first jobs
   tally.acks = [];
@@ -253,6 +282,9 @@ async function measure(volunteers: number): Promise<string> {
   for (const v of simulated) v.close();
   await Promise.all(loops);
   await jobs;
+  // A graceful stop, so a profile (when asked for) is written.
+  coordinator.child.kill('SIGTERM');
+  await coordinator.exited();
 
   const cells = [
     String(volunteers),
@@ -263,16 +295,21 @@ async function measure(volunteers: number): Promise<string> {
     percentile(healthSorted, 0.99).toFixed(1),
     (((rssConnected - rssBefore) * 1024) / volunteers).toFixed(1),
     String(tally.dropped),
+    String(tally.shed),
     String(tally.wrong),
   ];
+  if (realistic) cells.splice(4, 0, `${((cpu / seconds) * 100 / (volunteers / 1000)).toFixed(2)}%`);
   if (tally.wrong > 0) process.exitCode = 1;
   return `| ${cells.join(' | ')} |`;
 }
 
 console.log(
-  `mode ${values.mode}${realistic ? ` (simulated ${simulatedRate.toExponential(1)} numbers/s per thread)` : ` (UNIT_SIZE=${values['unit-size']})`}, ${values.seconds} s per level`,
+  `mode ${values.mode}${realistic ? ` (about ${unitSeconds} s per unit per thread)` : ` (UNIT_SIZE=${values['unit-size']})`}, ${values.seconds} s per level, 1 thread per volunteer`,
 );
-console.log('| volunteers | units/s | coordinator CPU ms/unit | coordinator CPU | ack p50 / p99 / max ms | /health p99 ms | KB RSS per connection | dropped | wrong jobs |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+const headings = ['volunteers', 'units/s', 'coordinator CPU ms/unit', 'coordinator CPU'];
+if (realistic) headings.push('CPU per 1,000 threads');
+headings.push('ack p50 / p99 / max ms', '/health p99 ms', 'KB RSS per connection', 'dropped', 'shed requests', 'wrong jobs');
+console.log(`| ${headings.join(' | ')} |`);
+console.log(`|${headings.map(() => '---|').join('')}`);
 for (const volunteers of counts) console.log(await measure(volunteers));
 process.exit(process.exitCode ?? 0);

@@ -109,6 +109,8 @@ export type Lease = z.infer<typeof LeaseSchema>;
 export const ProtocolErrorSchema = z.strictObject({
   code: z.enum(Object.values(ProtocolErrorCode) as [ProtocolErrorCode, ...ProtocolErrorCode[]]),
   message: z.string(),
+  /** With `throttled`: ask again after this long (the coordinator is shedding load). */
+  retryAfterMs: z.number().int().min(0).max(600_000).optional(),
 });
 export type ProtocolError = z.infer<typeof ProtocolErrorSchema>;
 

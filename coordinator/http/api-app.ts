@@ -197,12 +197,15 @@ export function createApiApp(options: ApiOptions): express.Express {
     res.json(viewJob(d, findJob(req)));
   });
 
-  app.delete('/api/jobs/:jobId', requireToken, (req, res) => {
+  app.delete('/api/jobs/:jobId', requireToken, async (req, res) => {
     const existing = findJob(req);
     if (!d.active.has(existing.id)) {
       throw new AppError(ErrorCode.Conflict, `job ${existing.id} has already ended in ${existing.state}`);
     }
-    res.json(viewJob(d, cancelJob(d, existing.id)!));
+    const cancelled = cancelJob(d, existing.id)!;
+    // The store batches writes: the answer waits until the cancellation is durable.
+    await d.store.flushed();
+    res.json(viewJob(d, cancelled));
   });
 
   // A known path asked with another method: 405 and the methods it has.

@@ -1,6 +1,7 @@
 import { JobState } from '../../shared/api.js';
 import { kindNamed } from '../../shared/kinds/registry.js';
 import { revokeLeases } from '../leases/release-lease.js';
+import { indexUnit } from '../leases/wanting.js';
 import type { AcceptedUnit, ActiveJob, Domain, OpenUnit, UnitResult } from '../model.js';
 import { advanceState } from './job-state.js';
 
@@ -19,6 +20,7 @@ export function acceptCount(
   decided: { result: UnitResult; key: string; supporters: string[]; confirmed: boolean },
 ): void {
   job.open.delete(unit.key);
+  indexUnit(d, job, unit);
   revokeLeases(d, unit.leases, 'unit already settled');
   const chunk = job.chunks[unit.chunkIndex]!;
   const kind = kindNamed(job.record.kind);

@@ -1,6 +1,7 @@
 import { JobState } from '../../shared/api.js';
 import type { JsonValue } from '../../shared/kinds/job-kind.js';
 import { kindNamed } from '../../shared/kinds/registry.js';
+import { emptyWanting } from '../leases/wanting.js';
 import type { ActiveJob, ChunkRecord, Domain, JobRecord } from '../model.js';
 
 /**
@@ -62,5 +63,5 @@ export function activate(
     }
     return { ...chunk, untouched };
   });
-  return { record, chunks: states, open: new Map(), cutCursor: 0, leasesInFlight: 0, verifying: false };
+  return { record, chunks: states, open: new Map(), wanting: emptyWanting(), cutCursor: 0, leasesInFlight: 0, verifying: false };
 }

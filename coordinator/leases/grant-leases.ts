@@ -6,6 +6,7 @@ import { advanceState } from '../jobs/job-state.js';
 import type { Domain, LeaseState } from '../model.js';
 import { nextUnit } from '../scheduler.js';
 import { refusesWork } from '../trust/parties.js';
+import { indexUnit } from './wanting.js';
 
 /** Lease ids are bearer secrets: only the holder may report a lease, so they must be unguessable. */
 function newLeaseId(): string {
@@ -46,6 +47,7 @@ export function grantLeases(d: Domain, volunteerId: string, slots: number): Leas
     d.leases.set(lease.id, lease);
     volunteer.leases.add(lease.id);
     unit.leases.add(lease.id);
+    indexUnit(d, job, unit);
     job.leasesInFlight++;
     if (advanceState(d, job.record, JobState.Started)) {
       d.store.updateJob(job.record);

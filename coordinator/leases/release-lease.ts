@@ -1,4 +1,5 @@
 import type { Domain, LeaseState } from '../model.js';
+import { indexUnit } from './wanting.js';
 
 /**
  * Removes a lease from every index. Its unit stays open, so it will be leased again;
@@ -9,7 +10,11 @@ export function dropLease(d: Domain, lease: LeaseState): void {
   d.volunteers.get(lease.volunteerId)?.leases.delete(lease.id);
   const job = d.active.get(lease.jobId);
   if (!job) return;
-  job.open.get(lease.unitKey)?.leases.delete(lease.id);
+  const unit = job.open.get(lease.unitKey);
+  if (unit) {
+    unit.leases.delete(lease.id);
+    indexUnit(d, job, unit);
+  }
   job.leasesInFlight--;
 }
 

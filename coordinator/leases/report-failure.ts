@@ -3,6 +3,7 @@ import { endJob } from '../jobs/finish-job.js';
 import type { Domain } from '../model.js';
 import { failureParty } from '../trust/parties.js';
 import { dropLease } from './release-lease.js';
+import { indexUnit } from './wanting.js';
 
 /**
  * Records that a volunteer's computation of a leased unit failed. The unit is retried (on
@@ -23,6 +24,7 @@ export function reportFailure(d: Domain, volunteerId: string, leaseId: string, m
   unit.failures++;
   unit.failedOn.set(volunteer.network, (unit.failedOn.get(volunteer.network) ?? 0) + 1);
   unit.failedParties.add(failureParty(volunteer, unit.failures));
+  indexUnit(d, job, unit);
   if (unit.failedParties.size >= d.policy.maxAttempts) {
     endJob(
       d,

@@ -32,6 +32,7 @@ import { registerVolunteer, removeVolunteer } from '../leases/volunteers.js';
 import type { Domain } from '../model.js';
 import { admitConnection, identifyParty, refusesWork, releaseConnection } from '../trust/parties.js';
 import { guardConnection, type ConnectionGuardOptions } from './connection-guard.js';
+import type { LoadShedder } from './load-shedder.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** What the gateway knows of a connection from its handshake (trust: who it comes from). */
@@ -50,6 +51,8 @@ export interface GatewayOptions {
   messageBurst: number;
   /** Hello timeout, backlog bound and drop reporting (connection-guard.ts). */
   guard: ConnectionGuardOptions;
+  /** Sheds lease requests while the event loop is behind. */
+  shedder: LoadShedder;
   logger: Logger;
 }
 
@@ -59,6 +62,11 @@ const FINAL_REFUSALS = new Set<ProtocolError['code']>([ProtocolErrorCode.Full, P
 export const jobRoom = (jobId: string) => `job:${jobId}`;
 export const SWARM_ROOM = 'swarm';
 export const VOLUNTEERS_ROOM = 'volunteers';
+/**
+ * Volunteers whose last lease request got fewer units than it asked for: the only ones told
+ * when work appears (the others ask again when a thread frees up anyway).
+ */
+export const HUNGRY_ROOM = 'hungry';
 export const volunteerRoom = (volunteerId: string) => `volunteer:${volunteerId}`;
 
 class RefusedError extends Error {
@@ -67,8 +75,8 @@ class RefusedError extends Error {
   }
 }
 
-function refuse(code: ProtocolError['code'], message: string): never {
-  throw new RefusedError({ code, message });
+function refuse(code: ProtocolError['code'], message: string, retryAfterMs?: number): never {
+  throw new RefusedError({ code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
 }
 
 function parse<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
@@ -100,6 +108,13 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
     const bucket = new TokenBucket(options.messagesPerSecond, options.messageBurst, d.now);
     const guard = guardConnection(socket, options.guard);
     let volunteerId: string | undefined;
+    let hungry = false;
+    const setHungry = (now: boolean) => {
+      if (now === hungry) return;
+      hungry = now;
+      if (now) void socket.join(HUNGRY_ROOM);
+      else void socket.leave(HUNGRY_ROOM);
+    };
 
     const requireVolunteer = (): string => volunteerId ?? refuse(ProtocolErrorCode.NotHello, 'say volunteer:hello first');
 
@@ -107,9 +122,10 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
      * Runs a handler and answers its ack with `{ok: true, ...}` or `{ok: false, error}`.
      * Requests that create work for the coordinator (hello, lease requests, watching) are
      * rate-limited per socket; results, failures, heartbeats and releases never are, so a
-     * fast volunteer never loses a computed count to the limiter.
+     * fast volunteer never loses a computed count to the limiter. A `durable` answer waits
+     * until the store has committed what the handler wrote (the store batches its writes).
      */
-    function answer<T extends object>(event: string, ack: unknown, run: () => T, limited = false): void {
+    function answer<T extends object>(event: string, ack: unknown, run: () => T, limited = false, durable = false): void {
       let response: ({ ok: true } & T) | { ok: false; error: ProtocolError };
       try {
         if (limited && !bucket.take()) refuse(ProtocolErrorCode.Throttled, 'too many requests; slow down');
@@ -126,8 +142,21 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
               : { code: ProtocolErrorCode.BadRequest, message: 'request could not be handled' },
         };
       }
-      if (typeof ack === 'function') ack(response);
-      if (!response.ok && FINAL_REFUSALS.has(response.error.code)) guard.refused();
+      const send = (final: typeof response) => {
+        if (typeof ack === 'function') ack(final);
+        if (!final.ok && FINAL_REFUSALS.has(final.error.code)) guard.refused();
+      };
+      if (!durable || !response.ok) {
+        send(response);
+        return;
+      }
+      d.store.flushed().then(
+        () => send(response),
+        (error: unknown) => {
+          options.logger.error({ err: error, event }, 'store write failed');
+          send({ ok: false, error: { code: ProtocolErrorCode.BadRequest, message: 'the result could not be stored' } });
+        },
+      );
     }
 
     socket.on('volunteer:hello', (payload, ack) =>
@@ -164,8 +193,16 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         if (volunteer && refusesWork(d, volunteer)) {
           refuse(ProtocolErrorCode.Quarantined, 'this volunteer or its network reported wrong counts and gets no work');
         }
+        const retryAfterMs = options.shedder.retryAfterMs(d.volunteers.size);
+        if (retryAfterMs !== undefined) {
+          // It asks again after the delay; work:available would only bring it back sooner.
+          setHungry(false);
+          refuse(ProtocolErrorCode.Throttled, 'the coordinator is busy; ask again later', retryAfterMs);
+        }
         // Sieve-count leases keep the shape volunteers from before kinds parse strictly.
-        const leases = grantLeases(d, id, slots).map(({ id: leaseId, jobId, lo, hi, deadline, kind, unit }) =>
+        const granted = grantLeases(d, id, slots);
+        setHungry(granted.length < slots);
+        const leases = granted.map(({ id: leaseId, jobId, lo, hi, deadline, kind, unit }) =>
           kind === SIEVE_COUNT ? { leaseId, jobId, lo, hi, deadline } : { leaseId, jobId, lo, hi, deadline, kind, unit },
         );
         return { leases };
@@ -178,7 +215,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         const outcome = reportResult(d, requireVolunteer(), leaseId, count ?? result);
         if (outcome === 'malformed') refuse(ProtocolErrorCode.BadRequest, "the result does not fit the unit's kind");
         return { accepted: outcome !== 'ignored' };
-      }),
+      }, false, true),
     );
 
     socket.on('lease:fail', (payload, ack) =>

@@ -8,7 +8,7 @@ import { viewJob } from '../jobs/job-view.js';
 import { rangeMap } from '../jobs/range-map.js';
 import type { Domain, DomainEvents } from '../model.js';
 import type { RateMeter } from '../swarm-stats.js';
-import { jobRoom, volunteerRoom, VOLUNTEERS_ROOM, type CoordinatorIo } from './gateway.js';
+import { HUNGRY_ROOM, jobRoom, volunteerRoom, type CoordinatorIo } from './gateway.js';
 
 export class SocketNotifier implements DomainEvents {
   private io: CoordinatorIo | undefined;
@@ -36,12 +36,13 @@ export class SocketNotifier implements DomainEvents {
 
   /**
    * Idle threads wait for this, so it goes out on the next turn of the event loop (bursts
-   * in one turn coalesce) rather than with the throttled job updates.
+   * in one turn coalesce) rather than with the throttled job updates; only to volunteers
+   * whose last request went short, so it does not grow with the swarm.
    */
   workAvailable(): void {
     this.workPending ??= setImmediate(() => {
       this.workPending = undefined;
-      this.io?.to(VOLUNTEERS_ROOM).emit('work:available');
+      this.io?.to(HUNGRY_ROOM).emit('work:available');
     });
   }
 

@@ -1,6 +1,7 @@
 /**
- * Persistence of the job table behind one interface. Calls are synchronous so that an
- * acknowledgement is sent only after the write has happened.
+ * Persistence of the job table behind one interface. Writes are called synchronously and
+ * may be batched: whoever acknowledges a write to a client waits for `flushed()` first, so
+ * nothing is acknowledged before it is durable. Reads see every write made before them.
  */
 import type { AcceptedUnit, ChunkRecord, JobRecord } from '../model.js';
 
@@ -23,8 +24,13 @@ export interface JobStore {
   unitsOfChunk(jobId: string, chunkIndex: number): AcceptedUnit[];
   /** Accepted units of unfinished jobs that rest on this volunteer's word alone. */
   unconfirmedUnitsOf(volunteerId: string): AcceptedUnit[];
-  /** Drops the per-unit and per-chunk rows of a job that has ended; the job row stays. */
+  /**
+   * Drops the per-unit and per-chunk rows of a job that has ended; the job row stays. May
+   * happen in slices in the background (a job may have 100,000 unit rows).
+   */
   compactJob(jobId: string): void;
+  /** Resolves once every write made so far is durable; rejects when committing them failed. */
+  flushed(): Promise<void>;
   /** Every job, with chunks for the unfinished ones. */
   loadJobs(): StoredJob[];
   /** Deletes jobs that finished before `time`; returns their ids. */

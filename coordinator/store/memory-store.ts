@@ -44,6 +44,10 @@ export class MemoryJobStore implements JobStore {
       .map((u) => structuredClone(u));
   }
 
+  flushed(): Promise<void> {
+    return Promise.resolve();
+  }
+
   compactJob(jobId: string): void {
     this.chunks.delete(jobId);
     this.units.delete(jobId);

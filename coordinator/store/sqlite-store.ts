@@ -1,8 +1,11 @@
 /**
- * The job table in one SQLite file (WAL). A job is written before its 202 is sent, and an
- * accepted unit together with its chunk and job totals in one transaction before the
- * volunteer's result is acknowledged. WAL with synchronous=NORMAL keeps every committed
- * transaction through a crash of this process.
+ * The job table in one SQLite file (WAL). A job is written before its 202 is sent. Accepted
+ * units, chunk totals and job rows are batched: every write made in one turn of the event
+ * loop is committed in one transaction on the next (a chunk or job row once, with its latest
+ * values), and a volunteer's result is acknowledged only after `flushed()`, when its batch is
+ * committed. WAL with synchronous=NORMAL keeps every committed transaction through a crash of
+ * this process. An ended job's unit rows are deleted in slices between batches, so finishing a
+ * job with 100,000 units does not stall the coordinator.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -107,6 +110,30 @@ interface UnitRow {
   confirmed: number;
 }
 
+/** Unit rows deleted per slice when compacting an ended job (a few milliseconds each). */
+const COMPACT_SLICE_ROWS = 2000;
+
+interface Batch {
+  units: Map<string, AcceptedUnit>;
+  chunks: Map<string, ChunkRecord>;
+  jobs: Map<string, JobRecord>;
+  committed: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const committed = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A failed commit is reported to whoever waits on it; nobody waiting is not an unhandled rejection.
+  committed.catch(() => undefined);
+  return { units: new Map(), chunks: new Map(), jobs: new Map(), committed, resolve, reject };
+}
+
 export class DatabaseOpenError extends Error {
   override readonly name = 'DatabaseOpenError';
 }
@@ -183,6 +210,12 @@ export class SqliteJobStore implements JobStore {
   private readonly db: Database.Database;
   private readonly statements;
   private closed = false;
+  /** Writes waiting for the next commit; undefined when none are. */
+  private batch: Batch | undefined;
+  private commitTimer: NodeJS.Immediate | undefined;
+  /** Ended jobs whose unit and chunk rows are still being deleted, in slices. */
+  private readonly compacting = new Set<string>();
+  private compactTimer: NodeJS.Timeout | undefined;
 
   /** Opens (or creates) `file`. A file that is not a healthy database stops here, untouched. */
   constructor(readonly file: string) {
@@ -235,16 +268,25 @@ export class SqliteJobStore implements JobStore {
         `SELECT * FROM units WHERE confirmed = 0 AND EXISTS
          (SELECT 1 FROM json_each(units.volunteer_ids) WHERE json_each.value = ?)`,
       ),
-      deleteUnits: db.prepare<[string]>('DELETE FROM units WHERE job_id = ?'),
+      deleteUnitSlice: db.prepare<[string, number]>(
+        `DELETE FROM units WHERE (job_id, chunk_idx, lo) IN
+         (SELECT job_id, chunk_idx, lo FROM units WHERE job_id = ? LIMIT ?)`,
+      ),
+      leftToCompact: db.prepare<[], { id: string }>(
+        `SELECT id FROM jobs WHERE finished_at IS NOT NULL AND EXISTS (SELECT 1 FROM chunks WHERE chunks.job_id = jobs.id)`,
+      ),
       deleteChunks: db.prepare<[string]>('DELETE FROM chunks WHERE job_id = ?'),
       allJobs: db.prepare<[], JobRow>('SELECT * FROM jobs ORDER BY created_at'),
       chunksOf: db.prepare<[string], ChunkRow>('SELECT * FROM chunks WHERE job_id = ? ORDER BY idx'),
       finishedBefore: db.prepare<[number], { id: string }>('SELECT id FROM jobs WHERE finished_at < ?'),
       deleteJob: db.prepare<[string]>('DELETE FROM jobs WHERE id = ?'),
     };
+    // A job that ended just before a stop may still have rows to drop.
+    for (const { id } of this.statements.leftToCompact.all()) this.compactJob(id);
   }
 
   insertJob(job: JobRecord, chunks: ChunkRecord[]): void {
+    this.commit();
     this.db.transaction(() => {
       this.statements.insertJob.run(jobParams(job));
       for (const chunk of chunks) this.statements.insertChunk.run(chunkParams(chunk));
@@ -252,40 +294,43 @@ export class SqliteJobStore implements JobStore {
   }
 
   updateJob(job: JobRecord): void {
-    this.statements.updateJob.run(jobParams(job));
+    this.pending().jobs.set(job.id, job);
   }
 
   acceptUnit(unit: AcceptedUnit, chunk: ChunkRecord, job: JobRecord): void {
-    this.db.transaction(() => {
-      this.statements.upsertUnit.run(unitParams(unit));
-      this.statements.updateChunk.run(chunkParams(chunk));
-      this.statements.updateJob.run(jobParams(job));
-    })();
+    const batch = this.pending();
+    batch.units.set(`${unit.jobId}:${unit.chunkIndex}:${unit.lo}`, unit);
+    batch.chunks.set(`${chunk.jobId}:${chunk.index}`, chunk);
+    batch.jobs.set(job.id, job);
   }
 
   correctUnit(unit: AcceptedUnit, chunk: ChunkRecord): void {
-    this.db.transaction(() => {
-      this.statements.upsertUnit.run(unitParams(unit));
-      this.statements.updateChunk.run(chunkParams(chunk));
-    })();
+    const batch = this.pending();
+    batch.units.set(`${unit.jobId}:${unit.chunkIndex}:${unit.lo}`, unit);
+    batch.chunks.set(`${chunk.jobId}:${chunk.index}`, chunk);
+  }
+
+  flushed(): Promise<void> {
+    return this.batch?.committed ?? Promise.resolve();
   }
 
   unitsOfChunk(jobId: string, chunkIndex: number): AcceptedUnit[] {
+    this.commit();
     return this.statements.unitsOfChunk.all(jobId, chunkIndex).map(toUnit);
   }
 
   unconfirmedUnitsOf(volunteerId: string): AcceptedUnit[] {
+    this.commit();
     return this.statements.unconfirmedOf.all(volunteerId).map(toUnit);
   }
 
   compactJob(jobId: string): void {
-    this.db.transaction(() => {
-      this.statements.deleteUnits.run(jobId);
-      this.statements.deleteChunks.run(jobId);
-    })();
+    this.compacting.add(jobId);
+    this.compactTimer ??= setTimeout(() => this.compactSlice(), 0);
   }
 
   loadJobs(): StoredJob[] {
+    this.commit();
     return this.statements.allJobs.all().map((row) => ({
       record: toJob(row),
       chunks: this.statements.chunksOf.all(row.id).map(toChunk),
@@ -293,6 +338,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   deleteFinishedBefore(time: number): string[] {
+    this.commit();
     return this.db.transaction(() => {
       const ids = this.statements.finishedBefore.all(time).map((row) => row.id);
       for (const id of ids) this.statements.deleteJob.run(id);
@@ -302,7 +348,54 @@ export class SqliteJobStore implements JobStore {
 
   close(): void {
     if (this.closed) return;
+    this.commit();
+    if (this.compactTimer) clearTimeout(this.compactTimer);
     this.closed = true;
     this.db.close();
+  }
+
+  /** The batch collecting this turn's writes; its commit runs on the next turn. */
+  private pending(): Batch {
+    if (this.closed) throw new Error('the job store is closed');
+    if (!this.batch) {
+      this.batch = newBatch();
+      this.commitTimer = setImmediate(() => this.commit());
+    }
+    return this.batch;
+  }
+
+  /** Commits the pending writes now, in one transaction. */
+  private commit(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = undefined;
+    if (this.commitTimer) clearImmediate(this.commitTimer);
+    this.commitTimer = undefined;
+    try {
+      this.db.transaction(() => {
+        for (const unit of batch.units.values()) this.statements.upsertUnit.run(unitParams(unit));
+        for (const chunk of batch.chunks.values()) this.statements.updateChunk.run(chunkParams(chunk));
+        for (const job of batch.jobs.values()) this.statements.updateJob.run(jobParams(job));
+      })();
+    } catch (error) {
+      batch.reject(error);
+      return;
+    }
+    batch.resolve();
+  }
+
+  /** Deletes one slice of unit rows of an ended job; the chunk rows go with the last slice. */
+  private compactSlice(): void {
+    this.compactTimer = undefined;
+    if (this.closed) return;
+    const [jobId] = this.compacting;
+    if (jobId === undefined) return;
+    this.commit();
+    const deleted = this.statements.deleteUnitSlice.run(jobId, COMPACT_SLICE_ROWS).changes;
+    if (deleted < COMPACT_SLICE_ROWS) {
+      this.statements.deleteChunks.run(jobId);
+      this.compacting.delete(jobId);
+    }
+    if (this.compacting.size > 0) this.compactTimer = setTimeout(() => this.compactSlice(), 0);
   }
 }

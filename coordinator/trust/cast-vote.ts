@@ -1,4 +1,5 @@
 import type { ActiveJob, Domain, OpenUnit, UnitResult, VolunteerState } from '../model.js';
+import { indexUnit } from '../leases/wanting.js';
 import { refusesWork } from './parties.js';
 import { settleUnit } from './settle-unit.js';
 import { resultKey } from './votes.js';
@@ -11,6 +12,7 @@ export function castVote(d: Domain, job: ActiveJob, unit: OpenUnit, volunteer: V
   if (refusesWork(d, volunteer)) return false;
   unit.votes.set(volunteer.id, { key: resultKey(result), result, network: volunteer.network, trusted: volunteer.trusted });
   if (settleUnit(d, job, unit)) return true;
+  indexUnit(d, job, unit);
   // Another opinion is needed: idle volunteers should ask, and the page may show a wait.
   d.events.workAvailable();
   d.events.jobChanged(job.record.id);

@@ -7,6 +7,7 @@
  */
 import { newOpenUnit, type AcceptedUnit, type Domain } from '../model.js';
 import { revokeLeases } from '../leases/release-lease.js';
+import { indexUnit } from '../leases/wanting.js';
 import { resultKey } from './votes.js';
 
 export function quarantine(d: Domain, culprit: { volunteerId: string; network: string }): void {
@@ -29,6 +30,7 @@ export function quarantine(d: Domain, culprit: { volunteerId: string; network: s
         if (caught.has(volunteerId) || (vote.network === culprit.network && !vote.trusted)) unit.votes.delete(volunteerId);
       }
       for (const volunteerId of caught) unit.excluded.add(volunteerId);
+      indexUnit(d, job, unit);
     }
   }
   for (const volunteerId of caught) {
@@ -69,4 +71,5 @@ export function reopenForAudit(d: Domain, accepted: AcceptedUnit, fallbackNetwor
     }
   }
   job.open.set(key, unit);
+  indexUnit(d, job, unit);
 }

@@ -40,7 +40,8 @@ export async function startTestCoordinator(
   env: Record<string, string> = {},
   store: JobStore = new MemoryJobStore(),
 ): Promise<RunningCoordinator> {
-  const config = loadConfig({ API_HOST: '127.0.0.1', API_PORT: '0', WORKER_TOKEN: TEST_WORKER_TOKEN, ...env });
+  // This process also runs the tests (and the machine may be busy): it never sheds unless asked.
+  const config = loadConfig({ API_HOST: '127.0.0.1', API_PORT: '0', WORKER_TOKEN: TEST_WORKER_TOKEN, SHED_LAG: '0', ...env });
   return startCoordinator(config, {
     store,
     logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
@@ -57,8 +58,8 @@ export interface ChildHandle extends AsyncDisposable {
 }
 
 /** Any of our TypeScript entry points as its own process. */
-export function spawnEntry(entry: string, args: string[], env: Record<string, string>): ChildHandle {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+export function spawnEntry(entry: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): ChildHandle {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -95,14 +96,14 @@ export interface CoordinatorProcess extends ChildHandle {
  * The coordinator as its own process (`npm run coordinator`), for crash tests and the
  * browser tests; resolves once it listens, fails at once if it exits first.
  */
-export async function spawnCoordinator(env: Record<string, string>): Promise<CoordinatorProcess> {
-  const handle = spawnEntry('coordinator/main.ts', [], {
-    API_HOST: '127.0.0.1',
-    API_PORT: '0',
-    WEB_PORT: '0',
-    WORKER_TOKEN: TEST_WORKER_TOKEN,
-    ...env,
-  });
+export async function spawnCoordinator(env: Record<string, string>, nodeArgs: string[] = []): Promise<CoordinatorProcess> {
+  const handle = spawnEntry(
+    'coordinator/main.ts',
+    [],
+    // Tests do not depend on speed: a busy machine must not make the coordinator shed requests.
+    { API_HOST: '127.0.0.1', API_PORT: '0', WEB_PORT: '0', WORKER_TOKEN: TEST_WORKER_TOKEN, SHED_LAG: '0', ...env },
+    nodeArgs,
+  );
   let exitCode: number | null | undefined;
   void handle.exited().then((code) => (exitCode = code));
   const urls = await waitFor('the coordinator to listen', () => {

@@ -1,0 +1,31 @@
+import { expect, test } from 'vitest';
+import { LoadShedder } from './load-shedder.js';
+
+const WINDOW_MS = 400;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Keeps this thread's loop busy (and its CPU) for `ms`: a coordinator that has fallen behind. */
+function blockLoop(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+test('lease requests are shed while the loop is blocked, spread by swarm size, and served again once it is not', async () => {
+  const shedder = new LoadShedder({ thresholdMs: 40, windowMs: WINDOW_MS, random: () => 0.5 });
+  try {
+    // A blocked loop, then the reading of the window that saw it (it holds for a window).
+    blockLoop(2 * WINDOW_MS);
+    for (let i = 0; i < 200 && shedder.lag <= 40; i++) await sleep(5);
+    expect(shedder.lag).toBeGreaterThan(40);
+    // 10,000 volunteers come back over 20 s (500 a second), the middle of the spread here.
+    expect(shedder.retryAfterMs(10_000)).toBe(20_000);
+    // A few are told at least the minimum.
+    expect(shedder.retryAfterMs(1)).toBeGreaterThanOrEqual(250);
+    expect(shedder.shed).toBeGreaterThanOrEqual(2);
+    // An idle loop serves requests again (waits on events, not on speed: a few idle windows).
+    for (let i = 0; i < 50 && shedder.retryAfterMs(10_000) !== undefined; i++) await sleep(WINDOW_MS);
+    expect(shedder.retryAfterMs(10_000)).toBeUndefined();
+  } finally {
+    shedder.close();
+  }
+});
