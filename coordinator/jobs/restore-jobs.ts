@@ -1,7 +1,9 @@
-import { TERMINAL_STATES } from '../../shared/api.js';
-import type { Domain } from '../model.js';
+import { JobState, TERMINAL_STATES } from '../../shared/api.js';
+import { kindNamed } from '../../shared/kinds/registry.js';
+import type { Domain, JobRecord } from '../model.js';
 import { activate } from './create-job.js';
 import { succeedIfComplete } from './finish-job.js';
+import { advanceState } from './job-state.js';
 
 /**
  * Loads the job table from the store after a start. Leases in flight were not durable:
@@ -13,10 +15,27 @@ export function restoreJobs(d: Domain): number {
   for (const { record, chunks } of d.store.loadJobs()) {
     d.jobs.set(record.id, record);
     if (TERMINAL_STATES.has(record.state)) continue;
+    const params = kindNamed(record.kind).params.safeParse(record.params);
+    if (!params.success) {
+      abandon(d, record, `cannot resume this job after an upgrade (${params.error.issues[0]?.message ?? 'its parameters changed meaning'}); submit it again`);
+      continue;
+    }
     const job = activate(record, chunks, (chunk) => d.store.unitsOfChunk(record.id, chunk.index));
     d.active.set(record.id, job);
     resumed++;
     succeedIfComplete(d, job);
   }
   return resumed;
+}
+
+/**
+ * Ends a job this coordinator cannot resume: its parameters no longer mean what they meant
+ * when its results were accepted, and combining them would give a wrong answer.
+ */
+function abandon(d: Domain, record: JobRecord, message: string): void {
+  advanceState(d, record, JobState.Failure);
+  record.error = message;
+  record.finishedAt = d.now();
+  d.store.updateJob(record);
+  d.store.compactJob(record.id);
 }

@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import { splitIntoChunks } from '../split.js';
 import type { JobKind, JsonValue } from './job-kind.js';
 import { addSegment, joinSegments, type Segment } from './range-fold.js';
+import { sieveNumbersForSeconds, sieveUnitSeconds } from './sieve-cost.js';
+import { fromU64Json } from './u64-json.js';
 import { numbersOf, rangeDescriptorSchema, rangeParamsSchema, rangeSize, type RangeDescriptor, type RangeParams } from './range-params.js';
 
 export interface RangeKindSpec<Result extends JsonValue, Answer extends { [field: string]: JsonValue }> {
@@ -38,6 +40,12 @@ export function rangeJobKind<Result extends JsonValue, Answer extends { [field: 
     result: spec.result,
     chunkRanges: (params, chunks) => splitIntoChunks(rangeSize(params), chunks),
     unitPositions: (_params, unitSize) => unitSize,
+    // The sieve's cost model by position; numbers near 2^64 are rounded, which a cost estimate allows.
+    cost: (params, unit) => {
+      const from = Number(fromU64Json(params.from));
+      return sieveUnitSeconds(from + unit.lo - 1, from + unit.hi - 1);
+    },
+    positionsForCost: (params, lo, seconds) => sieveNumbersForSeconds(Number(fromU64Json(params.from)) + lo - 1, seconds, rangeSize(params) - lo + 1),
     describe: (params, unit) => numbersOf(params, unit),
     emptyAccumulator: () => [],
     accumulate: (segments, result, unit) => addSegment(segments, unit, result, spec.join),

@@ -16,7 +16,7 @@ import type { Range } from '../../split.js';
 import type { JobKind } from '../job-kind.js';
 import { fromU64Json, toU64Json, U64JsonSchema, type U64Json } from '../u64-json.js';
 import { createCombiner, hardRunOf, mergeHard, mergeP2, p2RunOf, type HardRun } from './combine.js';
-import { planPi, type CombinatorialPlan } from './plan.js';
+import { PLAN_VERSION, planPi, type CombinatorialPlan } from './plan.js';
 import { unitDescriptorSchema, unitResultSchema, type UnitDescriptor, type UnitPart, type UnitResult } from './units.js';
 
 export const COMBINATORIAL = 'combinatorial';
@@ -35,6 +35,8 @@ export const combinatorialParamsSchema = z.strictObject({
   n: U64JsonSchema.refine((n) => BigInt(n) >= 1n && BigInt(n) <= COMBINATORIAL_LIMIT, 'n must be in [1, 2^63 - 1]'),
   /** The plan's target unit count (planPi's second argument). */
   units: z.number().int().min(1).max(MAX_UNITS),
+  /** The plan's version (plan.ts): a job of another version cannot be resumed here. */
+  plan: z.literal(PLAN_VERSION, { error: `the plan's version is not ${PLAN_VERSION}` }),
 });
 export type CombinatorialParams = z.infer<typeof combinatorialParamsSchema>;
 
@@ -54,8 +56,11 @@ export function combinatorialParams(n: bigint, chunks: number): CombinatorialPar
   const model = planPi(n, 1).modelNs;
   const byCost = Math.ceil((model.easy + model.hard + model.p2) / UNIT_MODEL_NS);
   const units = Math.min(MAX_UNITS, Math.max(MIN_UNITS, chunks, byCost));
-  return { n: toU64Json(n), units };
+  return { n: toU64Json(n), units, plan: PLAN_VERSION };
 }
+
+/** A unit's least modelled cost: an ordinary-leaves unit still takes a call. */
+const MIN_UNIT_SECONDS = 0.001;
 
 const plans = new Map<string, CombinatorialPlan>();
 const PLANS_KEPT = 16;
@@ -77,12 +82,32 @@ export function combinatorialChunkLimit(params: CombinatorialParams): number {
   return planOf(params).units.length;
 }
 
+/** Each unit's modelled cost in nanoseconds of the reference thread, by ordinal - 1. */
+function unitCostsNs(plan: CombinatorialPlan): number[] {
+  return plan.units.map((unit) => (unit.part === 'ordinary' ? 0 : plan.modelNs[unit.part] / Math.max(1, plan.parts[unit.part])));
+}
+
+const costsNs = new WeakMap<CombinatorialPlan, number[]>();
+
+/**
+ * Reference seconds of the units at ordinals [lo, hi] (the pace a volunteer is measured at).
+ * The ordinary leaves are modelled as free; they cost a few milliseconds at most.
+ */
+function unitSeconds(params: CombinatorialParams, unit: Range): number {
+  const plan = planOf(params);
+  let costs = costsNs.get(plan);
+  if (costs === undefined) costsNs.set(plan, (costs = unitCostsNs(plan)));
+  let total = 0;
+  for (let ordinal = unit.lo; ordinal <= unit.hi; ordinal++) total += costs[ordinal - 1] ?? 0;
+  return Math.max(MIN_UNIT_SECONDS, total * 1e-9);
+}
+
 /** Cuts the ordinals 1..units into min(chunks, units) contiguous ranges of about equal modelled cost. */
 function chunkRanges(params: CombinatorialParams, chunks: number): Range[] {
   const plan = planOf(params);
   const size = plan.units.length;
   const count = Math.max(1, Math.min(chunks, size));
-  const cost = plan.units.map((unit) => (unit.part === 'ordinary' ? 0 : plan.modelNs[unit.part] / Math.max(1, plan.parts[unit.part])));
+  const cost = unitCostsNs(plan);
   const total = cost.reduce((sum, c) => sum + c, 0);
   const ranges: Range[] = [];
   let lo = 1;
@@ -180,6 +205,10 @@ export const combinatorialKind: JobKind<CombinatorialParams, UnitDescriptor, Uni
   result: unitResultSchema,
   chunkRanges,
   unitPositions: () => 1,
+  // A plan unit is the smallest piece of work and its descriptor covers exactly one: the plan
+  // already aims its units at about a second of a thread (UNIT_MODEL_NS).
+  cost: unitSeconds,
+  positionsForCost: () => 1,
   describe,
   emptyAccumulator: () => ({ runs: [] }),
   accumulate: (accumulator, result) => accumulate(accumulator, result),

@@ -16,6 +16,14 @@
 import type { UnitDescriptor } from './units.js';
 
 /** Below this, pi(x) is one table lookup in the ordinary unit (y = x). */
+/**
+ * Which plan planPi(x, units) makes. A job stores its plan's version with its params and
+ * is resumed after a restart only by a coordinator that cuts the same plan: accepted results
+ * are filed by unit ordinal, so a different cut (a new alpha, a refitted cost model) would
+ * combine them wrongly. Bump it whenever the units planPi returns for the same arguments change.
+ */
+export const PLAN_VERSION = 2;
+
 export const SMALL_X = 100_000n;
 /** The kernel's tables grow as y: pi table y / 8 bytes, primes ~ y / 4, factor table 2y. */
 export const MAX_Y = 1n << 24n;
