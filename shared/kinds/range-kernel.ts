@@ -3,7 +3,7 @@
  * unit's summary out, on the Wasm sieve kernel (the whole range 0..2^64 - 1). The kinds share
  * the thread's one sieve kernel, which caches its sieving primes between units.
  */
-import { loadKernel, type Kernel } from '../sieve/index.js';
+import { loadThreadKernel, type Kernel } from '../sieve/index.js';
 import type { JsonValue } from './job-kind.js';
 import type { UnitKernel } from './kernels.js';
 import { computeMaxGap, MAX_GAP } from './max-gap/index.js';
@@ -20,11 +20,8 @@ const computations: Record<RangeKindName, (kernel: Kernel, lo: bigint, hi: bigin
   [MAX_GAP]: computeMaxGap,
 };
 
-let sieve: Promise<Kernel> | undefined;
-
 export async function loadRangeKernel(kind: RangeKindName): Promise<UnitKernel> {
-  sieve ??= loadKernel();
-  const kernel = await sieve;
+  const kernel = await loadThreadKernel();
   const compute = computations[kind];
   return {
     name: kernel.name,

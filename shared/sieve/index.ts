@@ -35,7 +35,15 @@ export interface Kernel {
   memoryBytes(): number;
 }
 
-/** The kernel of this thread. Call once per thread and keep it: it caches the sieving primes. */
+/** A new kernel instance. Keep it: it caches the sieving primes (143 MB of them near 2^64). */
 export function loadKernel(): Promise<Kernel> {
   return loadWasmKernel();
+}
+
+let threadKernel: Promise<Kernel> | undefined;
+
+/** The one kernel every kind computed on this thread shares, so the sieving primes are kept once. */
+export function loadThreadKernel(): Promise<Kernel> {
+  threadKernel ??= loadKernel();
+  return threadKernel;
 }

@@ -3,13 +3,13 @@
  * unit is counted in a few sub-ranges (sieveProgressSlices keeps the extra calls cheap) so the
  * thread can report progress between them; the sum of disjoint sub-ranges is exact.
  */
-import { loadKernel } from '../../sieve/index.js';
+import { loadThreadKernel } from '../../sieve/index.js';
 import { sieveProgressSlices } from '../sieve-cost.js';
 import type { UnitKernel } from '../kernels.js';
 import { sieveCountDescriptorSchema } from './index.js';
 
 export async function loadSieveCountKernel(): Promise<UnitKernel> {
-  const kernel = await loadKernel();
+  const kernel = await loadThreadKernel();
   return {
     name: kernel.name,
     compute(descriptor, onProgress) {
