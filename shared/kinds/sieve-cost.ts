@@ -41,7 +41,9 @@ export function sieveSeconds(lo: number, hi: number): number {
     const to = Math.min(hi, Math.max(from, decadeEnd - 1));
     const middle = (from + to) / 2;
     total += ((to - from + 1) / 6) * (sieveSecondsPerNumber(from) + 4 * sieveSecondsPerNumber(middle) + sieveSecondsPerNumber(to));
-    from = to + 1;
+    if (to >= hi) break;
+    // Past 2^53, to + 1 may round back to `to`: step to the next decade instead.
+    from = Math.max(to + 1, decadeEnd);
   }
   return total;
 }
