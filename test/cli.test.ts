@@ -71,7 +71,7 @@ describe('prime-counter', () => {
     }
     const refused = cli(['count', '1e6', '--method', 'meissel', '--url', coordinator.apiUrl]);
     expect(await refused.exited).toBe(2);
-    expect(refused.stderr()).toContain('method: method is not a known field');
+    expect(refused.stderr()).toContain('method: method must be one of "auto", "sieve", "combinatorial"');
     expect(coordinator.domain.jobs.size).toBe(0);
   });
 
