@@ -54,7 +54,7 @@ test('with API_TOKEN, Cancel asks for the token and asks again when it is refuse
   const submitted = await fetch(`${coordinator.apiUrl}/api/count-primes`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: 'Bearer s3cret' },
-    body: JSON.stringify({ n: 1_000_000_000, chunks: 8 }),
+    body: JSON.stringify({ n: 1_000_000_000, chunks: 8, method: 'sieve' }),
   });
   const { job_id: jobId } = (await submitted.json()) as { job_id: string };
   expect(jobId).toMatch(UUID);
