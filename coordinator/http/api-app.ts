@@ -143,7 +143,7 @@ export function createApiApp(options: ApiOptions): express.Express {
     }
   };
 
-  app.post('/api/count-primes', requireJsonBodies, requireToken, submitLimiter, (req, res) => {
+  app.post('/api/count-primes', requireJsonBodies, requireToken, submitLimiter, async (req, res) => {
     const parsed = checkCountPrimesRequest(submitSchema, req.body);
     if (!parsed.success) throw new AppError(ErrorCode.ValidationError, 'the request body is invalid', { details: parsed.details });
     refuseOverActiveLimit();
@@ -159,10 +159,11 @@ export function createApiApp(options: ApiOptions): express.Express {
     }
     options.logger.info({ jobId: job.id, kind: job.kind, n: toU64Json(n), chunks: job.chunks }, 'job submitted');
     const body: JobAccepted = { job_id: job.id, status: 'PENDING' };
+    await d.store.flushed();
     res.status(202).location(`/api/jobs/${job.id}`).json(body);
   });
 
-  app.post('/api/jobs', requireJsonBodies, requireToken, submitLimiter, (req, res) => {
+  app.post('/api/jobs', requireJsonBodies, requireToken, submitLimiter, async (req, res) => {
     const parsed = RangeJobRequestSchema.safeParse(req.body);
     if (!parsed.success) {
       throw new AppError(ErrorCode.ValidationError, 'the request body is invalid', {
@@ -176,15 +177,19 @@ export function createApiApp(options: ApiOptions): express.Express {
     const job = createJob(d, kind, params, chunks);
     options.logger.info({ jobId: job.id, kind, ...params, chunks }, 'job submitted');
     const body: JobAccepted = { job_id: job.id, status: 'PENDING' };
+    await d.store.flushed();
     res.status(202).location(`/api/jobs/${job.id}`).json(body);
   });
 
-  app.get('/api/jobs', (req, res) => {
+  // The store batches writes: an answer is sent once what it shows is durable, so nothing a
+  // client has seen (a job id, a chunk counted) is lost if the coordinator crashes after it.
+  app.get('/api/jobs', async (req, res) => {
     const limit = parseLimit(req.query['limit']);
     const jobs = [...d.jobs.values()]
       .sort((a, b) => b.createdAt - a.createdAt)
       .slice(0, limit)
       .map((job) => viewJob(d, job));
+    await d.store.flushed();
     res.json({ jobs });
   });
 
@@ -193,8 +198,10 @@ export function createApiApp(options: ApiOptions): express.Express {
     return d.jobs.get(jobId) ?? raise(new AppError(ErrorCode.NotFound, `no job with id ${jobId}`));
   };
 
-  app.get('/api/jobs/:jobId', (req, res) => {
-    res.json(viewJob(d, findJob(req)));
+  app.get('/api/jobs/:jobId', async (req, res) => {
+    const view = viewJob(d, findJob(req));
+    await d.store.flushed();
+    res.json(view);
   });
 
   app.delete('/api/jobs/:jobId', requireToken, async (req, res) => {
