@@ -69,13 +69,20 @@ export function sieveProgressSlices(lo: number, hi: number): number {
   return Math.max(1, Math.min(16, Math.floor((0.02 * seconds) / sieveCallSeconds(hi))));
 }
 
+/** A unit's numbers cost at least this many times its call's fixed cost, so the call never dominates it. */
+const MIN_NUMBERS_PER_CALL_COST = 4;
+
 /**
  * How many numbers from `lo` the reference thread sieves in one call of `seconds` (at least 1,
  * and at most `limit`): Newton steps on sieveSeconds, which is increasing and nearly linear.
+ * Where a call's fixed cost eats the budget (near 2^64 a call pays for every sieving prime
+ * below 2^32), the unit is made long enough that its numbers cost several calls instead:
+ * cutting it shorter would multiply the fixed cost, not shorten the work.
  */
 export function sieveNumbersForSeconds(lo: number, seconds: number, limit: number): number {
   const roughEnd = lo + Math.min(limit, seconds / sieveSecondsPerNumber(lo));
-  seconds -= sieveCallSeconds(roughEnd);
+  const call = sieveCallSeconds(roughEnd);
+  seconds = Math.max(seconds - call, MIN_NUMBERS_PER_CALL_COST * call);
   if (!(seconds > 0)) return 1;
   let count = Math.min(limit, seconds / sieveSecondsPerNumber(lo));
   for (let step = 0; step < 4; step++) {
