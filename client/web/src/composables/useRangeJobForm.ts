@@ -3,10 +3,9 @@
  * JSON numbers when safe integers and as decimal strings above; validated in the browser with
  * the schema the server uses, the server's own `details` shown next to the same fields.
  */
-import { reactive, ref, type Ref } from 'vue';
+import { reactive, type Ref } from 'vue';
 import { MAX_CHUNKS, RangeJobRequestSchema, validationDetails, type JobAccepted, type RangeJobKind } from '../../../../shared/api.js';
-import { ApiError } from '../api/client.js';
-import { reportUnreachable, useBackend } from './useBackend.js';
+import { useFormSubmission } from './useFormSubmission.js';
 
 export type RangeFormField = 'from' | 'to' | 'chunks';
 const FIELDS: readonly RangeFormField[] = ['from', 'to', 'chunks'];
@@ -22,20 +21,8 @@ export function toWireInteger(raw: string | number): number | string | undefined
 }
 
 export function useRangeJobForm(kind: Ref<RangeJobKind>, onAccepted: (accepted: JobAccepted) => void) {
-  const { api } = useBackend();
   const values = reactive<Record<RangeFormField, string | number>>({ from: '1000000000', to: '1001000000', chunks: 8 });
-  const errors = reactive<Partial<Record<RangeFormField, string>>>({});
-  const formError = ref<string>();
-  const submitting = ref(false);
-
-  function setErrors(details: { field: string; message: string }[]): void {
-    for (const field of FIELDS) delete errors[field];
-    formError.value = undefined;
-    for (const { field, message } of details) {
-      if ((FIELDS as readonly string[]).includes(field)) errors[field as RangeFormField] ??= message;
-      else formError.value ??= message;
-    }
-  }
+  const { errors, formError, submitting, setErrors, send } = useFormSubmission(FIELDS, onAccepted);
 
   async function submit(): Promise<boolean> {
     const parsed = RangeJobRequestSchema.safeParse({
@@ -48,26 +35,7 @@ export function useRangeJobForm(kind: Ref<RangeJobKind>, onAccepted: (accepted: 
       setErrors(validationDetails(parsed.error));
       return false;
     }
-    setErrors([]);
-    const client = api.value;
-    if (!client) {
-      formError.value = 'not connected to the coordinator yet';
-      return false;
-    }
-    submitting.value = true;
-    try {
-      onAccepted(await client.submitRange(parsed.data));
-      return true;
-    } catch (error) {
-      if (error instanceof ApiError && error.body?.details) setErrors(error.body.details);
-      else if (error instanceof ApiError && error.unreachable) {
-        formError.value = error.message;
-        reportUnreachable(error.message);
-      } else formError.value = error instanceof Error ? error.message : String(error);
-      return false;
-    } finally {
-      submitting.value = false;
-    }
+    return send((client) => client.submitRange(parsed.data));
   }
 
   return { values, errors, formError, submitting, maxChunks: MAX_CHUNKS, submit };

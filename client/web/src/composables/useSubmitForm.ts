@@ -2,11 +2,11 @@
  * The submit form: validated in the browser with the schema the server uses (with the
  * server's MAX_N), and the server's own `details` shown next to the same fields.
  */
-import { computed, reactive, ref, toRef } from 'vue';
+import { computed, reactive, toRef } from 'vue';
 import { MAX_CHUNKS, MIN_N, Method, checkCountPrimesRequest, countPrimesRequestSchema, type JobAccepted } from '../../../../shared/api.js';
-import { ApiError } from '../api/client.js';
-import { reportUnreachable, useBackend } from './useBackend.js';
+import { useBackend } from './useBackend.js';
 import { useCountInput } from './useCountInput.js';
+import { useFormSubmission } from './useFormSubmission.js';
 
 export type FormField = 'n' | 'chunks';
 const FIELDS: readonly FormField[] = ['n', 'chunks'];
@@ -19,22 +19,11 @@ function toNumber(raw: string | number): number | undefined {
 }
 
 export function useSubmitForm(onAccepted: (accepted: JobAccepted) => void) {
-  const { api, info } = useBackend();
+  const { info } = useBackend();
   const values = reactive<{ n: string | number; chunks: string | number; method: Method }>({ n: 10_000_000, chunks: 8, method: Method.Auto });
   const count = useCountInput(toRef(values, 'n'));
-  const errors = reactive<Partial<Record<FormField, string>>>({});
-  const formError = ref<string>();
-  const submitting = ref(false);
+  const { errors, formError, submitting, setErrors, send } = useFormSubmission(FIELDS, onAccepted);
   const schema = computed(() => countPrimesRequestSchema(info.value?.limits.max_n));
-
-  function setErrors(details: { field: string; message: string }[]): void {
-    for (const field of FIELDS) delete errors[field];
-    formError.value = undefined;
-    for (const { field, message } of details) {
-      if (field === 'n' || field === 'chunks') errors[field] ??= message;
-      else formError.value ??= message;
-    }
-  }
 
   async function submit(): Promise<boolean> {
     const parsed = checkCountPrimesRequest(schema.value, { n: count.wire.value, chunks: toNumber(values.chunks), method: values.method });
@@ -44,26 +33,7 @@ export function useSubmitForm(onAccepted: (accepted: JobAccepted) => void) {
       setErrors(nError === undefined ? details : [{ field: 'n', message: nError }, ...details]);
       return false;
     }
-    setErrors([]);
-    const client = api.value;
-    if (!client) {
-      formError.value = 'not connected to the coordinator yet';
-      return false;
-    }
-    submitting.value = true;
-    try {
-      onAccepted(await client.submit(parsed.data));
-      return true;
-    } catch (error) {
-      if (error instanceof ApiError && error.body?.details) setErrors(error.body.details);
-      else if (error instanceof ApiError && error.unreachable) {
-        formError.value = error.message;
-        reportUnreachable(error.message);
-      } else formError.value = error instanceof Error ? error.message : String(error);
-      return false;
-    } finally {
-      submitting.value = false;
-    }
+    return send((client) => client.submit(parsed.data));
   }
 
   return {
