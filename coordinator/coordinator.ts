@@ -3,6 +3,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import { MAX_MESSAGE_BYTES } from '../shared/protocol.js';
 import type { Config } from './config.js';
 import { createApiApp } from './http/api-app.js';
 import { createWebApp } from './http/web-app.js';
@@ -134,7 +135,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
   const apiServer = createServer(apiApp);
   const io: CoordinatorIo = new Server(apiServer, {
     cors: { origin: (origin, callback) => callback(null, origin === undefined || isAllowedOrigin(origin)) },
-    maxHttpBufferSize: 64 * 1024,
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
     // Socket.IO's defaults: pings are most of an idle swarm's cost (10,000 sockets pinged
     // every 10 s were 2,000 messages a second). A closed process's sockets end at once
     // anyway; only a silently lost peer waits the 45 s. The timeout is generous: a burst of

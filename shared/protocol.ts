@@ -10,6 +10,14 @@ import { JobViewSchema } from './api.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
+/**
+ * The largest socket message the coordinator reads (Socket.IO's maxHttpBufferSize; a larger
+ * one closes the connection). The largest legitimate message is a combinatorial hard unit's
+ * result, two per-b vectors of up to about pi(sqrt(z)) entries: 151 KB at x = 1e18 and 427 KB
+ * at x = 2^63 - 1, the kernel's limit (measured).
+ */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
 export const VOLUNTEER_KINDS = ['node', 'browser'] as const;
 export type VolunteerKind = (typeof VOLUNTEER_KINDS)[number];
 
