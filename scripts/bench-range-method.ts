@@ -7,7 +7,9 @@
  * For each height x (default 1e10 1e11 1e12 1e13 1e14): pi(x) through the combinatorial kernel
  * (plan, every unit, combine) against planPi(x).modelNs, and a sieve window of about 1.5
  * reference seconds at x against sieveUnitSeconds; the table prints medians of --runs
- * (default 3) and the ratios measured / model, and the factors method.ts would take from them.
+ * (default 3), the ratios measured / model, and their quotient: the reference seconds one
+ * model ns stands for (method.ts's REFERENCE_SECONDS_PER_MODEL_NS), which a loaded machine
+ * changes far less than either ratio.
  * --check then times both methods on the range [x, x + w - 1] at the crossover width w that
  * method.ts computes now: at the crossover both should take about the same time (exit 1 only
  * on a count mismatch between them, never on speed).
@@ -17,9 +19,8 @@ import { piCombinatorial } from '../shared/kinds/combinatorial/pi.js';
 import { planPi } from '../shared/kinds/combinatorial/plan.js';
 import { loadCombinatorialKernel } from '../shared/kinds/combinatorial/wasm-kernel.js';
 import {
-  COMBINATORIAL_FIXED_SECONDS,
-  COMBINATORIAL_SECONDS_PER_MODEL_NS,
-  SIEVE_SECONDS_PER_REFERENCE_SECOND,
+  PI_FIXED_SECONDS,
+  REFERENCE_SECONDS_PER_MODEL_NS,
   combinatorialRangeSeconds,
   rangeCrossoverWidth,
   sieveRangeSeconds,
@@ -54,10 +55,9 @@ const modelNs = (x: bigint): number => {
 };
 
 console.log(`\nKernels against their models, CPU seconds, one thread, medians of ${runs}`);
-console.log('| x | pi(x) s | model ns | s per model ns | sieve window | sieve s | model ref s | s per ref s |');
-console.log('|---|---|---|---|---|---|---|---|');
-const combinatorialRatios: number[] = [];
-const sieveRatios: number[] = [];
+console.log('| x | pi(x) s | model ns | s per model ns | sieve window | sieve s | model ref s | s per ref s | ref s per model ns |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+const conversions: number[] = [];
 for (const x of heights) {
   const pis: number[] = [];
   const sieves: number[] = [];
@@ -70,16 +70,16 @@ for (const x of heights) {
   const [pi, sieved] = [median(pis), median(sieves)];
   const model = modelNs(x);
   const reference = sieveUnitSeconds(Number(x), Number(x + width - 1n));
-  combinatorialRatios.push(pi / model);
-  sieveRatios.push(sieved / reference);
+  const conversion = pi / model / (sieved / reference);
+  conversions.push(conversion);
   console.log(
     `| ${Number(x).toExponential()} | ${pi.toFixed(3)} | ${model.toExponential(2)} | ${(pi / model).toExponential(2)} | ` +
-      `${Number(width).toExponential(2)} | ${sieved.toFixed(3)} | ${reference.toFixed(3)} | ${(sieved / reference).toFixed(2)} |`,
+      `${Number(width).toExponential(2)} | ${sieved.toFixed(3)} | ${reference.toFixed(3)} | ${(sieved / reference).toFixed(2)} | ${conversion.toExponential(2)} |`,
   );
 }
 console.log(
-  `\nmethod.ts now: ${SIEVE_SECONDS_PER_REFERENCE_SECOND} s per sieve reference s, ${COMBINATORIAL_SECONDS_PER_MODEL_NS.toExponential(2)} s per model ns, ` +
-    `${COMBINATORIAL_FIXED_SECONDS} s fixed per pi(x); this run: ${median(sieveRatios).toFixed(2)} and ${median(combinatorialRatios).toExponential(2)} (medians over heights)`,
+  `\nmethod.ts now: ${REFERENCE_SECONDS_PER_MODEL_NS.toExponential(2)} reference s per model ns and ${PI_FIXED_SECONDS} s fixed per pi(x); ` +
+    `this run: ${median(conversions).toExponential(2)} reference s per model ns (median over heights)`,
 );
 
 if (values.check) {

@@ -1,16 +1,18 @@
 /**
  * Which method counts the primes of [from, to]: sieving the range, or pi(to) - pi(from - 1)
- * by the combinatorial method. `auto` compares the two cost models in one unit, seconds of
- * one thread of this machine:
- *   sieve          sieveSeconds(from, to) (shared/kinds/sieve-cost.ts, reference seconds of
- *                  our sieve kernel) times SIEVE_SECONDS_PER_REFERENCE_SECOND;
- *   combinatorial  per pi(x) computed, the plan's model (planPi(x).modelNs, modelled
- *                  single-thread nanoseconds) times COMBINATORIAL_SECONDS_PER_MODEL_NS, plus
- *                  COMBINATORIAL_FIXED_SECONDS (tables of size y, the ordinary unit, a job's
- *                  units going through the coordinator).
- * The factors were measured with scripts/bench-range-method.ts (both kernels on one thread,
- * CPU seconds against each model, same run); the fixed cost is set so that the rule for
- * [0, n] switches where `/api/count-primes` does (AUTO_CROSSOVER_N, measured through the system).
+ * by the combinatorial method. `auto` compares the two cost models in one unit, the sieve's
+ * reference seconds (shared/kinds/sieve-cost.ts: seconds of one thread of our sieve kernel):
+ *   sieve          sieveSeconds(from, to);
+ *   combinatorial  per pi(x) computed (pi(to), and pi(from - 1) when from >= 3), the plan's
+ *                  model (planPi(x).modelNs, modelled nanoseconds of one thread of the
+ *                  combinatorial kernel) times REFERENCE_SECONDS_PER_MODEL_NS, plus
+ *                  PI_FIXED_SECONDS.
+ * REFERENCE_SECONDS_PER_MODEL_NS is measured by scripts/bench-range-method.ts: both kernels on
+ * one thread in the same run, each in CPU seconds against its own model; the ratio of the two
+ * ratios converts one model into the other's unit whatever the machine's speed or load.
+ * PI_FIXED_SECONDS (what a pi(x) costs beyond its model: tables of size y, the ordinary
+ * unit, at least 8 units through the coordinator) is set so that `auto` on [0, n] switches
+ * where `/api/count-primes` does (AUTO_CROSSOVER_N, measured through the system).
  */
 import { MAX_RANGE_WIDTH, Method } from '../../api.js';
 import { COMBINATORIAL_LIMIT } from '../combinatorial/job-kind.js';
@@ -19,23 +21,26 @@ import { sieveSeconds } from '../sieve-cost.js';
 
 export type RangeMethod = typeof Method.Sieve | typeof Method.Combinatorial;
 
-export const SIEVE_SECONDS_PER_REFERENCE_SECOND = 1;
-export const COMBINATORIAL_SECONDS_PER_MODEL_NS = 1e-9;
-export const COMBINATORIAL_FIXED_SECONDS = 0;
+/**
+ * Measured (scripts/bench-range-method.ts --runs 3, loaded 2-core machine), reference seconds
+ * per model ns: 1e10 6.6e-10, 1e11 1.9e-10, 1e12 2.0e-10, 1e13 2.8e-10, 1e14 3.7e-10, ...
+ */
+export const REFERENCE_SECONDS_PER_MODEL_NS = 3.0e-10;
+export const PI_FIXED_SECONDS = 0.002;
 
-/** Modelled seconds of this machine's thread for sieving [from, to]. */
+/** Reference seconds of sieving [from, to]. */
 export function sieveRangeSeconds(from: bigint, to: bigint): number {
-  return sieveSeconds(Number(from), Number(to)) * SIEVE_SECONDS_PER_REFERENCE_SECOND;
+  return sieveSeconds(Number(from), Number(to));
 }
 
-/** Modelled seconds of this machine's thread for pi(x) by the combinatorial method (0 for x < 2). */
+/** Reference seconds of pi(x) by the combinatorial method (0 for x < 2: no plan is computed). */
 export function piSeconds(x: bigint): number {
   if (x < 2n) return 0;
   const { easy, hard, p2 } = planPi(x, 1).modelNs;
-  return COMBINATORIAL_FIXED_SECONDS + (easy + hard + p2) * COMBINATORIAL_SECONDS_PER_MODEL_NS;
+  return PI_FIXED_SECONDS + (easy + hard + p2) * REFERENCE_SECONDS_PER_MODEL_NS;
 }
 
-/** Modelled seconds of this machine's thread for pi(to) - pi(from - 1). */
+/** Reference seconds of pi(to) - pi(from - 1). */
 export function combinatorialRangeSeconds(from: bigint, to: bigint): number {
   return piSeconds(to) + (from >= 3n ? piSeconds(from - 1n) : 0);
 }
