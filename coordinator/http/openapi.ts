@@ -12,7 +12,6 @@ import {
   ServiceInfoSchema,
   countPrimesRequestSchema,
 } from '../../shared/api.js';
-import { rangeCrossoverWidth } from '../../shared/kinds/prime-count-combinatorial/method.js';
 
 /** `tokenRequired`: API_TOKEN is set, so POST and DELETE show the bearer scheme and their 401. */
 export function buildOpenApiDocument(version: string, maxN: bigint, tokenRequired: boolean) {
@@ -70,9 +69,9 @@ export function buildOpenApiDocument(version: string, maxN: bigint, tokenRequire
       '[from, to] is cut into `chunks` contiguous chunks (at most one per number) like 1..n for count-primes. ' +
       'prime-count alone takes `method`: "sieve" sieves [from, to]; "combinatorial" answers pi(to) - pi(from - 1) by the ' +
       'combinatorial method (to up to 2^63 - 1, any width; its units grouped into `chunks` parts of about equal cost, fewer ' +
-      'for tiny ranges, one per unit); "auto" (the default) runs the combinatorial method where its cost model is below the ' +
-      `sieve's (ranges wide for their height: [0, n] from n ~ ${roughly(rangeCrossoverWidth(0n))}, [10^12, 10^12 + w] from ` +
-      `w ~ ${roughly(rangeCrossoverWidth(10n ** 12n))}, [10^15, 10^15 + w] from w ~ ${roughly(rangeCrossoverWidth(10n ** 15n))}), ` +
+      'for tiny ranges, one per unit); "auto" (the default) runs the combinatorial method where its modelled cost, two pi(x) ' +
+      "(one when from < 3), is below the sieve's, which grows with the width and the height (ranges wide for their height: " +
+      `[0, n] from n = ${AUTO_CROSSOVER_N} as for count-primes, [10^15, 10^15 + w] from w of a few 10^9), ` +
       'and always for more than 2^53 - 1 numbers below 2^63. The view says which ran in `method`; ' +
       '`method` with another kind, "combinatorial" above 2^63 - 1, and "sieve" over more than 2^53 - 1 numbers get a 400.' +
       (tokenRequired ? ' Needs `Authorization: Bearer <API_TOKEN>`.' : ''),
@@ -149,7 +148,3 @@ export function buildOpenApiDocument(version: string, maxN: bigint, tokenRequire
   });
 }
 
-/** Two significant digits in e-notation (2.5e9), for crossovers quoted in the docs. */
-function roughly(value: bigint): string {
-  return Number(value).toPrecision(2).replace('e+', 'e');
-}

@@ -33,7 +33,8 @@ describe('POST /api/jobs', () => {
   test('prime-count takes a method; the view says which runs (a tiny range has as many chunks as units)', async () => {
     await using coordinator = await startTestCoordinator();
     const cases: [string, Record<string, unknown>][] = [
-      ['{"kind": "prime-count", "from": 100, "to": 1000, "chunks": 4, "method": "combinatorial"}', { method: 'combinatorial', chunks: 4 }],
+      ['{"kind": "prime-count", "from": 1000000, "to": 2000000, "chunks": 4, "method": "combinatorial"}', { method: 'combinatorial', chunks: 4 }],
+      ['{"kind": "prime-count", "from": 100, "to": 1000, "chunks": 4, "method": "combinatorial"}', { method: 'combinatorial', chunks: 2 }],
       ['{"kind": "prime-count", "from": 5, "to": 7, "chunks": 3, "method": "combinatorial"}', { method: 'combinatorial', chunks: 2 }],
       ['{"kind": "prime-count", "from": 100, "to": 1000, "chunks": 4, "method": "auto"}', { method: 'sieve', chunks: 4 }],
       ['{"kind": "prime-count", "from": "1000000000000", "to": "10000000000000", "chunks": 8}', { method: 'combinatorial', chunks: 8 }],

@@ -23,9 +23,11 @@ export type RangeMethod = typeof Method.Sieve | typeof Method.Combinatorial;
 
 /**
  * Measured (scripts/bench-range-method.ts --runs 3, loaded 2-core machine), reference seconds
- * per model ns: 1e10 6.6e-10, 1e11 1.9e-10, 1e12 2.0e-10, 1e13 2.8e-10, 1e14 3.7e-10, ...
+ * per model ns: 1e10 6.6e-10, 1e11 1.9e-10, 1e12 2.0e-10, 1e13 2.8e-10, 1e14 3.7e-10, 1e15
+ * 3.2e-10, 1e16 4.1e-10 (one run at 1e15 and 1e16): the median of 1e12 .. 1e16, where a
+ * range is wide enough for the choice to matter. Below 1e12 a pi(x) costs a few ms either way.
  */
-export const REFERENCE_SECONDS_PER_MODEL_NS = 3.0e-10;
+export const REFERENCE_SECONDS_PER_MODEL_NS = 3.2e-10;
 export const PI_FIXED_SECONDS = 0.002;
 
 /** Reference seconds of sieving [from, to]. */
@@ -58,16 +60,18 @@ export function rangeMethodFor(method: Method, from: bigint, to: bigint): RangeM
 }
 
 /**
- * The narrowest width w for which `auto` counts [from, from + w - 1] combinatorially (for the
- * docs and the benchmark: the crossover at a height): bisection, the sieve's cost growing with w.
+ * About the narrowest width w (within 1%) for which `auto` counts [from, from + w - 1]
+ * combinatorially: the crossover at a height, for the tests and the benchmark. Bisection on a
+ * geometric scale (the sieve's cost grows with w much faster than pi(from + w - 1)'s).
  */
 export function rangeCrossoverWidth(from: bigint): bigint {
-  let [narrow, wide] = [1n, BigInt(MAX_RANGE_WIDTH)];
-  if (rangeMethodFor(Method.Auto, from, from + wide - 1n) === Method.Sieve) return wide;
-  while (wide - narrow > 1n) {
-    const middle = (narrow + wide) / 2n;
-    if (rangeMethodFor(Method.Auto, from, from + middle - 1n) === Method.Combinatorial) wide = middle;
+  const combinatorialAt = (width: number): boolean => rangeMethodFor(Method.Auto, from, from + BigInt(Math.round(width)) - 1n) === Method.Combinatorial;
+  let [narrow, wide] = [1, MAX_RANGE_WIDTH];
+  if (!combinatorialAt(wide)) return BigInt(wide);
+  while (wide > narrow * 1.01) {
+    const middle = Math.sqrt(narrow * wide);
+    if (combinatorialAt(middle)) wide = middle;
     else narrow = middle;
   }
-  return wide;
+  return BigInt(Math.round(wide));
 }
