@@ -71,7 +71,7 @@ export function buildOpenApiDocument(version: string, maxN: bigint, tokenRequire
       'combinatorial method (to up to 2^63 - 1, any width; its units grouped into `chunks` parts of about equal cost, fewer ' +
       'for tiny ranges, one per unit); "auto" (the default) runs the combinatorial method where its modelled cost, two pi(x) ' +
       "(one when from < 3), is below the sieve's, which grows with the width and the height (ranges wide for their height: " +
-      `[0, n] from n = ${AUTO_CROSSOVER_N} as for count-primes, [10^15, 10^15 + w] from w of a few 10^9), ` +
+      `[0, n] from n = ${AUTO_CROSSOVER_N} as for count-primes, [10^12, 10^12 + w] from w ~ 5e8, [10^15, 10^15 + w] from w ~ 7e9), ` +
       'and always for more than 2^53 - 1 numbers below 2^63. The view says which ran in `method`; ' +
       '`method` with another kind, "combinatorial" above 2^63 - 1, and "sieve" over more than 2^53 - 1 numbers get a 400.' +
       (tokenRequired ? ' Needs `Authorization: Bearer <API_TOKEN>`.' : ''),

@@ -13,6 +13,12 @@
  * PI_FIXED_SECONDS (what a pi(x) costs beyond its model: tables of size y, the ordinary
  * unit, at least 8 units through the coordinator) is set so that `auto` on [0, n] switches
  * where `/api/count-primes` does (AUTO_CROSSOVER_N, measured through the system).
+ *
+ * The resulting crossover widths (rangeCrossoverWidth): [0, n] from n = 3.1e7, [10^12, +w] from
+ * w = 4.6e8, [10^13, +w] 8.3e8, [10^15, +w] 6.8e9, [10^17, +w] 5.6e10. Checked at the crossover
+ * (scripts/bench-range-method.ts --check, CPU seconds of one thread): 10^13 sieve 0.73 s vs
+ * combinatorial 0.65 s, 10^15 9.4 s vs 8.9 s; through the system (REST, one worker of one
+ * thread, loaded machine): 10^13 4.8-7.7 s vs 4.4-5.4 s, 10^15 73-79 s vs 71-79 s.
  */
 import { MAX_RANGE_WIDTH, Method } from '../../api.js';
 import { COMBINATORIAL_LIMIT } from '../combinatorial/job-kind.js';
