@@ -18,10 +18,17 @@ export const KIND_NAMES: readonly string[] = [...kinds.keys()];
 /** The kinds a volunteer computes when its hello does not say (volunteers from before kinds). */
 export const DEFAULT_VOLUNTEER_KINDS: readonly string[] = [SIEVE_COUNT];
 
-/** The kinds a volunteer computes, given the kinds it declares: those and every kind computed as one of them. */
+/**
+ * The kinds a volunteer computes, given the kinds it declares: those, and every kind computed
+ * as one of them (its units are leased as that kind); a kind computed as one it did not declare is not.
+ */
 export function kindsComputedBy(declared: readonly string[]): Set<string> {
   const computes = new Set(declared);
-  for (const [name, kind] of kinds) if (kind.computedAs !== undefined && computes.has(kind.computedAs)) computes.add(name);
+  for (const [name, kind] of kinds) {
+    if (kind.computedAs === undefined) continue;
+    if (computes.has(kind.computedAs)) computes.add(name);
+    else computes.delete(name);
+  }
   return computes;
 }
 

@@ -82,6 +82,7 @@ describe('prime-count by pi(to) - pi(from - 1)', () => {
     expect(kind.computedAs).toBe('combinatorial');
     expect(kindsComputedBy(['combinatorial']).has(PRIME_COUNT_COMBINATORIAL)).toBe(true);
     expect(kindsComputedBy(['sieve-count', 'prime-count']).has(PRIME_COUNT_COMBINATORIAL)).toBe(false);
+    expect(kindsComputedBy(['prime-count', PRIME_COUNT_COMBINATORIAL]).has(PRIME_COUNT_COMBINATORIAL)).toBe(false);
   });
 
   it('stored params of another plan version, or plans that are not of pi(to) and pi(from - 1), do not parse', () => {
