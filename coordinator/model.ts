@@ -151,7 +151,7 @@ export interface LeaseState {
   volunteerId: string;
   lo: number;
   hi: number;
-  /** The job's kind and the unit's descriptor, what the volunteer computes. */
+  /** The kind the volunteer computes the unit as (the job's, or its `computedAs`) and the unit's descriptor. */
   kind: string;
   unit: JsonValue;
   grantedAt: number;

@@ -29,4 +29,18 @@ test.describe('range kinds on the page', () => {
     expect(await coordinator.job(jobId)).toMatchObject({ kind: 'twin-count', from: 0, to: 1_000_000, result: { twin_count: 8169 } });
     await expect(page.getByTestId('recent-job').first()).toContainText('twin-count from 0');
   });
+
+  test('counts the primes in [10^12, 10^13] from the form as pi(to) - pi(from - 1), the method shown', async ({ page, coordinator }) => {
+    await page.goto(`${coordinator.webUrl}/?contribute=1`);
+    await expect(page.getByTestId('contribute-status')).toHaveAttribute('data-status', 'idle');
+    await page.getByTestId('kind-prime-count').check();
+    await expect(page.getByTestId('input-method')).toHaveValue('auto');
+    await page.getByTestId('input-from').fill('1000000000000');
+    await page.getByTestId('input-to').fill('10000000000000');
+    await page.getByTestId('input-range-chunks').fill('4');
+    await page.getByTestId('range-submit-button').click();
+    await expect(page.getByTestId('job-method')).toHaveText('combinatorial');
+    await expect(page.getByTestId('job-result-count')).toHaveText('308,457,624,821', { timeout: 120_000 });
+    await expect(page.getByTestId('job-progress-text')).toHaveText('4 of 4 chunks');
+  });
 });

@@ -214,16 +214,33 @@ export const RangeJobRequestSchema = z
       from: u64Field('from'),
       to: u64Field('to'),
       chunks: integerField('chunks', MIN_CHUNKS, MAX_CHUNKS),
+      method: z
+        .enum(METHODS, { error: `method must be one of ${METHODS.join(', ')}` })
+        .optional()
+        .describe(
+          'prime-count only: "sieve" sieves [from, to]; "combinatorial" computes pi(to) - pi(from - 1) by the combinatorial ' +
+            'method (to up to 2^63 - 1); "auto" (the default) picks the one its cost models say is faster, and the ' +
+            'combinatorial method for a range of more than 2^53 - 1 numbers below 2^63',
+        ),
     },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field` : 'body must be a JSON object') },
   )
   .superRefine((body, ctx) => {
+    const primeCount = body.kind === 'prime-count';
+    if (body.method !== undefined && !primeCount) {
+      ctx.addIssue({ code: 'custom', path: ['method'], message: `method applies to kind prime-count only (${body.kind} always sieves): leave it out` });
+    }
     const [from, to] = [parseU64Field(body.from), parseU64Field(body.to)];
     if (from === undefined || to === undefined) return;
+    const method = primeCount ? (body.method ?? Method.Auto) : Method.Sieve;
+    const combinatorialReaches = primeCount && to <= COMBINATORIAL_MAX_N;
     if (to < from) {
       ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be >= from' });
-    } else if (to - from >= BigInt(MAX_RANGE_WIDTH)) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `[from, to] may hold at most 2^53 - 1 (${MAX_RANGE_WIDTH}) numbers: narrow the range or split it into several jobs` });
+    } else if (method === Method.Combinatorial && !combinatorialReaches) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `the combinatorial method counts up to 2^63 - 1 (${COMBINATORIAL_MAX_N}): use "method": "sieve" (or "auto") above it` });
+    } else if (to - from >= BigInt(MAX_RANGE_WIDTH) && (method === Method.Sieve || !combinatorialReaches)) {
+      const otherwise = combinatorialReaches ? ', or use "method": "combinatorial" (or "auto")' : '';
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `[from, to] may hold at most 2^53 - 1 (${MAX_RANGE_WIDTH}) numbers: narrow the range or split it into several jobs${otherwise}` });
     } else if (to - from + 1n < BigInt(body.chunks)) {
       ctx.addIssue({ code: 'custom', path: ['chunks'], message: `chunks must not exceed the ${to - from + 1n} numbers of [from, to]` });
     }
@@ -257,7 +274,7 @@ export const JobResultSchema = z.strictObject({
 export const JobViewSchema = z.strictObject({
   job_id: z.string().uuid(),
   state: z.enum(JOB_STATES),
-  /** count-primes jobs: which method ran (auto resolved). */
+  /** count-primes and prime-count jobs: which method ran (auto resolved). */
   method: z.enum([Method.Sieve, Method.Combinatorial]).optional(),
   /** count-primes jobs: primes up to n. */
   n: countField.optional(),

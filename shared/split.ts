@@ -26,6 +26,34 @@ export function splitIntoChunks(n: number, chunks: number): Range[] {
   return ranges;
 }
 
+/**
+ * Splits positions 1..costs.length into min(chunks, costs.length) contiguous chunks of about
+ * equal total cost (`costs[i]` is position i + 1's), each holding at least one position.
+ */
+export function splitByCost(costs: readonly number[], chunks: number): Range[] {
+  const size = costs.length;
+  if (size < 1 || !Number.isInteger(chunks) || chunks < 1) throw new RangeError(`cannot split ${size} positions into ${chunks} chunks`);
+  const count = Math.min(chunks, size);
+  const total = costs.reduce((sum, c) => sum + c, 0);
+  const ranges: Range[] = [];
+  let lo = 1;
+  let spent = 0;
+  for (let k = 1; k < count; k++) {
+    const want = (total * k) / count;
+    // At least one position in this chunk, and one left for each chunk after it.
+    let hi = lo;
+    spent += costs[hi - 1]!;
+    while (hi < size - (count - k) && spent + costs[hi]! <= want) {
+      hi++;
+      spent += costs[hi - 1]!;
+    }
+    ranges.push({ lo, hi });
+    lo = hi + 1;
+  }
+  ranges.push({ lo, hi: size });
+  return ranges;
+}
+
 /** Cuts the first unit of at most `unitSize` numbers off the front of `range`. */
 export function cutUnit(range: Range, unitSize: number): { unit: Range; rest: Range | undefined } {
   const hi = Math.min(range.hi, range.lo + unitSize - 1);

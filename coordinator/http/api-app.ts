@@ -31,6 +31,13 @@ import { bearerTokenCheck } from './bearer-token.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { COMBINATORIAL, combinatorialChunkLimit, combinatorialParams } from '../../shared/kinds/combinatorial/job-kind.js';
 import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
+import { PRIME_COUNT } from '../../shared/kinds/prime-count/index.js';
+import {
+  PRIME_COUNT_COMBINATORIAL,
+  primeCountCombinatorialChunkLimit,
+  primeCountCombinatorialParams,
+} from '../../shared/kinds/prime-count-combinatorial/index.js';
+import { rangeMethodFor } from '../../shared/kinds/prime-count-combinatorial/method.js';
 import { toU64Json } from '../../shared/kinds/u64-json.js';
 
 export interface ApiOptions {
@@ -172,10 +179,17 @@ export function createApiApp(options: ApiOptions): express.Express {
     }
     refuseOverActiveLimit();
     const { kind, chunks } = parsed.data;
-    // The schema has checked both: they parse.
-    const params = { from: toU64Json(parseU64Field(parsed.data.from)!), to: toU64Json(parseU64Field(parsed.data.to)!) };
-    const job = createJob(d, kind, params, chunks);
-    options.logger.info({ jobId: job.id, kind, ...params, chunks }, 'job submitted');
+    // The schema has checked both (and that the method can serve them): they parse.
+    const [from, to] = [parseU64Field(parsed.data.from)!, parseU64Field(parsed.data.to)!];
+    let job;
+    if (kind === PRIME_COUNT && rangeMethodFor(parsed.data.method ?? Method.Auto, from, to) === Method.Combinatorial) {
+      // pi(to) - pi(from - 1): `chunks` parts of about equal cost, fewer when the plans have fewer units.
+      const params = primeCountCombinatorialParams(from, to, chunks);
+      job = createJob(d, PRIME_COUNT_COMBINATORIAL, params, Math.min(chunks, primeCountCombinatorialChunkLimit(params)));
+    } else {
+      job = createJob(d, kind, { from: toU64Json(from), to: toU64Json(to) }, chunks);
+    }
+    options.logger.info({ jobId: job.id, kind: job.kind, from: toU64Json(from), to: toU64Json(to), chunks: job.chunks }, 'job submitted');
     const body: JobAccepted = { job_id: job.id, status: 'PENDING' };
     await d.store.flushed();
     res.status(202).location(`/api/jobs/${job.id}`).json(body);

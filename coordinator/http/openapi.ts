@@ -65,14 +65,21 @@ export function buildOpenApiDocument(version: string, maxN: bigint, tokenRequire
       '(the smallest p on ties); all three null when [from, to] holds fewer than two primes. ' +
       '0 <= from <= to <= 2^64 - 1, sent as JSON numbers up to 2^53 - 1 and as decimal strings at any size (a JSON number above ' +
       '2^53 - 1 is refused: it has lost digits already); results and the view follow the same rule. ' +
-      'A range may hold at most 2^53 - 1 numbers (to - from + 1): wider ranges get a 400, split them into several jobs. ' +
-      '[from, to] is cut into `chunks` contiguous chunks (at most one per number) like 1..n for count-primes.' +
+      'A range to sieve may hold at most 2^53 - 1 numbers (to - from + 1): wider ranges get a 400, split them into several jobs. ' +
+      '[from, to] is cut into `chunks` contiguous chunks (at most one per number) like 1..n for count-primes. ' +
+      'prime-count alone takes `method`: "sieve" sieves [from, to]; "combinatorial" answers pi(to) - pi(from - 1) by the ' +
+      'combinatorial method (to up to 2^63 - 1, any width; its units grouped into `chunks` parts of about equal cost, fewer ' +
+      'for tiny ranges, one per unit); "auto" (the default) runs the combinatorial method where its modelled cost, two pi(x) ' +
+      "(one when from < 3), is below the sieve's, which grows with the width and the height (ranges wide for their height: " +
+      `[0, n] from n = ${AUTO_CROSSOVER_N} as for count-primes, [10^12, 10^12 + w] from w ~ 5e8, [10^15, 10^15 + w] from w ~ 7e9), ` +
+      'and always for more than 2^53 - 1 numbers below 2^63. The view says which ran in `method`; ' +
+      '`method` with another kind, "combinatorial" above 2^63 - 1, and "sieve" over more than 2^53 - 1 numbers get a 400.' +
       (tokenRequired ? ' Needs `Authorization: Bearer <API_TOKEN>`.' : ''),
     security: guarded.security,
     request: { body: { content: { 'application/json': { schema: RangeJobRequestSchema } }, required: true } },
     responses: {
       202: { description: 'Accepted', content: { 'application/json': { schema: JobAcceptedSchema } } },
-      400: errorResponse('Validation error: details name each offending field (kind, from, to, chunks) and its rule'),
+      400: errorResponse('Validation error: details name each offending field (kind, from, to, chunks, method) and its rule'),
       ...guarded.responses,
       413: errorResponse('Body over 16 KB'),
       415: errorResponse('Body not sent as Content-Type: application/json'),
@@ -86,7 +93,8 @@ export function buildOpenApiDocument(version: string, maxN: bigint, tokenRequire
     description:
       'States only move forward: PENDING -> STARTED (first work leased) -> PROGRESS (first result in) -> ' +
       'SUCCESS, FAILURE or REVOKED. progress.completed counts finished chunks. A count-primes job shows `n`; a job of ' +
-      'POST /api/jobs shows `kind`, `from` and `to`, and its kind\'s result fields.',
+      'POST /api/jobs shows `kind`, `from` and `to`, and its kind\'s result fields; count-primes and prime-count jobs show ' +
+      'the `method` that ran ("sieve" or "combinatorial").',
     request: { params: z.object({ job_id: jobId }) },
     responses: {
       200: { description: 'The job', content: { 'application/json': { schema: jobView } } },
@@ -139,3 +147,4 @@ export function buildOpenApiDocument(version: string, maxN: bigint, tokenRequire
     },
   });
 }
+

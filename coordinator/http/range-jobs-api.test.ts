@@ -23,8 +23,29 @@ describe('POST /api/jobs', () => {
       expect(response.headers.get('location')).toBe(`/api/jobs/${String(response.body['job_id'])}`);
       const job = await view(coordinator.apiUrl, response.body['job_id']);
       expect(job).toMatchObject({ state: 'PENDING', kind, from: 100, to: 1000, chunks: 4, progress: { completed: 0, total: 4 } });
+      if (kind === 'prime-count') expect(job['method']).toBe('sieve');
+      else expect(job).not.toHaveProperty('method');
       expect(job).not.toHaveProperty('n');
       expect(job).not.toHaveProperty('result');
+    }
+  });
+
+  test('prime-count takes a method; the view says which runs (a tiny range has as many chunks as units)', async () => {
+    await using coordinator = await startTestCoordinator();
+    const cases: [string, Record<string, unknown>][] = [
+      ['{"kind": "prime-count", "from": 1000000, "to": 2000000, "chunks": 4, "method": "combinatorial"}', { method: 'combinatorial', chunks: 4 }],
+      ['{"kind": "prime-count", "from": 100, "to": 1000, "chunks": 4, "method": "combinatorial"}', { method: 'combinatorial', chunks: 2 }],
+      ['{"kind": "prime-count", "from": 5, "to": 7, "chunks": 3, "method": "combinatorial"}', { method: 'combinatorial', chunks: 2 }],
+      ['{"kind": "prime-count", "from": 100, "to": 1000, "chunks": 4, "method": "auto"}', { method: 'sieve', chunks: 4 }],
+      ['{"kind": "prime-count", "from": "1000000000000", "to": "10000000000000", "chunks": 8}', { method: 'combinatorial', chunks: 8 }],
+      ['{"kind": "prime-count", "from": 0, "to": "9223372036854775807", "chunks": 128}', { method: 'combinatorial', to: '9223372036854775807', chunks: 128 }],
+      ['{"kind": "prime-count", "from": "9223372036854775808", "to": "9223372036863164414", "chunks": 2, "method": "sieve"}', { method: 'sieve', chunks: 2 }],
+    ];
+    for (const [body, expected] of cases) {
+      const response = await post(coordinator.apiUrl, body);
+      expect(response.status).toBe(202);
+      const job = await view(coordinator.apiUrl, response.body['job_id']);
+      expect(job).toMatchObject({ state: 'PENDING', kind: 'prime-count', ...expected, progress: { completed: 0, total: expected['chunks'] } });
     }
   });
 
@@ -78,6 +99,12 @@ describe('POST /api/jobs', () => {
     ['chunks missing', '{"kind": "prime-count", "from": 5, "to": 700}', [{ field: 'chunks', message: 'chunks is required' }]],
     ['an unknown field', '{"kind": "prime-count", "from": 5, "to": 700, "chunks": 1, "n": 3}', [{ field: 'n', message: 'n is not a known field' }]],
     ['an array body', '[1, 2]', [{ field: 'body', message: 'body must be a JSON object' }]],
+    ['a method for twin-count', '{"kind": "twin-count", "from": 5, "to": 700, "chunks": 1, "method": "sieve"}', [{ field: 'method', message: 'method applies to kind prime-count only (twin-count always sieves): leave it out' }]],
+    ['a method for max-gap', '{"kind": "max-gap", "from": 5, "to": 700, "chunks": 1, "method": "combinatorial"}', [{ field: 'method', message: 'method applies to kind prime-count only (max-gap always sieves): leave it out' }]],
+    ['an unknown method', '{"kind": "prime-count", "from": 5, "to": 700, "chunks": 1, "method": "fast"}', [{ field: 'method', message: 'method must be one of auto, sieve, combinatorial' }]],
+    ['the combinatorial method above 2^63 - 1', '{"kind": "prime-count", "from": "9223372036854775000", "to": "9223372036854775808", "chunks": 1, "method": "combinatorial"}', [{ field: 'to', message: 'the combinatorial method counts up to 2^63 - 1 (9223372036854775807): use "method": "sieve" (or "auto") above it' }]],
+    ['the sieve over 2^53 numbers below 2^63', '{"kind": "prime-count", "from": 0, "to": "9007199254740992", "chunks": 1, "method": "sieve"}', [{ field: 'to', message: `${wide}, or use "method": "combinatorial" (or "auto")` }]],
+    ['more chunks than numbers, combinatorially', '{"kind": "prime-count", "from": 5, "to": 7, "chunks": 4, "method": "combinatorial"}', [{ field: 'chunks', message: 'chunks must not exceed the 3 numbers of [from, to]' }]],
   ];
 
   test.each(invalid)('refuses %s with 400 naming the field, creating nothing', async (_what, body, details) => {
@@ -98,6 +125,8 @@ describe('POST /api/jobs', () => {
     };
     const submit = openapi.paths['/api/jobs']?.['post'];
     expect(submit?.description).toContain('at most 2^53 - 1 numbers');
+    expect(submit?.description).toContain('pi(to) - pi(from - 1)');
     expect(JSON.stringify(submit?.requestBody)).toContain('twin-count');
+    expect(JSON.stringify(submit?.requestBody)).toContain('"combinatorial"');
   });
 });

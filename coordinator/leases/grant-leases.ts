@@ -36,7 +36,7 @@ export function grantLeases(d: Domain, volunteerId: string, slots: number): Leas
       volunteerId,
       lo: unit.lo,
       hi: unit.hi,
-      kind: job.record.kind,
+      kind: kind.computedAs ?? job.record.kind,
       unit: kind.describe(job.record.params, unit),
       grantedAt: now,
       deadline: now + d.policy.leaseTimeoutMs,

@@ -1,4 +1,4 @@
-import { DEFAULT_VOLUNTEER_KINDS } from '../../shared/kinds/registry.js';
+import { DEFAULT_VOLUNTEER_KINDS, kindsComputedBy } from '../../shared/kinds/registry.js';
 import type { Hello } from '../../shared/protocol.js';
 import type { Domain, VolunteerState } from '../model.js';
 import type { Party } from '../trust/parties.js';
@@ -8,7 +8,7 @@ export function registerVolunteer(d: Domain, id: string, hello: Hello, party: Pa
   const volunteer: VolunteerState = {
     id,
     kind: hello.kind,
-    computes: new Set(hello.kinds ?? DEFAULT_VOLUNTEER_KINDS),
+    computes: kindsComputedBy(hello.kinds ?? DEFAULT_VOLUNTEER_KINDS),
     threads: hello.threads,
     name: hello.name,
     connectedAt: d.now(),

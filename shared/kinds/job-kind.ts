@@ -17,6 +17,12 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 export interface JobKind<Params extends JsonValue, Descriptor extends JsonValue, Result extends JsonValue, Accumulator extends JsonValue, Answer extends JsonValue> {
   readonly name: string;
+  /**
+   * The kind whose kernel computes this kind's units, when not its own: its descriptors and
+   * results are that kind's. A volunteer declaring that kind computes these units too, and
+   * their leases name it (so volunteers need no new kernel, and those without it get none).
+   */
+  readonly computedAs?: string;
   /** A job's parameters as the coordinator stores them. */
   readonly params: z.ZodType<Params>;
   /** What a volunteer is given to compute. */

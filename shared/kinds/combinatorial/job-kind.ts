@@ -12,7 +12,7 @@
  * `answer` merges the chunks' runs into one per part and hands them to the combiner.
  */
 import { z } from 'zod';
-import type { Range } from '../../split.js';
+import { splitByCost, type Range } from '../../split.js';
 import type { JobKind } from '../job-kind.js';
 import { fromU64Json, toU64Json, U64JsonSchema, type U64Json } from '../u64-json.js';
 import { createCombiner, hardRunOf, mergeHard, mergeP2, p2RunOf, type HardRun } from './combine.js';
@@ -104,28 +104,7 @@ function unitSeconds(params: CombinatorialParams, unit: Range): number {
 
 /** Cuts the ordinals 1..units into min(chunks, units) contiguous ranges of about equal modelled cost. */
 function chunkRanges(params: CombinatorialParams, chunks: number): Range[] {
-  const plan = planOf(params);
-  const size = plan.units.length;
-  const count = Math.max(1, Math.min(chunks, size));
-  const cost = unitCostsNs(plan);
-  const total = cost.reduce((sum, c) => sum + c, 0);
-  const ranges: Range[] = [];
-  let lo = 1;
-  let spent = 0;
-  for (let k = 1; k < count; k++) {
-    const want = (total * k) / count;
-    // At least one ordinal in this chunk, and one left for each chunk after it.
-    let hi = lo;
-    spent += cost[hi - 1]!;
-    while (hi < size - (count - k) && spent + cost[hi]! <= want) {
-      hi++;
-      spent += cost[hi - 1]!;
-    }
-    ranges.push({ lo, hi });
-    lo = hi + 1;
-  }
-  ranges.push({ lo, hi: size });
-  return ranges;
+  return splitByCost(unitCostsNs(planOf(params)), Math.max(1, chunks));
 }
 
 function describe(params: CombinatorialParams, unit: Range): UnitDescriptor {

@@ -20,9 +20,15 @@ export function computePrimeCount(kernel: Kernel, lo: bigint, hi: bigint): Prime
   return { count: toU64Json(kernel.count(lo, hi)) };
 }
 
-export const primeCountKind = rangeJobKind<PrimeCountResult, PrimeCountAnswer>({
+const sievedPrimeCount = rangeJobKind<PrimeCountResult, PrimeCountAnswer>({
   name: PRIME_COUNT,
   result: PrimeCountResultSchema,
   join: (left, right) => ({ count: toU64Json(fromU64Json(left.count) + fromU64Json(right.count)) }),
   answer: (whole) => ({ prime_count: whole.count }),
 });
+
+/** The view says the range was sieved: a prime-count job may also run combinatorially (prime-count-combinatorial/). */
+export const primeCountKind: typeof sievedPrimeCount = {
+  ...sievedPrimeCount,
+  viewParams: (params) => ({ method: 'sieve', ...sievedPrimeCount.viewParams(params) }),
+};

@@ -4,9 +4,10 @@
  * the schema the server uses, the server's own `details` shown next to the same fields.
  */
 import { reactive, type Ref } from 'vue';
-import { MAX_CHUNKS, RangeJobRequestSchema, validationDetails, type JobAccepted, type RangeJobKind } from '../../../../shared/api.js';
+import { MAX_CHUNKS, Method, RangeJobRequestSchema, validationDetails, type JobAccepted, type RangeJobKind } from '../../../../shared/api.js';
 import { useFormSubmission } from './useFormSubmission.js';
 
+/** The fields that show their own error (the method's choices are all valid: any other error is the form's). */
 export type RangeFormField = 'from' | 'to' | 'chunks';
 const FIELDS: readonly RangeFormField[] = ['from', 'to', 'chunks'];
 
@@ -21,7 +22,12 @@ export function toWireInteger(raw: string | number): number | string | undefined
 }
 
 export function useRangeJobForm(kind: Ref<RangeJobKind>, onAccepted: (accepted: JobAccepted) => void) {
-  const values = reactive<Record<RangeFormField, string | number>>({ from: '1000000000', to: '1001000000', chunks: 8 });
+  const values = reactive<Record<RangeFormField, string | number> & { method: Method }>({
+    from: '1000000000',
+    to: '1001000000',
+    chunks: 8,
+    method: Method.Auto,
+  });
   const { errors, formError, submitting, setErrors, send } = useFormSubmission(FIELDS, onAccepted);
 
   async function submit(): Promise<boolean> {
@@ -30,6 +36,8 @@ export function useRangeJobForm(kind: Ref<RangeJobKind>, onAccepted: (accepted: 
       from: toWireInteger(values.from),
       to: toWireInteger(values.to),
       chunks: toWireInteger(values.chunks),
+      // Only prime-count has a method: the others always sieve.
+      ...(kind.value === 'prime-count' ? { method: values.method } : {}),
     });
     if (!parsed.success) {
       setErrors(validationDetails(parsed.error));
