@@ -204,8 +204,14 @@ function u64Field(field: string) {
     .describe(`${field}: an integer from 0 to 2^64 - 1; a JSON number up to 2^53 - 1, a decimal string at any size`);
 }
 
-/** The body of `POST /api/jobs`: a range kind over [from, to] in `chunks` chunks. */
-export const RangeJobRequestSchema = z
+/**
+ * The body of `POST /api/jobs`: a range kind over [from, to] in `chunks` chunks. The
+ * combinatorial method counts prime-count ranges up to `combinatorialMaxN` (the operator's
+ * MAX_N, as for `/api/count-primes`; at most 2^63 - 1, the kernel's limit).
+ */
+export function rangeJobRequestSchema(combinatorialMaxN: bigint = COMBINATORIAL_MAX_N) {
+  const limitText = combinatorialMaxN === COMBINATORIAL_MAX_N ? `2^63 - 1 (${COMBINATORIAL_MAX_N})` : `${combinatorialMaxN} (MAX_N)`;
+  return z
   .strictObject(
     {
       kind: z
@@ -219,8 +225,8 @@ export const RangeJobRequestSchema = z
         .optional()
         .describe(
           'prime-count only: "sieve" sieves [from, to]; "combinatorial" computes pi(to) - pi(from - 1) by the combinatorial ' +
-            'method (to up to 2^63 - 1); "auto" (the default) picks the one its cost models say is faster, and the ' +
-            'combinatorial method for a range of more than 2^53 - 1 numbers below 2^63',
+            `method (to up to ${limitText}); "auto" (the default) picks the one its cost models say is faster, and the ` +
+            'combinatorial method for a range of more than 2^53 - 1 numbers within its reach',
         ),
     },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field` : 'body must be a JSON object') },
@@ -233,11 +239,11 @@ export const RangeJobRequestSchema = z
     const [from, to] = [parseU64Field(body.from), parseU64Field(body.to)];
     if (from === undefined || to === undefined) return;
     const method = primeCount ? (body.method ?? Method.Auto) : Method.Sieve;
-    const combinatorialReaches = primeCount && to <= COMBINATORIAL_MAX_N;
+    const combinatorialReaches = primeCount && to <= combinatorialMaxN;
     if (to < from) {
       ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be >= from' });
     } else if (method === Method.Combinatorial && !combinatorialReaches) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `the combinatorial method counts up to 2^63 - 1 (${COMBINATORIAL_MAX_N}): use "method": "sieve" (or "auto") above it` });
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `the combinatorial method counts up to ${limitText}: use "method": "sieve" (or "auto") above it` });
     } else if (to - from >= BigInt(MAX_RANGE_WIDTH) && (method === Method.Sieve || !combinatorialReaches)) {
       const otherwise = combinatorialReaches ? ', or use "method": "combinatorial" (or "auto")' : '';
       ctx.addIssue({ code: 'custom', path: ['to'], message: `[from, to] may hold at most 2^53 - 1 (${MAX_RANGE_WIDTH}) numbers: narrow the range or split it into several jobs${otherwise}` });
@@ -245,6 +251,8 @@ export const RangeJobRequestSchema = z
       ctx.addIssue({ code: 'custom', path: ['chunks'], message: `chunks must not exceed the ${to - from + 1n} numbers of [from, to]` });
     }
   });
+}
+export const RangeJobRequestSchema = rangeJobRequestSchema();
 export type RangeJobRequest = z.infer<typeof RangeJobRequestSchema>;
 
 export const JobAcceptedSchema = z.strictObject({

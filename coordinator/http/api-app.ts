@@ -10,7 +10,7 @@ import {
   MAX_CHUNKS,
   MIN_N,
   Method,
-  RangeJobRequestSchema,
+  rangeJobRequestSchema,
   checkCountPrimesRequest,
   countPrimesRequestSchema,
   methodFor,
@@ -63,6 +63,7 @@ export function createApiApp(options: ApiOptions): express.Express {
   const { domain: d } = options;
   const app = express();
   const submitSchema = countPrimesRequestSchema(options.maxN);
+  const rangeSubmitSchema = rangeJobRequestSchema(options.maxN);
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(helmet({ contentSecurityPolicy: false }));
@@ -171,7 +172,7 @@ export function createApiApp(options: ApiOptions): express.Express {
   });
 
   app.post('/api/jobs', requireJsonBodies, requireToken, submitLimiter, async (req, res) => {
-    const parsed = RangeJobRequestSchema.safeParse(req.body);
+    const parsed = rangeSubmitSchema.safeParse(req.body);
     if (!parsed.success) {
       throw new AppError(ErrorCode.ValidationError, 'the request body is invalid', {
         details: validationDetails(parsed.error),
@@ -182,7 +183,7 @@ export function createApiApp(options: ApiOptions): express.Express {
     // The schema has checked both (and that the method can serve them): they parse.
     const [from, to] = [parseU64Field(parsed.data.from)!, parseU64Field(parsed.data.to)!];
     let job;
-    if (kind === PRIME_COUNT && rangeMethodFor(parsed.data.method ?? Method.Auto, from, to) === Method.Combinatorial) {
+    if (kind === PRIME_COUNT && rangeMethodFor(parsed.data.method ?? Method.Auto, from, to, options.maxN) === Method.Combinatorial) {
       // pi(to) - pi(from - 1): `chunks` parts of about equal cost, fewer when the plans have fewer units.
       const params = primeCountCombinatorialParams(from, to, chunks);
       job = createJob(d, PRIME_COUNT_COMBINATORIAL, params, Math.min(chunks, primeCountCombinatorialChunkLimit(params)));

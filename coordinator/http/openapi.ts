@@ -8,7 +8,7 @@ import {
   JobAcceptedSchema,
   JobListSchema,
   JobViewSchema,
-  RangeJobRequestSchema,
+  rangeJobRequestSchema,
   ServiceInfoSchema,
   countPrimesRequestSchema,
 } from '../../shared/api.js';
@@ -76,7 +76,7 @@ export function buildOpenApiDocument(version: string, maxN: bigint, tokenRequire
       '`method` with another kind, "combinatorial" above 2^63 - 1, and "sieve" over more than 2^53 - 1 numbers get a 400.' +
       (tokenRequired ? ' Needs `Authorization: Bearer <API_TOKEN>`.' : ''),
     security: guarded.security,
-    request: { body: { content: { 'application/json': { schema: RangeJobRequestSchema } }, required: true } },
+    request: { body: { content: { 'application/json': { schema: rangeJobRequestSchema(maxN) } }, required: true } },
     responses: {
       202: { description: 'Accepted', content: { 'application/json': { schema: JobAcceptedSchema } } },
       400: errorResponse('Validation error: details name each offending field (kind, from, to, chunks, method) and its rule'),

@@ -38,7 +38,9 @@ describe('POST /api/jobs', () => {
       ['{"kind": "prime-count", "from": 5, "to": 7, "chunks": 3, "method": "combinatorial"}', { method: 'combinatorial', chunks: 2 }],
       ['{"kind": "prime-count", "from": 100, "to": 1000, "chunks": 4, "method": "auto"}', { method: 'sieve', chunks: 4 }],
       ['{"kind": "prime-count", "from": "1000000000000", "to": "10000000000000", "chunks": 8}', { method: 'combinatorial', chunks: 8 }],
-      ['{"kind": "prime-count", "from": 0, "to": "9223372036854775807", "chunks": 128}', { method: 'combinatorial', to: '9223372036854775807', chunks: 128 }],
+      ['{"kind": "prime-count", "from": 0, "to": "1000000000000000000", "chunks": 128}', { method: 'combinatorial', to: '1000000000000000000', chunks: 128 }],
+      // Above MAX_N (10^18 by default) only the sieve counts.
+      ['{"kind": "prime-count", "from": "1000000000000000001", "to": "1000000000001000000", "chunks": 2}', { method: 'sieve', chunks: 2 }],
       ['{"kind": "prime-count", "from": "9223372036854775808", "to": "9223372036863164414", "chunks": 2, "method": "sieve"}', { method: 'sieve', chunks: 2 }],
     ];
     for (const [body, expected] of cases) {
@@ -47,6 +49,18 @@ describe('POST /api/jobs', () => {
       const job = await view(coordinator.apiUrl, response.body['job_id']);
       expect(job).toMatchObject({ state: 'PENDING', kind: 'prime-count', ...expected, progress: { completed: 0, total: expected['chunks'] } });
     }
+  });
+
+  test('with MAX_N raised to 2^63 - 1 the combinatorial method counts up to it, and no further', async () => {
+    await using coordinator = await startTestCoordinator({ MAX_N: '9223372036854775807' });
+    const accepted = await post(coordinator.apiUrl, '{"kind": "prime-count", "from": 0, "to": "9223372036854775807", "chunks": 128}');
+    expect(accepted.status).toBe(202);
+    expect(await view(coordinator.apiUrl, accepted.body['job_id'])).toMatchObject({ method: 'combinatorial', to: '9223372036854775807' });
+    const refused = await post(coordinator.apiUrl, '{"kind": "prime-count", "from": 0, "to": "9223372036854775808", "chunks": 1, "method": "combinatorial"}');
+    expect({ status: refused.status, details: refused.body['details'] }).toEqual({
+      status: 400,
+      details: [{ field: 'to', message: 'the combinatorial method counts up to 2^63 - 1 (9223372036854775807): use "method": "sieve" (or "auto") above it' }],
+    });
   });
 
   test('values above 2^53 - 1 travel as decimal strings; small strings come back as numbers', async () => {
@@ -102,7 +116,8 @@ describe('POST /api/jobs', () => {
     ['a method for twin-count', '{"kind": "twin-count", "from": 5, "to": 700, "chunks": 1, "method": "sieve"}', [{ field: 'method', message: 'method applies to kind prime-count only (twin-count always sieves): leave it out' }]],
     ['a method for max-gap', '{"kind": "max-gap", "from": 5, "to": 700, "chunks": 1, "method": "combinatorial"}', [{ field: 'method', message: 'method applies to kind prime-count only (max-gap always sieves): leave it out' }]],
     ['an unknown method', '{"kind": "prime-count", "from": 5, "to": 700, "chunks": 1, "method": "fast"}', [{ field: 'method', message: 'method must be one of auto, sieve, combinatorial' }]],
-    ['the combinatorial method above 2^63 - 1', '{"kind": "prime-count", "from": "9223372036854775000", "to": "9223372036854775808", "chunks": 1, "method": "combinatorial"}', [{ field: 'to', message: 'the combinatorial method counts up to 2^63 - 1 (9223372036854775807): use "method": "sieve" (or "auto") above it' }]],
+    ['the combinatorial method above MAX_N', '{"kind": "prime-count", "from": "9223372036854775000", "to": "9223372036854775807", "chunks": 1, "method": "combinatorial"}', [{ field: 'to', message: 'the combinatorial method counts up to 1000000000000000000 (MAX_N): use "method": "sieve" (or "auto") above it' }]],
+    ['a range of 2^53 numbers above MAX_N', '{"kind": "prime-count", "from": "1000000000000000001", "to": "1009007199254740993", "chunks": 1}', [{ field: 'to', message: wide }]],
     ['the sieve over 2^53 numbers below 2^63', '{"kind": "prime-count", "from": 0, "to": "9007199254740992", "chunks": 1, "method": "sieve"}', [{ field: 'to', message: `${wide}, or use "method": "combinatorial" (or "auto")` }]],
     ['more chunks than numbers, combinatorially', '{"kind": "prime-count", "from": 5, "to": 7, "chunks": 4, "method": "combinatorial"}', [{ field: 'chunks', message: 'chunks must not exceed the 3 numbers of [from, to]' }]],
   ];

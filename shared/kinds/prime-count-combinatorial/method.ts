@@ -55,12 +55,13 @@ export function combinatorialRangeSeconds(from: bigint, to: bigint): number {
 
 /**
  * The method that runs for [from, to] (from <= to). Requests the method cannot serve (the
- * combinatorial method above 2^63 - 1, the sieve over more than 2^53 - 1 numbers) are refused
+ * combinatorial method above combinatorialMaxN, the operator's MAX_N, at most 2^63 - 1; the
+ * sieve over more than 2^53 - 1 numbers) are refused
  * at the edge (shared/api.ts); `auto` never picks either.
  */
-export function rangeMethodFor(method: Method, from: bigint, to: bigint): RangeMethod {
+export function rangeMethodFor(method: Method, from: bigint, to: bigint, combinatorialMaxN: bigint = COMBINATORIAL_LIMIT): RangeMethod {
   if (method !== Method.Auto) return method;
-  if (to > COMBINATORIAL_LIMIT) return Method.Sieve;
+  if (to > combinatorialMaxN) return Method.Sieve;
   if (to - from >= BigInt(MAX_RANGE_WIDTH)) return Method.Combinatorial;
   return sieveRangeSeconds(from, to) > combinatorialRangeSeconds(from, to) ? Method.Combinatorial : Method.Sieve;
 }
