@@ -9,16 +9,9 @@
  * A benchmark, not a test: it prints figures and never fails on a slow machine (it exits 1
  * only when an answer differs from primesieve's).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { loadConfig } from '../coordinator/config.js';
-import { startCoordinator } from '../coordinator/coordinator.js';
-import { SqliteJobStore } from '../coordinator/store/sqlite-store.js';
-import type { JobView } from '../shared/api.js';
+import { runJob, withOneWorker } from './one-worker-system.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,11 +31,7 @@ const KINDS = [
   { kind: 'twin-count', flag: '-c2', field: 'twin_count' },
 ] as const;
 
-// The worker runs as a trusted worker: its answers are accepted alone, as for an operator's own machine.
-const TOKEN = 'bench-ranges-token';
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function primesieve(flag: string): { seconds: number; answer: string } | undefined {
   const result = spawnSync('primesieve', [String(from), String(to), flag, '-t1', '--time', '-q'], { encoding: 'utf8' });
@@ -53,48 +42,13 @@ function primesieve(flag: string): { seconds: number; answer: string } | undefin
 }
 
 async function systemRun(kind: string, field: string): Promise<{ seconds: number; answer: string }> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'dpc-bench-'));
-  const config = loadConfig({
-    API_HOST: '127.0.0.1',
-    API_PORT: '0',
-    SPOT_CHECK_RATE: '0',
-    DATA_DIR: dataDir,
-    WORKER_TOKEN: TOKEN,
+  const env = {
     // Units up here take long on a loaded machine: a unit is never taken back for being slow.
     LEASE_HOLD_MIN: '24h',
     LEASE_TIMEOUT: '10m',
-  });
-  const coordinator = await startCoordinator(config, {
-    store: new SqliteJobStore(path.join(dataDir, 'coordinator.db')),
-    logger: pino({ level: 'silent' }),
-    version: 'bench',
-    webRoot: undefined,
-  });
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'client/node/main.ts', '--url', coordinator.apiUrl, '--concurrency', '1'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', WORKER_TOKEN: TOKEN },
-    stdio: 'inherit',
-  });
-  try {
-    // Start-up of the worker is not part of the job; wait until it has said hello.
-    while (coordinator.domain.volunteers.size === 0) await sleep(20);
-    const submitted = await fetch(`${coordinator.apiUrl}/api/jobs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind, from: String(from), to: String(to), chunks }),
-    });
-    const { job_id: jobId } = (await submitted.json()) as { job_id: string };
-    for (;;) {
-      const view = (await (await fetch(`${coordinator.apiUrl}/api/jobs/${jobId}`)).json()) as JobView;
-      if (view.state === 'SUCCESS') return { seconds: view.result!.duration_sec, answer: String(view.result![field as keyof typeof view.result]) };
-      if (view.state === 'FAILURE' || view.state === 'REVOKED') throw new Error(`job ended in ${view.state}: ${view.error}`);
-      await sleep(50);
-    }
-  } finally {
-    worker.kill('SIGTERM');
-    await new Promise((resolve) => worker.once('exit', resolve));
-    await coordinator.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  };
+  const view = await withOneWorker(env, (apiUrl) => runJob(apiUrl, '/api/jobs', { kind, from: String(from), to: String(to), chunks }, 50));
+  return { seconds: view.result!.duration_sec, answer: String(view.result![field as keyof typeof view.result]) };
 }
 
 console.log(`\nRange kinds through the system: [2^64 - ${values.width}, 2^64 - 1], 1 coordinator + 1 headless worker with 1 thread, chunks=${chunks}`);

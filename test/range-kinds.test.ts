@@ -7,17 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import type { JobView } from '../shared/api.js';
 import { toU64Json } from '../shared/kinds/u64-json.js';
-import {
-  followJob,
-  getJob,
-  health,
-  holdOneUnit,
-  spawnCoordinator,
-  spawnWorker,
-  startTestCoordinator,
-  tempDir,
-  waitFor,
-} from './support/harness.js';
+import { followJob, health, spawnWorker, startTestCoordinator, waitFor } from './support/harness.js';
+import { restartMidJob } from './support/restart-mid-job.js';
 import { always, disposeAll, socketVolunteer, strategyPool } from './support/volunteers.js';
 import { makeRandom, plainSummary, primesIn, summarizePrimes, testSeed, type PlainSummary } from './support/plain-sieve.js';
 
@@ -149,27 +140,18 @@ describe('range kinds through the system', () => {
 
 describe('range jobs with the store and with strangers', () => {
   test('SIGKILL mid-job: a twin-count job is restored exactly (a chunk with a hole in it included) and ends exact', { timeout: 240_000 }, async () => {
-    using data = tempDir();
-    const env = { DATA_DIR: data.path, UNIT_SIZE: '100000' };
-    const first = await spawnCoordinator(env);
-    const port = new URL(first.apiUrl).port;
     const [from, to] = [10_000_000n, 12_000_000n];
-    const jobId = await submitRange(first.apiUrl, 'twin-count', from, to, 4);
     // The held unit, the first of chunk 0, keeps that chunk open with the units after it accepted.
-    await using _held = await holdOneUnit(first.apiUrl, ['twin-count']);
-    await using _worker = spawnWorker(first.apiUrl, 2);
-    const before = await waitFor('three chunks done', async () => {
-      const view = await getJob(first.apiUrl, jobId);
-      return view.progress.completed >= 3 ? view : undefined;
-    }, 120_000);
-    first.child.kill('SIGKILL');
-    expect(await first.exited()).toBeNull();
-
-    await using second = await spawnCoordinator({ ...env, API_PORT: port });
-    const restored = await getJob(second.apiUrl, jobId);
-    expect(restored).toMatchObject({ kind: 'twin-count', from: 10_000_000, to: 12_000_000, chunks: 4, state: 'PROGRESS' });
-    expect(restored.progress.completed).toBeGreaterThanOrEqual(before.progress.completed);
-    const final = (await followJob(second.apiUrl, jobId, 180_000)).at(-1)!;
+    await using crash = await restartMidJob({
+      env: { UNIT_SIZE: '100000' },
+      submit: (apiUrl) => submitRange(apiUrl, 'twin-count', from, to, 4),
+      kind: 'twin-count',
+      chunksDone: 3,
+      timeoutMs: 120_000,
+    });
+    expect(crash.restored).toMatchObject({ kind: 'twin-count', from: 10_000_000, to: 12_000_000, chunks: 4, state: 'PROGRESS' });
+    expect(crash.restored.progress.completed).toBeGreaterThanOrEqual(crash.before.progress.completed);
+    const final = (await followJob(crash.coordinator.apiUrl, crash.jobId, 180_000)).at(-1)!;
     expect(outcome(final)).toMatchObject({ state: 'SUCCESS', result: expectedResult('twin-count', plainSummary(from, to)) });
   });
 
