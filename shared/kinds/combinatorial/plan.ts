@@ -11,9 +11,10 @@
  *         (t0 / t)^1.5 above t0 = x / y^1.5, the smallest value of a leaf p_b * m with
  *         p_b <= sqrt(y); both grow slowly with x (at 1e15 and 40 units the slowest unit takes
  *         about 2.5x the median, easy ones at the ends of their range the heaviest). Once
- *         y < t0 (x > y^2.5: above about 1.15e18, where y is capped at MAX_Y) the leaves p_b * q
- *         with p_b > sqrt(y) and q prime reach down to y, below t0, and they are the densest
- *         of all there (about 66 per number at t0 for x = 2e18): counted by primeLeafDensity;
+ *         y < t0 (x > y^2.5: above about 1.15e18, where y is capped at MAX_Y, and below about
+ *         1e13, where alpha is small) the leaves p_b * q with p_b > sqrt(y) and q prime reach
+ *         down to y, below t0, and they are the densest of all there (about 66 per number at
+ *         t0 for x = 2e18): counted by primeLeafDensity;
  *   easy  per prime p in (sqrt(y), x^(1/3)]: the primes q in (max(p, z / p), min(x / p^2, y)].
  */
 import type { UnitDescriptor } from './units.js';
@@ -212,8 +213,8 @@ export function planPi(xIn: bigint, targetUnits: number, alpha?: number): Combin
   // with x (more sieving primes and leaves per segment): fitted to 1e14 .. 1e16.
   const hardGrowth = Math.pow(X / 1e14, 0.05);
   const leafNsAtT0 = 650 * hardGrowth;
-  // The fit above saw only y >= t0; past it, the leaves p_b * q below t0 come on top (and
-  // the same kind of leaves just above t0, which the fit underrates there too).
+  // The fit above is of x with y >= t0; when y < t0, the leaves p_b * q below t0 come on top
+  // (and the same kind of leaves just above t0, which the fit underrates there too).
   const primeLeaves = Y < t0;
   const hardDensity = (t: number): number =>
     HARD_SIEVE_NS_PER_NUMBER * hardGrowth +
