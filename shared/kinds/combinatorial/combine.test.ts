@@ -51,6 +51,20 @@ describe('plan', () => {
       expect(plan.units.length).toBeLessThanOrEqual(target + 3);
     }
   });
+
+  it('cuts the hard leaves below t0 = x / y^1.5 when y < t0 (x > y^2.5), and they combine exactly', () => {
+    // alpha = 4 puts 10^14 where 2^63 - 1 is with y = MAX_Y: x / y^2.5 = t0 / y is about 7.
+    const x = 10n ** 14n;
+    const plan = planPi(x, 120, 4);
+    const y = Number(plan.y);
+    const t0 = Number(x) / Math.pow(y, 1.5);
+    const hard = plan.units.filter((u) => u.part === 'hard');
+    const below = hard.filter((u) => Number(u.lo) >= y && Number(u.hi) <= t0);
+    expect(below.length).toBeGreaterThanOrEqual(hard.length / 6);
+    const combiner = createCombiner(plan);
+    for (const unit of plan.units) combiner.add(computeUnit(kernel, unit));
+    expect(combiner.result()).toBe(3204941750802n);
+  });
 });
 
 describe('combine', () => {

@@ -8,9 +8,13 @@
  * (scripts/bench-combinatorial.ts prints the per-part times a plan should reproduce):
  *   P2    a sieve of [y + 1, x / y]: uniform per number;
  *   hard  a sieve of [0, z] (uniform per number) plus the leaves, whose density falls as
- *         (t0 / t)^1.5 above t0 = x / y^1.5, the smallest leaf value; both grow slowly with x
- *         (at 1e15 and 40 units the slowest unit takes about 2.5x the median, easy ones at
- *         the ends of their range the heaviest);
+ *         (t0 / t)^1.5 above t0 = x / y^1.5, the smallest value of a leaf p_b * m with
+ *         p_b <= sqrt(y); both grow slowly with x (at 1e15 and 40 units the slowest unit takes
+ *         about 2.5x the median, easy ones at the ends of their range the heaviest). Once
+ *         y < t0 (x > y^2.5: above about 1.15e18, where y is capped at MAX_Y, and below about
+ *         1e13, where alpha is small) the leaves p_b * q with p_b > sqrt(y) and q prime reach
+ *         down to y, below t0, and they are the densest of all there (about 66 per number at
+ *         t0 for x = 2e18): counted by primeLeafDensity;
  *   easy  per prime p in (sqrt(y), x^(1/3)]: the primes q in (max(p, z / p), min(x / p^2, y)].
  */
 import type { UnitDescriptor } from './units.js';
@@ -22,7 +26,7 @@ import type { UnitDescriptor } from './units.js';
  * are filed by unit ordinal, so a different cut (a new alpha, a refitted cost model) would
  * combine them wrongly. Bump it whenever the units planPi returns for the same arguments change.
  */
-export const PLAN_VERSION = 2;
+export const PLAN_VERSION = 3;
 
 export const SMALL_X = 100_000n;
 /** The kernel's tables grow as y: pi table y / 8 bytes, primes ~ y / 4, factor table 2y. */
@@ -32,6 +36,25 @@ const TINY_PRIMES = [2n, 3n, 5n, 7n, 11n, 13n];
 const P2_NS_PER_NUMBER = 1.0;
 const HARD_SIEVE_NS_PER_NUMBER = 1.6;
 const EASY_NS_PER_LEAF = 5.3;
+/** Per hard leaf p_b * q (p_b > sqrt(y)) in the sieve's first segments, where they are dense:
+ * measured at x = 2e18 and 2^63 - 1 (55 .. 80 ns on a loaded machine). */
+const HARD_NS_PER_PRIME_LEAF = 60;
+
+/**
+ * The leaves p * q per unit of value t = x / (p q) (q prime, sqrt(y) < p < q <= y), where
+ * p q <= z, i.e. t >= y: the sum over primes p in [max(x / (t y), sqrt(y)), sqrt(x / t)] of
+ * (x / (p t^2)) / ln(x / (p t)) (the primes q near x / (p t)). With a = ln p and
+ * L = ln(x / t), the sum is (x / t^2) / L times [ln(a / (L - a))] between its bounds, the
+ * upper one (a = L / 2) contributing 0.
+ */
+export function primeLeafDensity(x: number, y: number, t: number): number {
+  if (t < y) return 0;
+  const L = Math.log(x / t);
+  const aLow = Math.max(Math.log(x / (t * y)), Math.log(y) / 2);
+  const aHigh = L / 2;
+  if (aHigh <= aLow) return 0;
+  return ((x / (t * t)) * Math.log((L - aLow) / aLow)) / L;
+}
 
 export interface CombinatorialPlan {
   x: string;
@@ -190,8 +213,13 @@ export function planPi(xIn: bigint, targetUnits: number, alpha?: number): Combin
   // with x (more sieving primes and leaves per segment): fitted to 1e14 .. 1e16.
   const hardGrowth = Math.pow(X / 1e14, 0.05);
   const leafNsAtT0 = 650 * hardGrowth;
+  // The fit above is of x with y >= t0; when y < t0, the leaves p_b * q below t0 come on top
+  // (and the same kind of leaves just above t0, which the fit underrates there too).
+  const primeLeaves = Y < t0;
   const hardDensity = (t: number): number =>
-    HARD_SIEVE_NS_PER_NUMBER * hardGrowth + (t >= t0 ? leafNsAtT0 * Math.pow(t0 / t, 1.5) : 0);
+    HARD_SIEVE_NS_PER_NUMBER * hardGrowth +
+    (t >= t0 ? leafNsAtT0 * Math.pow(t0 / t, 1.5) : 0) +
+    (primeLeaves ? HARD_NS_PER_PRIME_LEAF * primeLeafDensity(X, Y, t) : 0);
   const p2Density = (): number => P2_NS_PER_NUMBER;
   const easyDensity = (p: number): number => {
     const leaves = Math.min(X / (p * p), Y) - Math.max(p, Z / p);
