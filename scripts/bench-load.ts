@@ -214,7 +214,7 @@ async function keepJobsRunning(apiUrl: string, stop: () => boolean, tally: Tally
       const response = await fetch(`${apiUrl}/api/count-primes`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ n: JOB_N, chunks: 128 }),
+        body: JSON.stringify({ n: JOB_N, chunks: 128, method: 'sieve' }),
       });
       if (response.status !== 202) break;
       running.add(((await response.json()) as { job_id: string }).job_id);
