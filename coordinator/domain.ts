@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { emptyActiveVolunteers } from './leases/active-volunteers.js';
 import { createLeaseLimits, DEFAULT_LEASE_LIMITS, type LeaseLimitSettings } from './leases/lease-limits.js';
 import type { Domain, DomainEvents, LeasePolicy } from './model.js';
 import type { JobStore } from './store/job-store.js';
@@ -24,6 +25,7 @@ export function createDomain(deps: DomainDeps): Domain {
     active: new Map(),
     leases: new Map(),
     volunteers: new Map(),
+    activeVolunteers: emptyActiveVolunteers(),
     quarantined: new Set(),
     store: deps.store,
     policy: deps.policy,

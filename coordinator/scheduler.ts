@@ -5,15 +5,12 @@
  */
 import { cutUnit } from '../shared/split.js';
 import { newOpenUnit, type ActiveJob, type Domain, type OpenUnit, type VolunteerState } from './model.js';
+import { someoneMayVote } from './leases/active-volunteers.js';
 import { unitPositionsFor } from './leases/unit-size.js';
 import { WANT_RANKS_BY_PRIORITY } from './leases/wanting.js';
-import { mayVote, refusesWork } from './trust/parties.js';
+import { mayVote } from './trust/parties.js';
 
-/**
- * Volunteers ask for work at least every few seconds while they want any (idle ones poll),
- * so one that has not asked for this long is paused or stuck: it must not be waited for.
- */
-export const ACTIVE_WINDOW_MS = 15_000;
+export { ACTIVE_WINDOW_MS, isActive } from './leases/active-volunteers.js';
 
 /**
  * Units a job may hold open (leased, or counted and waiting for confirmation) before
@@ -22,27 +19,12 @@ export const ACTIVE_WINDOW_MS = 15_000;
  */
 export const MAX_OPEN_UNITS_PER_JOB = 1024;
 
-/** Whether a volunteer is taking work now (connected, not refused, and asking). */
-export function isActive(d: Domain, volunteer: VolunteerState): boolean {
-  return !refusesWork(d, volunteer) && d.now() - volunteer.lastRequestAt <= ACTIVE_WINDOW_MS;
-}
-
-/** Whether some active volunteer could still give this unit a vote. */
-export function anyoneCanVote(d: Domain, unit: OpenUnit): boolean {
-  for (const volunteer of d.volunteers.values()) if (isActive(d, volunteer) && mayVote(d, unit, volunteer)) return true;
-  return false;
-}
-
 /**
  * A unit that failed on some network goes to another network when a volunteer there is
  * taking work (it may be that network's fault); otherwise it is retried where it failed.
  */
 function preferOthers(d: Domain, unit: OpenUnit, volunteer: VolunteerState): boolean {
-  if (!unit.failedOn.has(volunteer.network)) return false;
-  for (const other of d.volunteers.values()) {
-    if (isActive(d, other) && mayVote(d, unit, other) && !unit.failedOn.has(other.network)) return true;
-  }
-  return false;
+  return unit.failedOn.has(volunteer.network) && someoneMayVote(d, unit, unit.failedOn);
 }
 
 /**

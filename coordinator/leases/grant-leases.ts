@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { JobState } from '../../shared/api.js';
 import { kindNamed } from '../../shared/kinds/registry.js';
 import { unitCost } from '../../shared/kinds/unit-cost.js';
@@ -6,11 +6,23 @@ import { advanceState } from '../jobs/job-state.js';
 import type { Domain, LeaseState } from '../model.js';
 import { nextUnit } from '../scheduler.js';
 import { refusesWork } from '../trust/parties.js';
+import { markActive } from './active-volunteers.js';
 import { indexUnit } from './wanting.js';
 
-/** Lease ids are bearer secrets: only the holder may report a lease, so they must be unguessable. */
+const LEASE_ID_BYTES = 18;
+/** Random bytes drawn in blocks: one call into the system's generator per 256 lease ids, not one per id. */
+const randomPool = Buffer.alloc(LEASE_ID_BYTES * 256);
+let poolOffset = randomPool.length;
+
+/** Lease ids are bearer secrets: only the holder may report a lease, so they must be unguessable. Each pooled byte is used once. */
 function newLeaseId(): string {
-  return randomBytes(18).toString('base64url');
+  if (poolOffset + LEASE_ID_BYTES > randomPool.length) {
+    randomFillSync(randomPool);
+    poolOffset = 0;
+  }
+  const id = randomPool.toString('base64url', poolOffset, poolOffset + LEASE_ID_BYTES);
+  poolOffset += LEASE_ID_BYTES;
+  return id;
 }
 
 /**
@@ -21,6 +33,7 @@ export function grantLeases(d: Domain, volunteerId: string, slots: number): Leas
   const volunteer = d.volunteers.get(volunteerId);
   if (!volunteer || refusesWork(d, volunteer)) return [];
   volunteer.lastRequestAt = d.now();
+  markActive(d, volunteer);
   const free = Math.min(slots, d.limits.capacity(volunteer, d.now()) - volunteer.leases.size);
   const granted: LeaseState[] = [];
   for (let i = 0; i < free; i++) {

@@ -2,6 +2,7 @@ import { DEFAULT_VOLUNTEER_KINDS, kindsComputedBy } from '../../shared/kinds/reg
 import type { Hello } from '../../shared/protocol.js';
 import type { Domain, VolunteerState } from '../model.js';
 import type { Party } from '../trust/parties.js';
+import { forgetActive, markActive } from './active-volunteers.js';
 import { dropLease } from './release-lease.js';
 
 export function registerVolunteer(d: Domain, id: string, hello: Hello, party: Party): VolunteerState {
@@ -22,6 +23,7 @@ export function registerVolunteer(d: Domain, id: string, hello: Hello, party: Pa
     pace: undefined,
   };
   d.volunteers.set(id, volunteer);
+  markActive(d, volunteer);
   return volunteer;
 }
 
@@ -34,5 +36,6 @@ export function removeVolunteer(d: Domain, id: string): void {
     if (lease) dropLease(d, lease);
   }
   d.volunteers.delete(id);
+  forgetActive(d, volunteer);
   d.events.workAvailable();
 }

@@ -13,7 +13,7 @@
  * (grant, drop, vote, failure, audit, quarantine, accept).
  */
 import type { ActiveJob, Domain, OpenUnit, WantGroup } from '../model.js';
-import { trustedLeaseInFlight } from '../trust/parties.js';
+import { networksBlockedFrom, trustedLeaseInFlight } from '../trust/parties.js';
 import { groupVotes, votesMissing } from '../trust/votes.js';
 
 export const WantRank = { None: -1, Fresh: 0, Confirming: 1, Disputed: 2 } as const;
@@ -37,16 +37,7 @@ function rankOf(d: Domain, job: ActiveJob, unit: OpenUnit): WantRank {
 
 /** The networks whose strangers may not take the unit, as a canonical key. */
 function blockedNetworks(d: Domain, unit: OpenUnit): string {
-  const networks = new Set<string>();
-  for (const vote of unit.votes.values()) networks.add(vote.network);
-  for (const leaseId of unit.leases) {
-    const holder = d.leases.get(leaseId)?.volunteerId;
-    const network = holder === undefined ? undefined : d.volunteers.get(holder)?.network;
-    if (network !== undefined) networks.add(network);
-  }
-  for (const voter of unit.audit?.voters ?? []) networks.add(voter.network);
-  for (const [network, failures] of unit.failedOn) if (failures >= d.policy.maxAttempts) networks.add(network);
-  return JSON.stringify([...networks].sort());
+  return JSON.stringify([...networksBlockedFrom(d, unit)].sort());
 }
 
 /** Puts the unit where it belongs in its job's index after its votes, leases, failures or openness changed. O(votes + leases) of the unit. */

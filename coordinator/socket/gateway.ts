@@ -69,14 +69,17 @@ export const VOLUNTEERS_ROOM = 'volunteers';
 export const HUNGRY_ROOM = 'hungry';
 export const volunteerRoom = (volunteerId: string) => `volunteer:${volunteerId}`;
 
-class RefusedError extends Error {
-  constructor(readonly protocolError: ProtocolError) {
-    super(protocolError.message);
-  }
+/**
+ * A refusal thrown from a handler to its answer. Not an Error: it is control flow, and
+ * capturing a stack trace for each of hundreds of shed requests a second was a visible share
+ * of the coordinator's time.
+ */
+class Refusal {
+  constructor(readonly protocolError: ProtocolError) {}
 }
 
 function refuse(code: ProtocolError['code'], message: string, retryAfterMs?: number): never {
-  throw new RefusedError({ code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+  throw new Refusal({ code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
 }
 
 function parse<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
@@ -131,13 +134,13 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         if (limited && !bucket.take()) refuse(ProtocolErrorCode.Throttled, 'too many requests; slow down');
         response = { ok: true, ...run() };
       } catch (error) {
-        if (!(error instanceof RefusedError)) {
+        if (!(error instanceof Refusal)) {
           options.logger.error({ err: error, event }, 'socket handler failed');
         }
         response = {
           ok: false,
           error:
-            error instanceof RefusedError
+            error instanceof Refusal
               ? error.protocolError
               : { code: ProtocolErrorCode.BadRequest, message: 'request could not be handled' },
         };

@@ -1,16 +1,20 @@
 /**
  * Sheds work when the event loop falls behind, instead of letting it fall so far behind that
  * Socket.IO pings go unanswered and every connection drops at once. The loop's delay is
- * measured (perf_hooks histogram, 99th percentile over short windows) with how busy the
- * process is; while the delay is above the threshold and the process is busy (it uses most
- * of a core, or its loop never waits for input: a machine too loaded to give it a core
- * counts too, since its sockets fall behind all the same), lease requests are answered "throttled, retry
- * after" with a delay spread at random and long enough that the whole swarm's retries come
- * back at about SHED_RETRIES_PER_SECOND (a short fixed delay would turn 10,000 shed
- * volunteers into a storm of retries that keeps the loop behind). Results, heartbeats and releases are never shed: they finish work
- * already handed out.
+ * measured (perf_hooks histogram, 99th percentile over short windows) with how much CPU the
+ * process itself uses. The coordinator is overloaded while the delay is above the threshold
+ * and it uses most of a core (its own work is what is late), or while the delay is far above
+ * the threshold whatever the cause. Then a share of lease requests is answered "throttled,
+ * retry after": the share grows while the overload lasts and decays once it is over, so a
+ * coordinator a little behind sheds a little rather than every request (a shed request is a
+ * round trip that computes nothing: on a machine too loaded to give the coordinator a core,
+ * shedding everything cut its throughput tenfold while the delay, not of its making, stayed).
+ * The delay told is spread at random and long enough that the whole swarm's retries come back
+ * at about SHED_RETRIES_PER_SECOND (a short fixed delay would turn 10,000 shed volunteers into
+ * a storm of retries that keeps the loop behind). Results, heartbeats and releases are never
+ * shed: they finish work already handed out.
  */
-import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 
 export interface LoadShedderOptions {
   /** Loop delay (99th percentile over a window) above which lease requests are shed. */
@@ -26,22 +30,24 @@ const MAX_RETRY_AFTER_MS = 30_000;
 const SHED_RETRIES_PER_SECOND = 500;
 /** The shortest: under a brief spike, volunteers come back soon. */
 const MIN_RETRY_AFTER_MS = 250;
-/** The share of one core this process uses above which it is busy. */
+/** The share of one core this process uses above which its own work is what makes it late. */
 const BUSY_CPU_SHARE = 0.7;
-/**
- * The share of the time its loop is not waiting for input above which it is busy: a loop
- * that never waits is behind, whatever the reason (a machine that schedules it late, too).
- */
-const BUSY_LOOP_SHARE = 0.95;
+/** A delay this many times the threshold is overload whatever its cause. */
+const SEVERE_LAG_FACTOR = 25;
+/** The share of lease requests shed on the first overloaded window, and added per further one. */
+const SHED_SHARE_START = 0.75;
+const SHED_SHARE_STEP = 0.1;
+/** What the shed share keeps per window without overload (it is dropped below 5%). */
+const SHED_SHARE_DECAY = 0.7;
 
 export class LoadShedder {
   private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   private readonly timer: NodeJS.Timeout;
   private lagMs = 0;
-  private busy = false;
+  /** The share of lease requests shed now (0: none). */
+  private shedShare = 0;
   private cpu = process.cpuUsage();
   private readAt = performance.now();
-  private loop: EventLoopUtilization = performance.eventLoopUtilization();
   private shedCount = 0;
 
   constructor(private readonly options: LoadShedderOptions) {
@@ -62,12 +68,13 @@ export class LoadShedder {
 
   /**
    * How long the asker should wait before asking again, or undefined when the request may be
-   * served now. `askers` is how many could be asking (the connected volunteers): the wait is
+   * served now (always while not overloaded; otherwise a random share is served). `askers` is
+   * how many could be asking (the connected volunteers): the wait is
    * askers / SHED_RETRIES_PER_SECOND seconds (at least four times the lag), spread over
    * [0.5, 1.5) of that.
    */
   retryAfterMs(askers: number): number | undefined {
-    if (!this.busy || this.lagMs <= this.options.thresholdMs) return undefined;
+    if (this.shedShare === 0 || this.options.random() >= this.shedShare) return undefined;
     this.shedCount++;
     const spread = Math.max(this.lagMs * 4, (askers / SHED_RETRIES_PER_SECOND) * 1000);
     const base = Math.min(MAX_RETRY_AFTER_MS, Math.max(MIN_RETRY_AFTER_MS, spread));
@@ -87,12 +94,12 @@ export class LoadShedder {
     this.lagMs = Math.max(late, this.histogram.count > 0 ? this.histogram.percentile(99) / 1e6 : 0);
     this.histogram.reset();
     const used = process.cpuUsage(this.cpu);
-    const loop = performance.eventLoopUtilization();
-    this.busy =
-      (used.user + used.system) / 1000 / Math.max(1, now - this.readAt) > BUSY_CPU_SHARE ||
-      performance.eventLoopUtilization(loop, this.loop).utilization > BUSY_LOOP_SHARE;
+    const cpuShare = (used.user + used.system) / 1000 / Math.max(1, now - this.readAt);
+    const { thresholdMs } = this.options;
+    const overloaded = this.lagMs > thresholdMs && (cpuShare > BUSY_CPU_SHARE || this.lagMs > thresholdMs * SEVERE_LAG_FACTOR);
+    if (overloaded) this.shedShare = this.shedShare === 0 ? SHED_SHARE_START : Math.min(1, this.shedShare + SHED_SHARE_STEP);
+    else this.shedShare = this.shedShare * SHED_SHARE_DECAY < 0.05 ? 0 : this.shedShare * SHED_SHARE_DECAY;
     this.cpu = process.cpuUsage();
     this.readAt = now;
-    this.loop = loop;
   }
 }

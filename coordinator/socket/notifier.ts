@@ -1,9 +1,12 @@
 /**
  * Turns domain events into Socket.IO messages. Job updates are coalesced per job and sent
- * at most every `flushMs`, so a swarm finishing hundreds of units a second does not flood
- * the pages watching.
+ * at most every `flushMs`, always with the job's latest state, so a swarm finishing
+ * thousands of units a second does not flood the pages watching (nor spend a view and a
+ * range map per unit); a job's final state goes out at once. Like REST answers, an update
+ * is sent only after the store committed what it shows.
  */
 import type { Logger } from 'pino';
+import { TERMINAL_STATES } from '../../shared/api.js';
 import { viewJob } from '../jobs/job-view.js';
 import { rangeMap } from '../jobs/range-map.js';
 import type { Domain, DomainEvents } from '../model.js';
@@ -30,8 +33,14 @@ export class SocketNotifier implements DomainEvents {
   }
 
   jobChanged(jobId: string): void {
+    const state = this.domain?.jobs.get(jobId)?.state;
+    if (state !== undefined && TERMINAL_STATES.has(state)) {
+      this.dirtyJobs.delete(jobId);
+      this.sendWhenDurable([jobId]);
+      return;
+    }
     this.dirtyJobs.add(jobId);
-    this.schedule();
+    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
   }
 
   /**
@@ -59,18 +68,10 @@ export class SocketNotifier implements DomainEvents {
   /** Sends the job updates pending now. */
   flush(): void {
     this.timer = undefined;
-    const io = this.io;
-    const domain = this.domain;
-    if (!io || !domain) return;
-    for (const jobId of this.dirtyJobs) {
-      const room = jobRoom(jobId);
-      if (!io.sockets.adapter.rooms.has(room)) continue;
-      const job = domain.jobs.get(jobId);
-      const map = rangeMap(domain, jobId);
-      if (job) io.to(room).emit('job:update', viewJob(domain, job));
-      if (map) io.to(room).emit('job:map', map);
-    }
+    if (this.dirtyJobs.size === 0) return;
+    const jobIds = [...this.dirtyJobs];
     this.dirtyJobs.clear();
+    this.sendWhenDurable(jobIds);
   }
 
   close(): void {
@@ -80,7 +81,25 @@ export class SocketNotifier implements DomainEvents {
     this.workPending = undefined;
   }
 
-  private schedule(): void {
-    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+  private sendWhenDurable(jobIds: string[]): void {
+    const domain = this.domain;
+    if (!domain) return;
+    domain.store.flushed().then(
+      () => {
+        for (const jobId of jobIds) this.send(domain, jobId);
+      },
+      (error: unknown) => this.logger.error({ err: error, jobIds }, 'store write failed; job updates not sent'),
+    );
+  }
+
+  /** The job's view and range map, to the pages watching it (none built when nobody watches). */
+  private send(domain: Domain, jobId: string): void {
+    const io = this.io;
+    const room = jobRoom(jobId);
+    if (!io?.sockets.adapter.rooms.has(room)) return;
+    const job = domain.jobs.get(jobId);
+    const map = rangeMap(domain, jobId);
+    if (job) io.to(room).emit('job:update', viewJob(domain, job));
+    if (map) io.to(room).emit('job:map', map);
   }
 }

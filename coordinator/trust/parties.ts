@@ -37,7 +37,7 @@ export function identifyParty(d: Pick<Domain, 'trust'>, address: string, token: 
 }
 
 /** Whether the network is refused work now (a volunteer on it was caught). Trusted workers never are. */
-function networkQuarantined(d: Domain, network: string): boolean {
+export function networkQuarantined(d: Domain, network: string): boolean {
   const until = d.trust.quarantinedNetworks.get(network);
   if (until === undefined) return false;
   if (until > d.now()) return true;
@@ -67,6 +67,24 @@ export function mayVote(d: Domain, unit: OpenUnit, volunteer: VolunteerState): b
     if (holder !== undefined && d.volunteers.get(holder)?.network === volunteer.network) return false;
   }
   return true;
+}
+
+/**
+ * The networks whose strangers may not take the unit (mayVote's network rules): those that
+ * vote on it or hold a lease on it, its audited voters', and those that failed it
+ * MAX_ATTEMPTS times. O(votes + leases) of the unit.
+ */
+export function networksBlockedFrom(d: Domain, unit: OpenUnit): Set<string> {
+  const networks = new Set<string>();
+  for (const vote of unit.votes.values()) networks.add(vote.network);
+  for (const leaseId of unit.leases) {
+    const holder = d.leases.get(leaseId)?.volunteerId;
+    const network = holder === undefined ? undefined : d.volunteers.get(holder)?.network;
+    if (network !== undefined) networks.add(network);
+  }
+  for (const voter of unit.audit?.voters ?? []) networks.add(voter.network);
+  for (const [network, failures] of unit.failedOn) if (failures >= d.policy.maxAttempts) networks.add(network);
+  return networks;
 }
 
 /** Whether a trusted worker holds a lease on the unit (its answer will decide; no one else is needed). */

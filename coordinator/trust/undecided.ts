@@ -8,13 +8,13 @@
 import { JobState } from '../../shared/api.js';
 import { endJob } from '../jobs/finish-job.js';
 import type { ActiveJob, Domain, OpenUnit } from '../model.js';
-import { anyoneCanVote } from '../scheduler.js';
+import { someoneMayVote } from '../leases/active-volunteers.js';
 import { settleUnit } from './settle-unit.js';
 import { groupVotes } from './votes.js';
 
 /** Whether the unit was worked on (votes or failures), is not decided, has no lease in flight, and nobody to ask. */
 function stalled(d: Domain, unit: OpenUnit): boolean {
-  return (unit.votes.size > 0 || unit.failures > 0) && unit.leases.size === 0 && !anyoneCanVote(d, unit);
+  return (unit.votes.size > 0 || unit.failures > 0) && unit.leases.size === 0 && !someoneMayVote(d, unit);
 }
 
 function describeWait(unit: OpenUnit): string {
