@@ -1,16 +1,24 @@
-/** A worker_threads entry: computes the units the pool sends, one at a time, with their kind's kernel. */
+/**
+ * A worker_threads entry: computes the units the pool sends with their kind's kernel, one at
+ * a time in the order sent; a unit sent while another runs waits in the thread (unit-runner.ts).
+ */
 import { parentPort } from 'node:worker_threads';
 import { createKernelCache } from '../../shared/kinds/kernels.js';
 import type { JsonValue } from '../../shared/kinds/job-kind.js';
 import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
+import { createUnitRunner } from '../unit-runner.js';
 
-export interface ComputeTask {
-  id: number;
-  kind: string;
-  unit: JsonValue;
-}
-/** The task's result or error; before it, any number of progress messages (fraction done). */
-export type ComputeReply = { id: number; result: JsonValue } | { id: number; error: string } | { id: number; progress: number };
+/** A unit to compute, or the cancellation of one not started yet. */
+export type ComputeTask = { id: number; kind: string; unit: JsonValue } | { cancel: number };
+/**
+ * Per unit: `started` when the thread begins it, any number of progress messages (fraction
+ * done), then its result or error (a skipped unit: its error only).
+ */
+export type ComputeReply =
+  | { id: number; started: true }
+  | { id: number; progress: number }
+  | { id: number; result: JsonValue }
+  | { id: number; error: string };
 
 if (!parentPort) throw new Error('sieve-thread must run in a worker thread');
 const port = parentPort;
@@ -18,9 +26,20 @@ const kernelFor = createKernelCache();
 // The sieve kernel is loaded at start, as most units are sieve units.
 await kernelFor(SIEVE_COUNT);
 
+const post = (reply: ComputeReply) => port.postMessage(reply);
+// setImmediate runs after the messages already received: a cancel right behind its unit wins.
+const runner = createUnitRunner(kernelFor, setImmediate);
+
 port.on('message', (task: ComputeTask) => {
-  kernelFor(task.kind)
-    .then((kernel) => ({ id: task.id, result: kernel.compute(task.unit, (progress) => port.postMessage({ id: task.id, progress })) }))
-    .catch((error: unknown): ComputeReply => ({ id: task.id, error: error instanceof Error ? error.message : String(error) }))
-    .then((reply) => port.postMessage(reply));
+  if ('cancel' in task) return runner.cancel(task.cancel);
+  const { id } = task;
+  runner
+    .run(id, task.kind, task.unit, {
+      started: () => post({ id, started: true }),
+      progress: (progress) => post({ id, progress }),
+    })
+    .then(
+      (result) => post({ id, result }),
+      (error: unknown) => post({ id, error: error instanceof Error ? error.message : String(error) }),
+    );
 });
