@@ -135,12 +135,13 @@ test('a busy thread gets its next unit before the current one ends, and runs the
     ]);
     expect(counts).toEqual([11_078_937, 78_498, 9592]);
     // The second unit is sent at once and waits inside the thread; the third when the first
-    // ends, to wait behind the second in turn. One at a time, in order.
+    // ends, to wait behind the second in turn. One at a time, in order: a unit's start comes
+    // in the same message as the outcome of the unit before it (and is heard first).
     expect(log.slice(0, 3)).toEqual(['send 0', 'send 1', 'start 0']);
     const at = (entry: string) => log.indexOf(entry);
     expect(at('send 2')).toBeGreaterThan(at('done 0'));
     expect(at('send 2')).toBeLessThan(at('done 1'));
-    expect(log.filter((entry) => entry.startsWith('start') || entry.startsWith('done'))).toEqual(['start 0', 'done 0', 'start 1', 'done 1', 'start 2', 'done 2']);
+    expect(log.filter((entry) => entry.startsWith('start') || entry.startsWith('done'))).toEqual(['start 0', 'start 1', 'done 0', 'start 2', 'done 1', 'done 2']);
     expect(threads.spawned()).toBe(1);
   } finally {
     await pool.close();

@@ -8,6 +8,7 @@
  * hop through this thread, which may be busy or, on a loaded machine, not scheduled.
  */
 import type { JsonValue } from '../shared/kinds/job-kind.js';
+import type { UnitOutcome } from './unit-runner.js';
 import type { ComputePool } from './volunteer.js';
 
 export interface UnitHooks {
@@ -35,6 +36,38 @@ export interface SieveThread {
   terminate(): void;
 }
 export type SpawnThread = (onDeath: (error: Error) => void) => SieveThread;
+
+/** The message a unit skipped by its thread (cancelled before it began) rejects with. */
+const SKIPPED = 'the unit was cancelled before it started';
+
+/**
+ * A spawner's bookkeeping of the units it sent to its thread, by id: it opens one per unit
+ * and passes on what the thread says of them (unit-runner.ts).
+ */
+export function threadCalls() {
+  let nextId = 0;
+  const open = new Map<number, { hooks: UnitHooks; resolve(result: JsonValue): void; reject(error: Error): void }>();
+  const close = (id: number) => {
+    const call = open.get(id);
+    open.delete(id);
+    return call;
+  };
+  return {
+    open(hooks: UnitHooks): { id: number; result: Promise<JsonValue> } {
+      const id = nextId++;
+      return { id, result: new Promise((resolve, reject) => open.set(id, { hooks, resolve, reject })) };
+    },
+    started: (id: number) => open.get(id)?.hooks.onStart(),
+    progress: (id: number, fraction: number) => open.get(id)?.hooks.onProgress?.(fraction),
+    done(id: number, outcome: UnitOutcome, next: number | undefined) {
+      const call = close(id);
+      if (next !== undefined) open.get(next)?.hooks.onStart();
+      if ('error' in outcome) call?.reject(new Error(outcome.error));
+      else call?.resolve(outcome.result);
+    },
+    skipped: (id: number) => close(id)?.reject(new Error(SKIPPED)),
+  };
+}
 
 /** Units a thread holds at once: the one it computes and the next, waiting inside it. */
 const UNITS_PER_THREAD = 2;

@@ -4,76 +4,81 @@
  * at once, without waiting for the main thread to hand it over. It computes one unit at a
  * time, in the order sent. A unit cancelled before it starts is skipped; one already running
  * runs on (the main thread ends the whole thread to stop it).
+ *
+ * One message per unit in the steady state: a unit's outcome also says which unit began
+ * right behind it. Each message wakes the main thread, and on a busy machine the woken
+ * thread can push the computing one off its core for a while.
  */
 import type { JsonValue } from '../shared/kinds/job-kind.js';
 import type { UnitKernel } from '../shared/kinds/kernels.js';
 
-export interface RunnerHooks {
-  /** The thread begins this unit (the main thread learns it can no longer skip it). */
-  started(): void;
-  progress(fraction: number): void;
+export type UnitOutcome = { result: JsonValue } | { error: string };
+
+export interface RunnerOutput {
+  /** Unit `id` begins on a thread that had nothing to do. */
+  started(id: number): void;
+  progress(id: number, fraction: number): void;
+  /** Unit `id` ended; `next` is the unit that began right behind it, if any. */
+  done(id: number, outcome: UnitOutcome, next: number | undefined): void;
+  /** Unit `id` was cancelled before it started. */
+  skipped(id: number): void;
 }
 
 export interface UnitRunner {
-  /** Queues a unit; resolves with its result, rejects with the kernel's error or SKIPPED. */
-  run(id: number, kind: string, unit: JsonValue, hooks: RunnerHooks): Promise<JsonValue>;
+  add(id: number, kind: string, unit: JsonValue): void;
   /** Skips the unit if it has not started; does nothing otherwise. */
   cancel(id: number): void;
 }
-
-/** The message a skipped unit rejects with. */
-export const SKIPPED = 'the unit was cancelled before it started';
 
 interface Waiting {
   id: number;
   kind: string;
   unit: JsonValue;
-  hooks: RunnerHooks;
-  resolve(result: JsonValue): void;
-  reject(error: Error): void;
 }
 
 /**
  * `later` runs a function after the messages already queued for this thread (setImmediate in
- * Node, a MessageChannel round in a Web Worker): a cancel sent right behind a unit then
- * arrives before the unit starts.
+ * Node, a MessageChannel round in a Web Worker): a cancel sent before a unit starts, even
+ * while the unit ahead of it computes, is seen before it starts.
  */
-export function createUnitRunner(kernelFor: (kind: string) => Promise<UnitKernel>, later: (run: () => void) => void): UnitRunner {
+export function createUnitRunner(
+  kernelFor: (kind: string) => Promise<UnitKernel>,
+  later: (run: () => void) => void,
+  output: RunnerOutput,
+): UnitRunner {
   const waiting: Waiting[] = [];
   let busy = false;
 
-  const schedule = () => {
-    if (busy || waiting.length === 0) return;
-    busy = true;
-    later(() => void runNext());
-  };
-
-  const runNext = async () => {
+  const runNext = async (ended?: { id: number; outcome: UnitOutcome }) => {
     const next = waiting.shift();
-    if (next) {
-      next.hooks.started();
-      try {
-        const kernel = await kernelFor(next.kind);
-        next.resolve(kernel.compute(next.unit, (fraction) => next.hooks.progress(fraction)));
-      } catch (error) {
-        next.reject(error instanceof Error ? error : new Error(String(error)));
-      }
+    if (ended) output.done(ended.id, ended.outcome, next?.id);
+    else if (next) output.started(next.id);
+    if (!next) {
+      busy = false;
+      return;
     }
-    busy = false;
-    schedule();
+    let outcome: UnitOutcome;
+    try {
+      const kernel = await kernelFor(next.kind);
+      outcome = { result: kernel.compute(next.unit, (fraction) => output.progress(next.id, fraction)) };
+    } catch (error) {
+      outcome = { error: error instanceof Error ? error.message : String(error) };
+    }
+    later(() => void runNext({ id: next.id, outcome }));
   };
 
   return {
-    run: (id, kind, unit, hooks) =>
-      new Promise((resolve, reject) => {
-        waiting.push({ id, kind, unit, hooks, resolve, reject });
-        schedule();
-      }),
+    add(id, kind, unit) {
+      waiting.push({ id, kind, unit });
+      if (busy) return;
+      busy = true;
+      later(() => void runNext());
+    },
     cancel(id) {
       const index = waiting.findIndex((unit) => unit.id === id);
       if (index < 0) return;
-      const [skipped] = waiting.splice(index, 1);
-      skipped?.reject(new Error(SKIPPED));
+      waiting.splice(index, 1);
+      output.skipped(id);
     },
   };
 }

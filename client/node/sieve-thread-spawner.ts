@@ -1,7 +1,6 @@
 /** Starts one worker_threads sieve thread for the ThreadedComputePool. */
 import { Worker } from 'node:worker_threads';
-import type { SpawnThread, UnitHooks } from '../threaded-pool.js';
-import type { JsonValue } from '../../shared/kinds/job-kind.js';
+import { threadCalls, type SpawnThread } from '../threaded-pool.js';
 import type { ComputeReply, ComputeTask } from './sieve-thread.js';
 
 // From source, a shim that loads the TypeScript entry; inside the one-file worker
@@ -10,32 +9,21 @@ const THREAD_ENTRY = import.meta.url.endsWith('.ts')
   ? new URL('./sieve-thread.mjs', import.meta.url)
   : new URL(import.meta.url);
 
-interface Pending {
-  hooks: UnitHooks;
-  resolve(result: JsonValue): void;
-  reject(error: Error): void;
-}
-
 export const spawnSieveThread: SpawnThread = (onDeath) => {
   const worker = new Worker(THREAD_ENTRY);
-  let nextId = 0;
-  const pending = new Map<number, Pending>();
   const send = (task: ComputeTask) => worker.postMessage(task);
+  const calls = threadCalls();
   worker.on('message', (reply: ComputeReply) => {
-    const call = pending.get(reply.id);
-    if (!call) return;
-    if ('started' in reply) return call.hooks.onStart();
-    if ('progress' in reply) return call.hooks.onProgress?.(reply.progress);
-    pending.delete(reply.id);
-    if ('error' in reply) call.reject(new Error(reply.error));
-    else call.resolve(reply.result);
+    if ('started' in reply) calls.started(reply.id);
+    else if ('progress' in reply) calls.progress(reply.id, reply.progress);
+    else if ('skipped' in reply) calls.skipped(reply.id);
+    else calls.done(reply.id, reply, reply.next);
   });
   worker.on('error', onDeath);
   worker.on('exit', (code) => onDeath(new Error(`sieve thread exited with code ${code}`)));
   return {
     compute(kind, unit, hooks) {
-      const id = nextId++;
-      const result = new Promise<JsonValue>((resolve, reject) => pending.set(id, { hooks, resolve, reject }));
+      const { id, result } = calls.open(hooks);
       send({ id, kind, unit });
       return { result, cancel: () => send({ cancel: id }) };
     },

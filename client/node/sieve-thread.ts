@@ -6,19 +6,20 @@ import { parentPort } from 'node:worker_threads';
 import { createKernelCache } from '../../shared/kinds/kernels.js';
 import type { JsonValue } from '../../shared/kinds/job-kind.js';
 import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
-import { createUnitRunner } from '../unit-runner.js';
+import { createUnitRunner, type UnitOutcome } from '../unit-runner.js';
 
 /** A unit to compute, or the cancellation of one not started yet. */
 export type ComputeTask = { id: number; kind: string; unit: JsonValue } | { cancel: number };
 /**
- * Per unit: `started` when the thread begins it, any number of progress messages (fraction
- * done), then its result or error (a skipped unit: its error only).
+ * Per unit: `started` when it begins on an idle thread (otherwise the outcome of the unit
+ * before it says so in `next`), any number of progress messages (fraction done), then its
+ * outcome, or `skipped` if it was cancelled before it began.
  */
 export type ComputeReply =
   | { id: number; started: true }
   | { id: number; progress: number }
-  | { id: number; result: JsonValue }
-  | { id: number; error: string };
+  | ({ id: number; next?: number } & UnitOutcome)
+  | { id: number; skipped: true };
 
 if (!parentPort) throw new Error('sieve-thread must run in a worker thread');
 const port = parentPort;
@@ -28,18 +29,14 @@ await kernelFor(SIEVE_COUNT);
 
 const post = (reply: ComputeReply) => port.postMessage(reply);
 // setImmediate runs after the messages already received: a cancel right behind its unit wins.
-const runner = createUnitRunner(kernelFor, setImmediate);
+const runner = createUnitRunner(kernelFor, setImmediate, {
+  started: (id) => post({ id, started: true }),
+  progress: (id, progress) => post({ id, progress }),
+  done: (id, outcome, next) => post({ id, ...outcome, ...(next === undefined ? {} : { next }) }),
+  skipped: (id) => post({ id, skipped: true }),
+});
 
 port.on('message', (task: ComputeTask) => {
-  if ('cancel' in task) return runner.cancel(task.cancel);
-  const { id } = task;
-  runner
-    .run(id, task.kind, task.unit, {
-      started: () => post({ id, started: true }),
-      progress: (progress) => post({ id, progress }),
-    })
-    .then(
-      (result) => post({ id, result }),
-      (error: unknown) => post({ id, error: error instanceof Error ? error.message : String(error) }),
-    );
+  if ('cancel' in task) runner.cancel(task.cancel);
+  else runner.add(task.id, task.kind, task.unit);
 });
