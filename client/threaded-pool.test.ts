@@ -39,7 +39,7 @@ test('a thread that dies fails its unit and is replaced', async () => {
     return {
       compute: () => {
         worker.postMessage('go');
-        return new Promise<JsonValue>(() => {});
+        return { result: new Promise<JsonValue>(() => {}), cancel: () => {} };
       },
       terminate: () => void worker.terminate(),
     };
@@ -90,3 +90,118 @@ test('a long unit reports its progress from the thread, and its count stays exac
     await pool.close();
   }
 });
+
+/** Real sieve threads that log what the pool sends them and when each unit starts and ends. */
+function loggedThreads(log: string[]): { spawn: SpawnThread; spawned(): number } {
+  let spawned = 0;
+  let units = 0;
+  return {
+    spawned: () => spawned,
+    spawn: (onDeath) => {
+      spawned++;
+      const thread = spawnSieveThread(onDeath);
+      return {
+        compute(kind, unit, hooks) {
+          const id = units++;
+          log.push(`send ${id}`);
+          const call = thread.compute(kind, unit, {
+            onStart: () => {
+              log.push(`start ${id}`);
+              hooks.onStart();
+            },
+            onProgress: hooks.onProgress,
+          });
+          call.result.then(
+            () => log.push(`done ${id}`),
+            () => log.push(`skipped or failed ${id}`),
+          );
+          return call;
+        },
+        terminate: () => thread.terminate(),
+      };
+    },
+  };
+}
+
+test('a busy thread gets its next unit before the current one ends, and runs them in order', async () => {
+  const log: string[] = [];
+  const threads = loggedThreads(log);
+  const pool = new ThreadedComputePool(threads.spawn, 1);
+  try {
+    const counts = await Promise.all([
+      pool.compute(SIEVE_COUNT, { lo: 1, hi: 2e8 }),
+      pool.compute(SIEVE_COUNT, { lo: 1, hi: 1e6 }),
+      pool.compute(SIEVE_COUNT, { lo: 1, hi: 1e5 }),
+    ]);
+    expect(counts).toEqual([11_078_937, 78_498, 9592]);
+    // The second unit is sent at once and waits inside the thread; the third when the first
+    // ends, to wait behind the second in turn. One at a time, in order: a unit's start comes
+    // in the same message as the outcome of the unit before it (and is heard first).
+    expect(log.slice(0, 3)).toEqual(['send 0', 'send 1', 'start 0']);
+    const at = (entry: string) => log.indexOf(entry);
+    expect(at('send 2')).toBeGreaterThan(at('done 0'));
+    expect(at('send 2')).toBeLessThan(at('done 1'));
+    expect(log.filter((entry) => entry.startsWith('start') || entry.startsWith('done'))).toEqual(['start 0', 'start 1', 'done 0', 'start 2', 'done 1', 'done 2']);
+    expect(threads.spawned()).toBe(1);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('aborting a unit that waits inside a busy thread skips it; the running unit and the thread carry on', async () => {
+  const log: string[] = [];
+  const threads = loggedThreads(log);
+  const pool = new ThreadedComputePool(threads.spawn, 1);
+  try {
+    const waiting = new AbortController();
+    // pi(1e9): long enough that the cancel, sent when it starts, reaches the thread before it ends.
+    const running = pool.compute(SIEVE_COUNT, { lo: 1, hi: 1e9 }, undefined);
+    const skipped = pool.compute(SIEVE_COUNT, { lo: 1, hi: 1e6 }, waiting.signal);
+    await waitForLog(log, 'start 0');
+    waiting.abort();
+    const after = pool.compute(SIEVE_COUNT, { lo: 1, hi: 100 });
+    await expect(skipped).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await running).toBe(50_847_534);
+    expect(await after).toBe(25);
+    expect(log).not.toContain('start 1');
+    expect(log).toContain('skipped or failed 1');
+    expect(threads.spawned()).toBe(1);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a thread that dies fails its running unit and hands the one waiting inside it to its replacement', async () => {
+  let spawned = 0;
+  const spawnDyingFirst: SpawnThread = (onDeath) => {
+    spawned++;
+    if (spawned > 1) return spawnSieveThread(onDeath);
+    const worker = new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(7))", { eval: true });
+    worker.on('exit', (code) => onDeath(new Error(`exited with ${code}`)));
+    return {
+      compute: () => {
+        worker.postMessage('go');
+        return { result: new Promise<JsonValue>(() => {}), cancel: () => {} };
+      },
+      terminate: () => void worker.terminate(),
+    };
+  };
+  const pool = new ThreadedComputePool(spawnDyingFirst, 1);
+  try {
+    const first = pool.compute(SIEVE_COUNT, { lo: 1, hi: 100 });
+    const second = pool.compute(SIEVE_COUNT, { lo: 1, hi: 1000 });
+    await expect(first).rejects.toThrow('exited with 7');
+    expect(await second).toBe(168);
+    expect(spawned).toBe(2);
+  } finally {
+    await pool.close();
+  }
+});
+
+async function waitForLog(log: string[], entry: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!log.includes(entry)) {
+    if (Date.now() > deadline) throw new Error(`no "${entry}" in ${JSON.stringify(log)}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

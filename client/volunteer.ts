@@ -18,6 +18,7 @@ import {
   SimpleAckSchema,
   type ClientToServerWire,
   type Lease,
+  type LeaseResult,
   type ProtocolError,
   type ServerToClientWire,
   type VolunteerKind,
@@ -105,6 +106,8 @@ export class Volunteer {
   private readonly held = new Map<string, Lease>();
   /** How far each held lease's computation has got (fraction), for the heartbeat. */
   private readonly progress = new Map<string, number>();
+  /** Cleared when the coordinator refuses results that ask for units (one from before `next`). */
+  private combineRequests = true;
   /** Cleared when the coordinator refuses heartbeats with progress (one from before progress). */
   private sendProgress = true;
   /** Aborts the computation of each lease still being computed. */
@@ -249,6 +252,13 @@ export class Volunteer {
     return true;
   }
 
+  /** Units to ask for now: one per free thread and the one kept in hand, less those it holds. */
+  private wanted(): number {
+    if (this.paused || this.stopped || this.quarantined) return 0;
+    if (this.volunteerId === undefined || !this.socket.connected) return 0;
+    return this.threads + PREFETCH_UNITS - Math.max(this.computing, this.held.size);
+  }
+
   /** Asks for units for the free threads and the one kept in hand, and starts them (the pool queues what it cannot run yet). */
   private async fill(): Promise<void> {
     if (this.requesting) {
@@ -256,16 +266,21 @@ export class Volunteer {
       this.askAgain = true;
       return;
     }
-    if (this.paused || this.stopped || this.quarantined) return;
-    if (this.volunteerId === undefined || !this.socket.connected) return;
-    const free = this.threads + PREFETCH_UNITS - Math.max(this.computing, this.held.size);
-    if (free <= 0) return;
+    const slots = this.wanted();
+    if (slots <= 0) return;
     this.requesting = true;
     this.askAgain = false;
+    await this.granted(await this.call('lease:request', { slots }), slots);
+  }
+
+  /**
+   * Takes the answer to a request for `slots` units (a lease:request's ack, or the `next` of
+   * a result's), starts what came, and decides when to ask again.
+   */
+  private async granted(response: unknown, slots: number): Promise<void> {
     let granted = 0;
     let throttled: number | undefined;
     try {
-      const response = await this.call('lease:request', { slots: free });
       const ack = LeaseRequestAckSchema.safeParse(response);
       if (!ack.success) {
         this.reportBadAnswer('lease:request', response);
@@ -284,7 +299,7 @@ export class Volunteer {
     }
     this.changed();
     if (throttled !== undefined) this.schedulePoll(throttled);
-    else if (granted === free || this.askAgain) void this.fill();
+    else if (granted === slots || this.askAgain) void this.fill();
     else this.schedulePoll(this.idlePollMs);
   }
 
@@ -306,20 +321,8 @@ export class Volunteer {
         this.computations.delete(lease.leaseId);
         this.progress.delete(lease.leaseId);
         if (!this.held.delete(lease.leaseId) || !this.socket.connected) return void this.fill();
-        const elapsedMs = Date.now() - started;
-        this.reporting++;
         const report = kind === SIEVE_COUNT && typeof result === 'number' ? { count: result } : { result };
-        const response = await this.call('lease:result', { leaseId: lease.leaseId, ...report, elapsedMs });
-        this.reporting--;
-        const ack = ResultAckSchema.safeParse(response);
-        const accepted = ack.success && ack.data.ok && ack.data.accepted;
-        if (accepted) {
-          this.unitsCompleted++;
-          this.numbersSieved += lease.hi - lease.lo + 1;
-        }
-        this.options.onUnitDone?.({ lease, result, elapsedMs, accepted });
-        this.changed();
-        void this.fill();
+        await this.sendResult(lease, { leaseId: lease.leaseId, ...report, elapsedMs: Date.now() - started }, result);
       },
       async (error: unknown) => {
         this.computing--;
@@ -334,6 +337,43 @@ export class Volunteer {
         void this.fill();
       },
     );
+  }
+
+  /**
+   * Reports a computed unit. The units to ask for next go in the same message (`next`) when
+   * no request is in flight: one message and one answer instead of two, and the request is
+   * on its way the moment the unit is done. Meanwhile the threads compute what they hold.
+   */
+  private async sendResult(lease: Lease, report: LeaseResult, result: JsonValue): Promise<void> {
+    const slots = this.combineRequests && !this.requesting ? Math.max(0, this.wanted()) : 0;
+    if (slots > 0) {
+      this.requesting = true;
+      this.askAgain = false;
+    }
+    this.reporting++;
+    const sending = this.call('lease:result', slots > 0 ? { ...report, next: { slots } } : report);
+    // Without `next`, a request sent behind the result still finds its lease reported.
+    if (slots === 0) void this.fill();
+    let response = await sending;
+    let ack = ResultAckSchema.safeParse(response);
+    if (slots > 0 && ack.success && !ack.data.ok && ack.data.error.code === 'bad_request') {
+      // A coordinator from before `next` refuses the field: report alone from now on.
+      response = await this.call('lease:result', report);
+      ack = ResultAckSchema.safeParse(response);
+      if (ack.success && ack.data.ok) this.combineRequests = false;
+    }
+    this.reporting--;
+    const accepted = ack.success && ack.data.ok && ack.data.accepted;
+    if (accepted) {
+      this.unitsCompleted++;
+      this.numbersSieved += lease.hi - lease.lo + 1;
+    }
+    this.options.onUnitDone?.({ lease, result, elapsedMs: report.elapsedMs ?? 0, accepted });
+    const next = ack.success && ack.data.ok ? ack.data.next : undefined;
+    if (slots > 0 && next !== undefined) return this.granted(next, slots);
+    if (slots > 0) this.requesting = false;
+    this.changed();
+    void this.fill();
   }
 
   private async releaseAll(): Promise<void> {

@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -119,6 +119,8 @@ async function throughSystem(chunks: number): Promise<{ seconds: number; units: 
   }
 }
 
+// Ratios mean something on a busy machine, the seconds do not: say how busy it was.
+const loadAtStart = loadavg()[0]!;
 const reference: number[] = [];
 const alone: number[] = [];
 const system = new Map<number, { seconds: number; units: number }[]>(chunkCounts.map((chunks) => [chunks, []]));
@@ -144,6 +146,7 @@ const refSec = reference.length > 0 ? median(reference) : undefined;
 const ratio = (seconds: number) => (refSec === undefined ? 'n/a' : `${(seconds / refSec).toFixed(2)}x`);
 const aloneSec = median(alone);
 console.log(`\nThroughput: pi(${values.n}), one worker thread, default unit sizing (UNIT_SECONDS); medians of ${runs} runs`);
+console.log(`load average (1 min): ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (${availableParallelism()} cores)`);
 console.log(`primesieve -t1: ${refSec === undefined ? 'not installed (apt-get install -y primesieve-bin)' : `${refSec.toFixed(3)} s`}`);
 console.log('| run | units | seconds | vs primesieve -t1 | vs kernel alone |');
 console.log('|---|---|---|---|---|');

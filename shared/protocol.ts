@@ -64,6 +64,12 @@ export const LeaseResultSchema = z.strictObject({
   result: z.json().optional(),
   /** Wall time the computation took, for the swarm rate; optional and advisory. */
   elapsedMs: z.number().min(0).max(86_400_000).optional(),
+  /**
+   * Asks for more units in the same message, as a lease:request sent right after it would
+   * (the result is recorded first, so its lease no longer counts against the cap); the ack's
+   * `next` answers it. Optional: coordinators from before it refuse the field as bad_request.
+   */
+  next: LeaseRequestSchema.optional(),
 }).refine((report) => (report.count === undefined) !== (report.result === undefined), 'send exactly one of count and result');
 export type LeaseResult = z.infer<typeof LeaseResultSchema>;
 
@@ -134,7 +140,8 @@ export type HelloAck = z.infer<typeof HelloAckSchema>;
 export const LeaseRequestAckSchema = z.union([ok({ leases: z.array(LeaseSchema) }), Failed]);
 export type LeaseRequestAck = z.infer<typeof LeaseRequestAckSchema>;
 
-export const ResultAckSchema = z.union([ok({ accepted: z.boolean() }), Failed]);
+/** `next` only when the result asked for units: what a lease:request would have answered. */
+export const ResultAckSchema = z.union([ok({ accepted: z.boolean(), next: LeaseRequestAckSchema.optional() }), Failed]);
 export type ResultAck = z.infer<typeof ResultAckSchema>;
 
 export const HeartbeatAckSchema = z.union([

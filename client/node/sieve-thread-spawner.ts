@@ -1,8 +1,7 @@
 /** Starts one worker_threads sieve thread for the ThreadedComputePool. */
 import { Worker } from 'node:worker_threads';
-import type { SpawnThread } from '../threaded-pool.js';
-import type { JsonValue } from '../../shared/kinds/job-kind.js';
-import type { ComputeReply } from './sieve-thread.js';
+import { threadCalls, type SpawnThread } from '../threaded-pool.js';
+import type { ComputeReply, ComputeTask } from './sieve-thread.js';
 
 // From source, a shim that loads the TypeScript entry; inside the one-file worker
 // (bundle-entry.ts), the bundle itself, which runs the sieve when it is not the main thread.
@@ -12,26 +11,22 @@ const THREAD_ENTRY = import.meta.url.endsWith('.ts')
 
 export const spawnSieveThread: SpawnThread = (onDeath) => {
   const worker = new Worker(THREAD_ENTRY);
-  let nextId = 0;
-  let pending:
-    | { id: number; resolve(result: JsonValue): void; reject(error: Error): void; onProgress: ((fraction: number) => void) | undefined }
-    | undefined;
+  const send = (task: ComputeTask) => worker.postMessage(task);
+  const calls = threadCalls();
   worker.on('message', (reply: ComputeReply) => {
-    if (reply.id !== pending?.id) return;
-    if ('progress' in reply) return void pending.onProgress?.(reply.progress);
-    const { resolve, reject } = pending;
-    pending = undefined;
-    if ('error' in reply) reject(new Error(reply.error));
-    else resolve(reply.result);
+    if ('started' in reply) calls.started(reply.id);
+    else if ('progress' in reply) calls.progress(reply.id, reply.progress);
+    else if ('skipped' in reply) calls.skipped(reply.id);
+    else calls.done(reply.id, reply, reply.next);
   });
   worker.on('error', onDeath);
   worker.on('exit', (code) => onDeath(new Error(`sieve thread exited with code ${code}`)));
   return {
-    compute: (kind, unit, onProgress) =>
-      new Promise((resolve, reject) => {
-        pending = { id: nextId++, resolve, reject, onProgress };
-        worker.postMessage({ id: pending.id, kind, unit });
-      }),
+    compute(kind, unit, hooks) {
+      const { id, result } = calls.open(hooks);
+      send({ id, kind, unit });
+      return { result, cancel: () => send({ cancel: id }) };
+    },
     terminate: () => void worker.terminate(),
   };
 };

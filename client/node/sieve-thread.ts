@@ -1,16 +1,25 @@
-/** A worker_threads entry: computes the units the pool sends, one at a time, with their kind's kernel. */
+/**
+ * A worker_threads entry: computes the units the pool sends with their kind's kernel, one at
+ * a time in the order sent; a unit sent while another runs waits in the thread (unit-runner.ts).
+ */
 import { parentPort } from 'node:worker_threads';
 import { createKernelCache } from '../../shared/kinds/kernels.js';
 import type { JsonValue } from '../../shared/kinds/job-kind.js';
 import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
+import { createUnitRunner, type UnitOutcome } from '../unit-runner.js';
 
-export interface ComputeTask {
-  id: number;
-  kind: string;
-  unit: JsonValue;
-}
-/** The task's result or error; before it, any number of progress messages (fraction done). */
-export type ComputeReply = { id: number; result: JsonValue } | { id: number; error: string } | { id: number; progress: number };
+/** A unit to compute, or the cancellation of one not started yet. */
+export type ComputeTask = { id: number; kind: string; unit: JsonValue } | { cancel: number };
+/**
+ * Per unit: `started` when it begins on an idle thread (otherwise the outcome of the unit
+ * before it says so in `next`), any number of progress messages (fraction done), then its
+ * outcome, or `skipped` if it was cancelled before it began.
+ */
+export type ComputeReply =
+  | { id: number; started: true }
+  | { id: number; progress: number }
+  | ({ id: number; next?: number } & UnitOutcome)
+  | { id: number; skipped: true };
 
 if (!parentPort) throw new Error('sieve-thread must run in a worker thread');
 const port = parentPort;
@@ -18,9 +27,16 @@ const kernelFor = createKernelCache();
 // The sieve kernel is loaded at start, as most units are sieve units.
 await kernelFor(SIEVE_COUNT);
 
+const post = (reply: ComputeReply) => port.postMessage(reply);
+// setImmediate runs after the messages already received: a cancel right behind its unit wins.
+const runner = createUnitRunner(kernelFor, setImmediate, {
+  started: (id) => post({ id, started: true }),
+  progress: (id, progress) => post({ id, progress }),
+  done: (id, outcome, next) => post({ id, ...outcome, ...(next === undefined ? {} : { next }) }),
+  skipped: (id) => post({ id, skipped: true }),
+});
+
 port.on('message', (task: ComputeTask) => {
-  kernelFor(task.kind)
-    .then((kernel) => ({ id: task.id, result: kernel.compute(task.unit, (progress) => port.postMessage({ id: task.id, progress })) }))
-    .catch((error: unknown): ComputeReply => ({ id: task.id, error: error instanceof Error ? error.message : String(error) }))
-    .then((reply) => port.postMessage(reply));
+  if ('cancel' in task) runner.cancel(task.cancel);
+  else runner.add(task.id, task.kind, task.unit);
 });

@@ -82,6 +82,12 @@ function refuse(code: ProtocolError['code'], message: string, retryAfterMs?: num
   throw new Refusal({ code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
 }
 
+/** A refusal for good, of the message or of the units a result asked for with it (`next`). */
+function refusedForGood(response: { ok: boolean; error?: ProtocolError; next?: { ok: boolean; error?: ProtocolError } }): boolean {
+  const error = response.ok ? response.next?.error : response.error;
+  return error !== undefined && FINAL_REFUSALS.has(error.code);
+}
+
 function parse<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
   const parsed = schema.safeParse(payload);
   if (!parsed.success) {
@@ -121,6 +127,13 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
 
     const requireVolunteer = (): string => volunteerId ?? refuse(ProtocolErrorCode.NotHello, 'say volunteer:hello first');
 
+    /** What a handler's error tells the client; one that is not a refusal is a bug, logged. */
+    function refusalOf(error: unknown, event: string): ProtocolError {
+      if (error instanceof Refusal) return error.protocolError;
+      options.logger.error({ err: error, event }, 'socket handler failed');
+      return { code: ProtocolErrorCode.BadRequest, message: 'request could not be handled' };
+    }
+
     /**
      * Runs a handler and answers its ack with `{ok: true, ...}` or `{ok: false, error}`.
      * Requests that create work for the coordinator (hello, lease requests, watching) are
@@ -134,20 +147,11 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
         if (limited && !bucket.take()) refuse(ProtocolErrorCode.Throttled, 'too many requests; slow down');
         response = { ok: true, ...run() };
       } catch (error) {
-        if (!(error instanceof Refusal)) {
-          options.logger.error({ err: error, event }, 'socket handler failed');
-        }
-        response = {
-          ok: false,
-          error:
-            error instanceof Refusal
-              ? error.protocolError
-              : { code: ProtocolErrorCode.BadRequest, message: 'request could not be handled' },
-        };
+        response = { ok: false, error: refusalOf(error, event) };
       }
       const send = (final: typeof response) => {
         if (typeof ack === 'function') ack(final);
-        if (!final.ok && FINAL_REFUSALS.has(final.error.code)) guard.refused();
+        if (refusedForGood(final)) guard.refused();
       };
       if (!durable || !response.ok) {
         send(response);
@@ -188,36 +192,47 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
       }, true),
     );
 
+    /** Leases for a request of `slots` (lease:request, or `next` with a result); refusals throw. */
+    const requestLeases = (slots: number) => {
+      const id = requireVolunteer();
+      const volunteer = d.volunteers.get(id);
+      if (volunteer && refusesWork(d, volunteer)) {
+        refuse(ProtocolErrorCode.Quarantined, 'this volunteer or its network reported wrong counts and gets no work');
+      }
+      const retryAfterMs = options.shedder.retryAfterMs(d.volunteers.size);
+      if (retryAfterMs !== undefined) {
+        // It asks again after the delay; work:available would only bring it back sooner.
+        setHungry(false);
+        refuse(ProtocolErrorCode.Throttled, 'the coordinator is busy; ask again later', retryAfterMs);
+      }
+      // Sieve-count leases keep the shape volunteers from before kinds parse strictly.
+      const granted = grantLeases(d, id, slots);
+      setHungry(granted.length < slots);
+      const leases = granted.map(({ id: leaseId, jobId, lo, hi, deadline, kind, unit }) =>
+        kind === SIEVE_COUNT ? { leaseId, jobId, lo, hi, deadline } : { leaseId, jobId, lo, hi, deadline, kind, unit },
+      );
+      return { leases };
+    };
+
     socket.on('lease:request', (payload, ack) =>
-      answer('lease:request', ack, () => {
-        const { slots } = parse(LeaseRequestSchema, payload);
-        const id = requireVolunteer();
-        const volunteer = d.volunteers.get(id);
-        if (volunteer && refusesWork(d, volunteer)) {
-          refuse(ProtocolErrorCode.Quarantined, 'this volunteer or its network reported wrong counts and gets no work');
-        }
-        const retryAfterMs = options.shedder.retryAfterMs(d.volunteers.size);
-        if (retryAfterMs !== undefined) {
-          // It asks again after the delay; work:available would only bring it back sooner.
-          setHungry(false);
-          refuse(ProtocolErrorCode.Throttled, 'the coordinator is busy; ask again later', retryAfterMs);
-        }
-        // Sieve-count leases keep the shape volunteers from before kinds parse strictly.
-        const granted = grantLeases(d, id, slots);
-        setHungry(granted.length < slots);
-        const leases = granted.map(({ id: leaseId, jobId, lo, hi, deadline, kind, unit }) =>
-          kind === SIEVE_COUNT ? { leaseId, jobId, lo, hi, deadline } : { leaseId, jobId, lo, hi, deadline, kind, unit },
-        );
-        return { leases };
-      }, true),
+      answer('lease:request', ack, () => requestLeases(parse(LeaseRequestSchema, payload).slots), true),
     );
 
     socket.on('lease:result', (payload, ack) =>
       answer('lease:result', ack, () => {
-        const { leaseId, count, result } = parse(LeaseResultSchema, payload);
+        const { leaseId, count, result, next } = parse(LeaseResultSchema, payload);
         const outcome = reportResult(d, requireVolunteer(), leaseId, count ?? result);
         if (outcome === 'malformed') refuse(ProtocolErrorCode.BadRequest, "the result does not fit the unit's kind");
-        return { accepted: outcome !== 'ignored' };
+        const accepted = outcome !== 'ignored';
+        if (next === undefined) return { accepted };
+        // Answered as the lease:request it stands for (rate-limited as one), after the result:
+        // the reported lease no longer counts against the volunteer's cap.
+        try {
+          if (!bucket.take()) refuse(ProtocolErrorCode.Throttled, 'too many requests; slow down');
+          return { accepted, next: { ok: true as const, ...requestLeases(next.slots) } };
+        } catch (error) {
+          return { accepted, next: { ok: false as const, error: refusalOf(error, 'lease:result') } };
+        }
       }, false, true),
     );
 
