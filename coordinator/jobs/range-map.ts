@@ -26,17 +26,18 @@ export function rangeMap(d: Domain, jobId: string): RangeMap | undefined {
     };
   }
   const inFlight: { lo: number; hi: number }[] = [];
-  // Heartbeat progress: per unit the furthest any of its leases got, summed per chunk.
-  const computedByUnit = new Map<string, number>();
-  for (const lease of d.leases.values()) {
-    if (lease.jobId !== jobId) continue;
-    inFlight.push({ lo: lease.lo, hi: lease.hi });
-    if (lease.done > (computedByUnit.get(lease.unitKey) ?? 0)) computedByUnit.set(lease.unitKey, lease.done);
-  }
+  // Heartbeat progress: per unit the furthest any of its leases got, summed per chunk. Only
+  // this job's open units are read, not every lease of the swarm (the map is sent per job).
   const computedByChunk = new Map<number, number>();
-  for (const [unitKey, done] of computedByUnit) {
-    const chunkIndex = active.open.get(unitKey)?.chunkIndex;
-    if (chunkIndex !== undefined) computedByChunk.set(chunkIndex, (computedByChunk.get(chunkIndex) ?? 0) + done);
+  for (const unit of active.open.values()) {
+    let computed = 0;
+    for (const leaseId of unit.leases) {
+      const lease = d.leases.get(leaseId);
+      if (!lease) continue;
+      inFlight.push({ lo: lease.lo, hi: lease.hi });
+      computed = Math.max(computed, lease.done);
+    }
+    if (computed > 0) computedByChunk.set(unit.chunkIndex, (computedByChunk.get(unit.chunkIndex) ?? 0) + computed);
   }
   return {
     jobId,

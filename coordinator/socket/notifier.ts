@@ -1,7 +1,9 @@
 /**
  * Turns domain events into Socket.IO messages. Job updates are coalesced per job and sent
  * at most every `flushMs`, so a swarm finishing hundreds of units a second does not flood
- * the pages watching.
+ * the pages watching. Range maps (which list every unit in flight, so they grow with the
+ * swarm) are coalesced the same way but sent at most every `mapFlushMs`: with thousands of
+ * volunteers heartbeating progress, every job's map changes on every flush.
  */
 import type { Logger } from 'pino';
 import { viewJob } from '../jobs/job-view.js';
@@ -14,14 +16,17 @@ export class SocketNotifier implements DomainEvents {
   private io: CoordinatorIo | undefined;
   private domain: Domain | undefined;
   private readonly dirtyJobs = new Set<string>();
+  private readonly dirtyMaps = new Set<string>();
   private workPending: NodeJS.Immediate | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private mapTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly rate: RateMeter,
     private readonly onUnitAccepted: (numbers: number) => void,
     private readonly flushMs: number,
     private readonly logger: Logger,
+    private readonly mapFlushMs = flushMs,
   ) {}
 
   bind(io: CoordinatorIo, domain: Domain): void {
@@ -31,6 +36,7 @@ export class SocketNotifier implements DomainEvents {
 
   jobChanged(jobId: string): void {
     this.dirtyJobs.add(jobId);
+    this.dirtyMaps.add(jobId);
     this.schedule();
   }
 
@@ -66,21 +72,37 @@ export class SocketNotifier implements DomainEvents {
       const room = jobRoom(jobId);
       if (!io.sockets.adapter.rooms.has(room)) continue;
       const job = domain.jobs.get(jobId);
-      const map = rangeMap(domain, jobId);
       if (job) io.to(room).emit('job:update', viewJob(domain, job));
-      if (map) io.to(room).emit('job:map', map);
     }
     this.dirtyJobs.clear();
   }
 
+  /** Sends the range maps pending now. */
+  flushMaps(): void {
+    this.mapTimer = undefined;
+    const io = this.io;
+    const domain = this.domain;
+    if (!io || !domain) return;
+    for (const jobId of this.dirtyMaps) {
+      const room = jobRoom(jobId);
+      if (!io.sockets.adapter.rooms.has(room)) continue;
+      const map = rangeMap(domain, jobId);
+      if (map) io.to(room).emit('job:map', map);
+    }
+    this.dirtyMaps.clear();
+  }
+
   close(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.mapTimer) clearTimeout(this.mapTimer);
     if (this.workPending) clearImmediate(this.workPending);
     this.timer = undefined;
+    this.mapTimer = undefined;
     this.workPending = undefined;
   }
 
   private schedule(): void {
     this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+    this.mapTimer ??= setTimeout(() => this.flushMaps(), this.mapFlushMs);
   }
 }
