@@ -110,6 +110,12 @@ export class Volunteer {
   private combineRequests = true;
   /** Cleared when the coordinator refuses heartbeats with progress (one from before progress). */
   private sendProgress = true;
+  /**
+   * Set once this connection's coordinator acknowledged a heartbeat: later ones go without an
+   * acknowledgement (nothing in it is needed; a lease it could not renew is revoked by
+   * message), which spares the coordinator one write per heartbeat.
+   */
+  private heartbeatAccepted = false;
   /** Aborts the computation of each lease still being computed. */
   private readonly computations = new Map<string, AbortController>();
   private unitsCompleted = 0;
@@ -197,6 +203,8 @@ export class Volunteer {
 
   private readonly onConnect = async () => {
     this.volunteerId = undefined;
+    // Perhaps another coordinator (restarted, upgraded): its heartbeats are checked again.
+    this.heartbeatAccepted = false;
     if (await this.hello()) void this.fill();
   };
 
@@ -411,14 +419,22 @@ export class Volunteer {
     const leaseIds = [...this.held.keys()];
     const progress = this.sendProgress ? Object.fromEntries(leaseIds.flatMap((id) => (this.progress.has(id) ? [[id, this.progress.get(id)!]] : []))) : {};
     const withProgress = Object.keys(progress).length > 0;
-    let response = await this.call('lease:heartbeat', withProgress ? { leaseIds, progress } : { leaseIds });
+    const payload = withProgress ? { leaseIds, progress } : { leaseIds };
+    if (this.heartbeatAccepted) {
+      this.socket.emit('lease:heartbeat', payload);
+      return;
+    }
+    let response = await this.call('lease:heartbeat', payload);
     const ack = HeartbeatAckSchema.safeParse(response);
     if (withProgress && ack.success && !ack.data.ok && ack.data.error.code === 'bad_request') {
       // A coordinator from before progress refuses the field: renew without it from now on.
       this.sendProgress = false;
       response = await this.call('lease:heartbeat', { leaseIds });
     }
-    if (!HeartbeatAckSchema.safeParse(response).success) this.reportBadAnswer('lease:heartbeat', response);
+    const answer = HeartbeatAckSchema.safeParse(response);
+    if (!answer.success) this.reportBadAnswer('lease:heartbeat', response);
+    // Only a heartbeat with progress proves this coordinator takes progress too.
+    else if (answer.data.ok && (withProgress || !this.sendProgress)) this.heartbeatAccepted = true;
   }
 
   private schedulePoll(delayMs: number): void {

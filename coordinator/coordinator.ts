@@ -10,6 +10,7 @@ import { createWebApp } from './http/web-app.js';
 import { expireResults } from './jobs/expire-results.js';
 import { restoreJobs } from './jobs/restore-jobs.js';
 import { reclaimExpired } from './leases/reclaim-expired.js';
+import { heartbeatPeriodMs } from './leases/renew-leases.js';
 import { DEFAULT_LEASE_LIMITS } from './leases/lease-limits.js';
 import { createDomain } from './domain.js';
 import { createMetrics } from './metrics.js';
@@ -22,7 +23,7 @@ import { attachGateway, SWARM_ROOM, type CoordinatorIo } from './socket/gateway.
 import { LoadShedder } from './socket/load-shedder.js';
 import { SocketNotifier } from './socket/notifier.js';
 import type { JobStore } from './store/job-store.js';
-import { RateMeter, swarmStats } from './swarm-stats.js';
+import { RateMeter, SwarmSnapshot } from './swarm-stats.js';
 
 export interface CoordinatorDeps {
   store: JobStore;
@@ -49,6 +50,8 @@ export interface RunningCoordinator extends AsyncDisposable {
 }
 
 const NOTIFY_FLUSH_MS = 150;
+/** Range maps list every unit in flight: at most two a second per job watched. */
+const MAP_FLUSH_MS = 500;
 const SWARM_BROADCAST_MS = 1000;
 
 export async function startCoordinator(config: Config, deps: CoordinatorDeps): Promise<RunningCoordinator> {
@@ -70,6 +73,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     },
     NOTIFY_FLUSH_MS,
     deps.logger,
+    MAP_FLUSH_MS,
   );
   const logOutcome = createJobOutcomeLog(deps.logger, now());
   const events: DomainEvents = {
@@ -102,7 +106,8 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     now,
     ...(deps.random ? { random: deps.random } : {}),
   });
-  metrics.observe(domain, shedder);
+  const swarm = new SwarmSnapshot(domain, rate);
+  metrics.observe(domain, shedder, swarm);
   const resumed = restoreJobs(domain);
   if (resumed > 0) deps.logger.info({ resumed }, 'resumed unfinished jobs');
 
@@ -120,7 +125,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
 
   const apiApp = createApiApp({
     domain,
-    rate,
+    swarm,
     maxN: config.MAX_N,
     maxActiveJobs: config.MAX_ACTIVE_JOBS,
     submitsPerMinute: config.SUBMIT_RATE_LIMIT,
@@ -149,7 +154,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
   notifier.bind(io, domain);
   attachGateway(io, domain, {
     maxVolunteers: config.MAX_VOLUNTEERS,
-    heartbeatMs: Math.max(250, Math.floor(config.LEASE_TIMEOUT / 3)),
+    heartbeatMs: heartbeatPeriodMs(config.LEASE_TIMEOUT),
     messagesPerSecond: 200,
     messageBurst: 400,
     shedder,
@@ -165,7 +170,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
   });
   // A page that starts watching the swarm gets the numbers at once, not at the next broadcast.
   io.on('connection', (socket) => {
-    socket.on('swarm:watch', () => void socket.emit('swarm:update', swarmStats(domain, rate)));
+    socket.on('swarm:watch', () => void socket.emit('swarm:update', swarm.current()));
   });
 
   apiPort = await listen(apiServer, config.API_PORT, config.API_HOST);
@@ -187,7 +192,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     ),
     setInterval(() => expireResults(domain, config.RESULT_TTL), Math.min(60_000, Math.max(100, config.RESULT_TTL / 4))),
     setInterval(() => {
-      if (io.sockets.adapter.rooms.has(SWARM_ROOM)) io.to(SWARM_ROOM).emit('swarm:update', swarmStats(domain, rate));
+      if (io.sockets.adapter.rooms.has(SWARM_ROOM)) io.to(SWARM_ROOM).emit('swarm:update', swarm.current());
     }, deps.swarmBroadcastMs ?? SWARM_BROADCAST_MS),
   ];
 

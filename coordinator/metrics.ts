@@ -2,7 +2,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Domain } from './model.js';
 import type { LoadShedder } from './socket/load-shedder.js';
-import { countedThreads } from './swarm-stats.js';
+import type { SwarmSnapshot } from './swarm-stats.js';
 
 export interface CoordinatorMetrics {
   registry: Registry;
@@ -11,7 +11,7 @@ export interface CoordinatorMetrics {
   leasesExpired: Counter;
   socketsDropped: Counter<'reason'>;
   /** Adds the gauges read from the domain (and the load shedder) at scrape time. */
-  observe(domain: Domain, shedder: LoadShedder): void;
+  observe(domain: Domain, shedder: LoadShedder, swarm: SwarmSnapshot): void;
 }
 
 export function createMetrics(): CoordinatorMetrics {
@@ -29,11 +29,11 @@ export function createMetrics(): CoordinatorMetrics {
       labelNames: ['reason'],
       registers: [registry],
     }),
-    observe: (domain, shedder) => observeDomain(registry, domain, shedder),
+    observe: (domain, shedder, swarm) => observeDomain(registry, domain, shedder, swarm),
   };
 }
 
-function observeDomain(registry: Registry, domain: Domain, shedder: LoadShedder): void {
+function observeDomain(registry: Registry, domain: Domain, shedder: LoadShedder, swarm: SwarmSnapshot): void {
   const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({
       name,
@@ -44,7 +44,7 @@ function observeDomain(registry: Registry, domain: Domain, shedder: LoadShedder)
       },
     });
   gauge('dpc_volunteers', 'Connected volunteers (tabs and headless workers)', () => domain.volunteers.size);
-  gauge('dpc_threads', 'Threads of volunteers taking work, each capped at MAX_THREADS_PER_VOLUNTEER', () => countedThreads(domain));
+  gauge('dpc_threads', 'Threads of volunteers taking work, each capped at MAX_THREADS_PER_VOLUNTEER', () => swarm.current().threads);
   gauge('dpc_leases_in_flight', 'Units leased and not yet reported', () => domain.leases.size);
   gauge('dpc_active_jobs', 'Jobs not yet finished', () => domain.active.size);
   gauge('dpc_event_loop_lag_ms', "The event loop's delay, 99th percentile over the last 250 ms", () => shedder.lag);

@@ -1,6 +1,7 @@
 import type { SwarmStats } from '../shared/protocol.js';
-import type { Domain } from './model.js';
+import type { Domain, VolunteerState } from './model.js';
 import { isActive } from './scheduler.js';
+import { refusesWork } from './trust/parties.js';
 
 const WINDOW_MS = 5_000;
 const BUCKET_MS = 100;
@@ -36,31 +37,63 @@ export class RateMeter {
 }
 
 /**
- * Threads the swarm really offers: those of volunteers taking work now, each volunteer's claim
- * capped (a hello may claim 256 threads; it is credited with MAX_THREADS_PER_VOLUNTEER at most).
+ * Whether a volunteer offers its threads now: it holds a unit (a busy volunteer asks again
+ * only when a unit ends, so with units of tens of seconds the request window alone would miss
+ * most of a busy swarm), or it asked for work recently (an idle one polls).
  */
-export function countedThreads(d: Domain): number {
-  let threads = 0;
-  for (const volunteer of d.volunteers.values()) if (isActive(d, volunteer)) threads += d.limits.threads(volunteer);
-  return threads;
+function offersThreads(d: Domain, volunteer: VolunteerState): boolean {
+  return volunteer.leases.size > 0 ? !refusesWork(d, volunteer) : isActive(d, volunteer);
 }
 
+/**
+ * The swarm's numbers, counted over every volunteer. Threads are those of volunteers taking
+ * work now, each volunteer's claim capped (a hello may claim 256 threads; it is credited with
+ * MAX_THREADS_PER_VOLUNTEER at most).
+ */
 export function swarmStats(d: Domain, rate: RateMeter): SwarmStats {
-  const threads = countedThreads(d);
+  let threads = 0;
   let browsers = 0;
-  let nodes = 0;
   for (const volunteer of d.volunteers.values()) {
+    if (offersThreads(d, volunteer)) threads += d.limits.threads(volunteer);
     if (volunteer.kind === 'browser') browsers++;
-    else nodes++;
   }
   return {
     volunteers: d.volunteers.size,
     threads,
     browsers,
-    nodes,
+    nodes: d.volunteers.size - browsers,
     rate: rate.perSecond(),
     leasesInFlight: d.leases.size,
     activeJobs: d.active.size,
     at: d.now(),
   };
+}
+
+/** How long one count of the volunteers serves /health, /metrics and the swarm panel. */
+export const SWARM_SNAPSHOT_MS = 1000;
+
+/**
+ * The swarm's numbers, counted over the volunteers at most once per SWARM_SNAPSHOT_MS
+ * however many pages, probes and scrapers ask (a count is one pass over 10,000 volunteers);
+ * counted again at once when a volunteer joined or left, so the volunteer count is never stale.
+ * Leases in flight, active jobs and the rate are read fresh on every call (they are O(1)).
+ */
+export class SwarmSnapshot {
+  private counted: { at: number; volunteers: number; stats: SwarmStats } | undefined;
+
+  constructor(
+    private readonly d: Domain,
+    private readonly rate: RateMeter,
+  ) {}
+
+  current(): SwarmStats {
+    const now = this.d.now();
+    const counted = this.counted;
+    if (counted && now - counted.at < SWARM_SNAPSHOT_MS && counted.volunteers === this.d.volunteers.size) {
+      return { ...counted.stats, rate: this.rate.perSecond(), leasesInFlight: this.d.leases.size, activeJobs: this.d.active.size, at: now };
+    }
+    const stats = swarmStats(this.d, this.rate);
+    this.counted = { at: now, volunteers: this.d.volunteers.size, stats };
+    return stats;
+  }
 }

@@ -1,21 +1,29 @@
 /**
- * Load benchmark: N simulated volunteers in this one process (real Socket.IO, honest, exact
- * counts) against a real coordinator process on 127.0.0.1. For each N it prints accepted
+ * Load benchmark: N simulated volunteers (real Socket.IO, honest, exact counts; in this
+ * process or in child processes, see `--processes`) against a real coordinator process on 127.0.0.1. For each N it prints accepted
  * units per second, the coordinator's own CPU per accepted unit (from /proc, so the
  * simulator's CPU is not counted), ack latency p50/p99/max, /health p99, the coordinator's
- * RSS per connection, how many connections dropped and how many lease requests it shed.
+ * RSS per connection, how many connections dropped and how many lease requests it shed, and
+ * the simulator's own CPU (a simulator near 100% of a core measures its own delays).
  *
  *   npm run bench:load [-- --volunteers 100,1000,3000,10000 --seconds 20 --unit-size 1e5]
  *   npm run bench:load -- --mode realistic --unit-seconds 30 --seconds 60
  *
  * `stress` (default) forces tiny units (UNIT_SIZE) so the coordinator is the bottleneck;
  * `realistic` makes each simulated thread spend about `--unit-seconds` on every unit (spread
- * over [0.5, 1.5) of it) and heartbeat its lease like the real volunteer, to measure the
- * coordinator's CPU per 1,000 busy volunteer threads.
+ * over [0.5, 1.5) of it) and behave like the real volunteer (one unit in hand beside the one
+ * computed, heartbeats with progress), to measure the coordinator's CPU per 1,000 busy
+ * volunteer threads.
+ * `--processes N` runs the volunteers in N child processes (default: 2 in realistic mode, 0 =
+ * in this process in stress mode), so 10,000 sockets do not delay this process's own
+ * /health probe; `--watchers N` adds pages watching the swarm and every job.
  * A benchmark, not a test: it prints figures and exits 1 only when a count is wrong.
  */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { loadavg, setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { spawnCoordinator, tempDir } from '../test/support/harness.js';
@@ -28,6 +36,8 @@ const { values } = parseArgs({
     'unit-size': { type: 'string', default: '1e5' },
     'unit-seconds': { type: 'string', default: '30' },
     jobs: { type: 'string', default: '4' },
+    processes: { type: 'string' },
+    watchers: { type: 'string', default: '0' },
     /** Writes a V8 CPU profile of the coordinator per level into this folder (node --cpu-prof). */
     profile: { type: 'string' },
   },
@@ -37,18 +47,23 @@ const measureMs = Number(values.seconds) * 1000;
 const realistic = values.mode === 'realistic';
 const unitSeconds = Number(values['unit-seconds']);
 const concurrentJobs = Number(values.jobs);
-/** Jobs cycle over 1..JOB_N; every unit is answered from one sieve of that range. */
+const processes = Number(values.processes ?? (realistic ? 2 : 0));
+const watchers = Number(values.watchers);
+/** Set in the child processes that run volunteers for the bench (see `--processes`). */
+const FLEET_ROLE = 'BENCH_LOAD_FLEET';
+/** Jobs count the primes up to JOB_N by the sieve (`auto` would choose the combinatorial method); every unit is answered from one sieve of that range. */
 const JOB_N = 100_000_000;
 const WORKER_TOKEN = 'bench-load-token';
 
 // ---- exact counts from one sieve ----------------------------------------------------------
 
 const BLOCK = 4096;
-/** composite[i] for the odd number 2i + 1. */
-const composite = new Uint8Array(JOB_N / 2 + 1);
-/** primesBefore[b]: primes below b * BLOCK. */
-const primesBefore = new Uint32Array(Math.ceil(JOB_N / BLOCK) + 2);
-{
+/** composite[i] for the odd number 2i + 1; primesBefore[b]: primes below b * BLOCK. Built on first use (only where volunteers run). */
+let sieve: { composite: Uint8Array; primesBefore: Uint32Array } | undefined;
+function sieveOnce(): { composite: Uint8Array; primesBefore: Uint32Array } {
+  if (sieve) return sieve;
+  const composite = new Uint8Array(JOB_N / 2 + 1);
+  const primesBefore = new Uint32Array(Math.ceil(JOB_N / BLOCK) + 2);
   composite[0] = 1;
   for (let p = 3; p * p <= JOB_N; p += 2) {
     if (composite[(p - 1) / 2]) continue;
@@ -57,18 +72,20 @@ const primesBefore = new Uint32Array(Math.ceil(JOB_N / BLOCK) + 2);
   let count = 0;
   for (let x = 0; x <= JOB_N; x++) {
     if (x % BLOCK === 0) primesBefore[x / BLOCK] = count;
-    if (isPrime(x)) count++;
+    if (x === 2 || (x % 2 === 1 && composite[(x - 1) / 2] === 0)) count++;
   }
+  sieve = { composite, primesBefore };
+  return sieve;
 }
 function isPrime(x: number): boolean {
   if (x < 2) return false;
   if (x % 2 === 0) return x === 2;
-  return composite[(x - 1) / 2] === 0;
+  return sieveOnce().composite[(x - 1) / 2] === 0;
 }
 /** Primes in [0, x]. */
 function pi(x: number): number {
   const block = Math.floor(x / BLOCK);
-  let count = primesBefore[block]!;
+  let count = sieveOnce().primesBefore[block]!;
   for (let y = block * BLOCK; y <= x; y++) if (isPrime(y)) count++;
   return count;
 }
@@ -97,6 +114,8 @@ interface Tally {
   dropped: number;
   /** Lease requests the coordinator shed ("throttled, retry after"). */
   shed: number;
+  /** Leases the coordinator took back from a volunteer still computing them (expired, held too long). */
+  revoked: number;
 }
 
 // ---- one simulated volunteer ----------------------------------------------------------------
@@ -107,19 +126,41 @@ interface Lease {
   hi: number;
 }
 
+/** Units a realistic volunteer holds beyond the one it computes, like the real one (PREFETCH_UNITS). */
+const PREFETCHED = 1;
+/** The real volunteer's fallback poll when the coordinator had no work for it. */
+const IDLE_POLL_MS = 5000;
+
 class SimulatedVolunteer {
   private readonly socket: Socket;
   private running = true;
   private wake: (() => void) | undefined;
   private heartbeatMs = 20_000;
+  /** Realistic mode: the leases held, in the order granted, and the one being computed. */
+  private readonly held = new Map<string, Lease>();
+  private computing: { leaseId: string; startedAt: number; ms: number } | undefined;
+  private requesting = false;
+  private askAgain = false;
+  private pollPending = false;
+  private heartbeatAccepted = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private finished: (() => void) | undefined;
 
   constructor(apiUrl: string, private readonly tally: Tally) {
     this.socket = io(apiUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
-    this.socket.on('work:available', () => this.wake?.());
+    this.socket.on('work:available', () => (realistic ? void this.fill() : this.wake?.()));
+    this.socket.on('lease:revoked', (payload: { leaseIds: string[] }) => {
+      if (!realistic) return;
+      for (const leaseId of payload.leaseIds) {
+        if (this.held.delete(leaseId)) this.tally.revoked++;
+        if (this.computing?.leaseId === leaseId) this.computing = undefined;
+      }
+      this.computeNext();
+      void this.fill();
+    });
     this.socket.on('disconnect', (reason) => {
       if (this.running && reason !== 'io client disconnect') this.tally.dropped++;
-      this.running = false;
-      this.wake?.();
+      this.stopRunning();
     });
   }
 
@@ -136,13 +177,6 @@ class SimulatedVolunteer {
     this.heartbeatMs = ack.heartbeatMs ?? this.heartbeatMs;
   }
 
-  /** Waits as long as a computation would take, heartbeating the lease as the real volunteer does. */
-  private async computeFor(ms: number, leaseId: string): Promise<void> {
-    const heartbeat = setInterval(() => void this.call('lease:heartbeat', { leaseIds: [leaseId] }).catch(() => undefined), this.heartbeatMs);
-    await sleep(ms);
-    clearInterval(heartbeat);
-  }
-
   private async call(event: string, payload: unknown): Promise<unknown> {
     const started = performance.now();
     const response: unknown = await this.socket.timeout(30_000).emitWithAck(event, payload);
@@ -150,21 +184,53 @@ class SimulatedVolunteer {
     return response;
   }
 
+  private later(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private async requestLeases(slots: number): Promise<{ leases: Lease[]; retryAfterMs?: number }> {
+    const ack = (await this.call('lease:request', { slots })) as {
+      ok: boolean;
+      leases?: Lease[];
+      error?: { code: string; retryAfterMs?: number };
+    };
+    if (!ack.ok && ack.error?.code === 'throttled') {
+      this.tally.shed++;
+      return { leases: [], retryAfterMs: ack.error.retryAfterMs ?? 250 };
+    }
+    return { leases: ack.leases ?? [] };
+  }
+
+  private async report(lease: Lease): Promise<void> {
+    const count = countPrimes(lease.lo, lease.hi);
+    try {
+      const ack = (await this.call('lease:result', { leaseId: lease.leaseId, count })) as { ok: boolean; accepted?: boolean };
+      if (ack.ok && ack.accepted) this.tally.accepted++;
+    } catch {
+      // A lost ack is counted by the latency list's absence; the lease expires on its own.
+    }
+  }
+
   async run(): Promise<void> {
+    if (realistic) {
+      const done = new Promise<void>((resolve) => (this.finished = resolve));
+      this.startHeartbeat();
+      void this.fill();
+      return done;
+    }
     while (this.running) {
       let leases: Lease[] = [];
       try {
-        const ack = (await this.call('lease:request', { slots: 1 })) as {
-          ok: boolean;
-          leases?: Lease[];
-          error?: { code: string; retryAfterMs?: number };
-        };
-        if (!ack.ok && ack.error?.code === 'throttled') {
-          this.tally.shed++;
-          await sleep(ack.error.retryAfterMs ?? 250);
+        const { leases: granted, retryAfterMs } = await this.requestLeases(1);
+        if (retryAfterMs !== undefined) {
+          await sleep(retryAfterMs);
           continue;
         }
-        leases = ack.leases ?? [];
+        leases = granted;
       } catch {
         continue;
       }
@@ -177,35 +243,293 @@ class SimulatedVolunteer {
         continue;
       }
       for (const lease of leases) {
-        const count = countPrimes(lease.lo, lease.hi);
-        if (realistic) await this.computeFor(unitSeconds * 1000 * (0.5 + Math.random()), lease.leaseId);
         if (!this.running) return;
-        try {
-          const ack = (await this.call('lease:result', { leaseId: lease.leaseId, count })) as { ok: boolean; accepted?: boolean };
-          if (ack.ok && ack.accepted) this.tally.accepted++;
-        } catch {
-          // A lost ack is counted by the latency list's absence; the lease expires on its own.
-        }
+        await this.report(lease);
       }
     }
   }
 
-  close(): void {
+  /** Realistic mode: asks for a unit for the thread if free and one to keep in hand, as the real volunteer does. */
+  private async fill(): Promise<void> {
+    if (this.requesting) {
+      this.askAgain = true;
+      return;
+    }
+    const free = 1 + PREFETCHED - this.held.size;
+    if (!this.running || free <= 0) return;
+    this.requesting = true;
+    this.askAgain = false;
+    let retryAfterMs: number | undefined;
+    let granted = 0;
+    try {
+      const answer = await this.requestLeases(free);
+      retryAfterMs = answer.retryAfterMs;
+      granted = answer.leases.length;
+      for (const lease of answer.leases) this.held.set(lease.leaseId, lease);
+    } catch {
+      retryAfterMs = 250;
+    } finally {
+      this.requesting = false;
+    }
+    this.computeNext();
+    if (retryAfterMs !== undefined) this.schedulePoll(retryAfterMs);
+    else if (this.askAgain) void this.fill();
+    else if (granted < free) this.schedulePoll(IDLE_POLL_MS);
+  }
+
+  /** One poll pending at most, as in the real volunteer. */
+  private schedulePoll(ms: number): void {
+    if (this.pollPending) return;
+    this.pollPending = true;
+    this.later(ms, () => {
+      this.pollPending = false;
+      void this.fill();
+    });
+  }
+
+  /** Realistic mode: the thread takes the next unit held, and spends about `--unit-seconds` on it. */
+  private computeNext(): void {
+    if (!this.running || this.computing) return;
+    const lease = this.held.values().next().value;
+    if (!lease) return;
+    const ms = unitSeconds * 1000 * (0.5 + Math.random());
+    this.computing = { leaseId: lease.leaseId, startedAt: performance.now(), ms };
+    this.later(ms, () => {
+      if (this.computing?.leaseId !== lease.leaseId) return; // taken back meanwhile
+      this.computing = undefined;
+      // Like the real volunteer: a finished unit is no longer held (nor heartbeated) while its result goes out.
+      if (!this.running || !this.held.delete(lease.leaseId)) return;
+      this.computeNext();
+      void this.report(lease).then(() => void this.fill());
+    });
+  }
+
+  /** Realistic mode: one heartbeat for every lease held, with the computed one's progress, as the real volunteer sends. */
+  private startHeartbeat(): void {
+    const timer = setInterval(() => {
+      if (this.held.size === 0) return;
+      const leaseIds = [...this.held.keys()];
+      const computing = this.computing;
+      const progress = computing ? { [computing.leaseId]: Math.min(1, (performance.now() - computing.startedAt) / computing.ms) } : undefined;
+      const payload = progress ? { leaseIds, progress } : { leaseIds };
+      // Like the real volunteer: once one heartbeat was acknowledged, the next go without an acknowledgement.
+      if (this.heartbeatAccepted) this.socket.emit('lease:heartbeat', payload);
+      else void this.call('lease:heartbeat', payload).then((ack) => (this.heartbeatAccepted = (ack as { ok: boolean }).ok), () => undefined);
+    }, this.heartbeatMs);
+    this.timers.add(timer);
+  }
+
+  private stopRunning(): void {
     this.running = false;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     this.wake?.();
+    this.finished?.();
+  }
+
+  close(): void {
+    this.stopRunning();
     this.socket.disconnect();
   }
 }
 
+// ---- the volunteers, in this process or in child processes ---------------------------------
+
+/** A group of simulated volunteers, driven by the measuring process. */
+interface Fleet {
+  /** The processes the volunteers run in (their CPU is printed, to see whether they keep up). */
+  readonly pids: number[];
+  connect(apiUrl: string, volunteers: number): Promise<void>;
+  run(): Promise<void>;
+  /** Forgets the acks seen so far (the warm-up) and returns the tally. */
+  mark(): Promise<Tally>;
+  read(): Promise<Tally>;
+  /** Closes every volunteer once their loops ended; returns the final tally. */
+  stop(): Promise<Tally>;
+}
+
+function emptyTally(): Tally {
+  return { accepted: 0, wrong: 0, acks: [], dropped: 0, shed: 0, revoked: 0 };
+}
+
+function localFleet(): Fleet {
+  const tally = emptyTally();
+  const simulated: SimulatedVolunteer[] = [];
+  let loops: Promise<void>[] = [];
+  const copy = (): Tally => ({ ...tally, acks: [...tally.acks] });
+  return {
+    pids: [process.pid],
+    async connect(apiUrl, volunteers) {
+      for (let i = 0; i < volunteers; i += 100) {
+        const batch = Array.from({ length: Math.min(100, volunteers - i) }, () => new SimulatedVolunteer(apiUrl, tally));
+        await Promise.all(batch.map((v) => v.connect()));
+        simulated.push(...batch);
+      }
+    },
+    async run() {
+      loops = simulated.map((v) => v.run());
+    },
+    async mark() {
+      tally.acks = [];
+      return copy();
+    },
+    async read() {
+      return copy();
+    },
+    async stop() {
+      for (const v of simulated) v.close();
+      await Promise.all(loops);
+      return copy();
+    },
+  };
+}
+
+type FleetCommand = { id: number; op: 'connect'; apiUrl: string; volunteers: number } | { id: number; op: 'run' | 'mark' | 'read' | 'stop' };
+type FleetReply = { id: number; tally?: Tally; error?: string };
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/** The volunteers in a child process running this script (FLEET_ROLE set), driven over IPC. */
+function childFleet(): Fleet {
+  const child = fork(fileURLToPath(import.meta.url), process.argv.slice(2), {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, [FLEET_ROLE]: '1' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  // Below the coordinator's priority: on a shared machine the volunteers stand for other hosts.
+  setPriority(child.pid!, 10);
+  let nextId = 0;
+  const waiting = new Map<number, { resolve: (tally: Tally) => void; reject: (error: Error) => void }>();
+  child.on('message', (reply: FleetReply) => {
+    const pending = waiting.get(reply.id);
+    waiting.delete(reply.id);
+    if (reply.error !== undefined) pending?.reject(new Error(reply.error));
+    else pending?.resolve(reply.tally ?? emptyTally());
+  });
+  child.on('exit', (code) => {
+    for (const pending of waiting.values()) pending.reject(new Error(`a volunteer process exited with ${code}`));
+    waiting.clear();
+  });
+  const send = (command: WithoutId<FleetCommand>) =>
+    new Promise<Tally>((resolve, reject) => {
+      const id = nextId++;
+      waiting.set(id, { resolve, reject });
+      child.send({ ...command, id });
+    });
+  return {
+    pids: [child.pid!],
+    connect: async (apiUrl, volunteers) => void (await send({ op: 'connect', apiUrl, volunteers })),
+    run: async () => void (await send({ op: 'run' })),
+    mark: () => send({ op: 'mark' }),
+    read: () => send({ op: 'read' }),
+    async stop() {
+      const tally = await send({ op: 'stop' });
+      child.disconnect();
+      await once(child, 'exit');
+      return tally;
+    },
+  };
+}
+
+/** In a child process: runs the commands of childFleet() on a local fleet. */
+function serveFleet(): void {
+  const fleet = localFleet();
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', (command: FleetCommand) => {
+    const run = async (): Promise<Tally | undefined> => {
+      switch (command.op) {
+        case 'connect':
+          countPrimes(0, 1); // builds the sieve before the volunteers need it
+          await fleet.connect(command.apiUrl, command.volunteers);
+          return undefined;
+        case 'run':
+          await fleet.run();
+          return undefined;
+        default:
+          return fleet[command.op]();
+      }
+    };
+    run().then(
+      (tally) => process.send!({ id: command.id, ...(tally ? { tally } : {}) } satisfies FleetReply),
+      (error: unknown) => process.send!({ id: command.id, error: String(error) } satisfies FleetReply),
+    );
+  });
+}
+
+/** The volunteers split over the fleets; tallies summed. */
+function fleetsOf(count: number): Fleet {
+  const fleets = count === 0 ? [localFleet()] : Array.from({ length: count }, childFleet);
+  const sum = (tallies: Tally[]): Tally =>
+    tallies.reduce((total, t) => ({
+      accepted: total.accepted + t.accepted,
+      wrong: total.wrong + t.wrong,
+      acks: total.acks.concat(t.acks),
+      dropped: total.dropped + t.dropped,
+      shed: total.shed + t.shed,
+      revoked: total.revoked + t.revoked,
+    }), emptyTally());
+  return {
+    pids: fleets.flatMap((fleet) => fleet.pids),
+    connect: async (apiUrl, volunteers) =>
+      void (await Promise.all(
+        fleets.map((fleet, i) => fleet.connect(apiUrl, Math.floor(volunteers / fleets.length) + (i < volunteers % fleets.length ? 1 : 0))),
+      )),
+    run: async () => void (await Promise.all(fleets.map((fleet) => fleet.run()))),
+    mark: async () => sum(await Promise.all(fleets.map((fleet) => fleet.mark()))),
+    read: async () => sum(await Promise.all(fleets.map((fleet) => fleet.read()))),
+    stop: async () => sum(await Promise.all(fleets.map((fleet) => fleet.stop()))),
+  };
+}
+
 // ---- one measured load level ----------------------------------------------------------------
 
-async function keepJobsRunning(apiUrl: string, stop: () => boolean, tally: Tally, concurrentJobs: number): Promise<void> {
+/** Pages watching the swarm panel and every job's progress and range map (`--watchers`). */
+class Watchers {
+  private readonly sockets: Socket[] = [];
+  private readonly watched = new Set<string>();
+  /** Bytes of messages the watchers received. */
+  bytes = 0;
+
+  async connect(apiUrl: string, count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      const socket = io(apiUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      socket.io.engine.on('data', (data: unknown) => {
+        this.bytes += typeof data === 'string' ? data.length : 0;
+      });
+      await socket.timeout(30_000).emitWithAck('swarm:watch', {});
+      this.sockets.push(socket);
+    }
+  }
+
+  watch(jobId: string): void {
+    if (this.watched.has(jobId)) return;
+    this.watched.add(jobId);
+    for (const socket of this.sockets) socket.timeout(30_000).emit('job:watch', { jobId }, () => undefined);
+  }
+
+  close(): void {
+    for (const socket of this.sockets) socket.disconnect();
+  }
+}
+
+/** Keeps `concurrentJobs` jobs running; counts those that end with a wrong count. */
+async function keepJobsRunning(apiUrl: string, stop: () => boolean, concurrentJobs: number, watchers: Watchers): Promise<number> {
   const running = new Set<string>();
+  let wrong = 0;
   while (!stop()) {
     for (const id of [...running]) {
-      const view = (await (await fetch(`${apiUrl}/api/jobs/${id}`)).json()) as { state: string; result?: { prime_count: number } };
+      const response = await fetch(`${apiUrl}/api/jobs/${id}`);
+      const text = await response.text();
+      if (!response.ok || text === '') {
+        console.error(`GET /api/jobs/${id}: ${response.status} ${text.slice(0, 200)}`);
+        continue;
+      }
+      const view = JSON.parse(text) as { state: string; result?: { prime_count: number } };
       if (view.state === 'SUCCESS') {
-        if (view.result?.prime_count !== 5_761_455) tally.wrong++;
+        if (view.result?.prime_count !== 5_761_455) wrong++;
         running.delete(id);
       } else if (view.state === 'FAILURE' || view.state === 'REVOKED') {
         running.delete(id);
@@ -218,10 +542,14 @@ async function keepJobsRunning(apiUrl: string, stop: () => boolean, tally: Tally
         body: JSON.stringify({ n: JOB_N, chunks: 128, method: 'sieve' }),
       });
       if (response.status !== 202) break;
-      running.add(((await response.json()) as { job_id: string }).job_id);
+      const jobId = ((await response.json()) as { job_id: string }).job_id;
+      running.add(jobId);
+      watchers.watch(jobId);
     }
-    await sleep(250);
+    // Realistic jobs last tens of seconds: polling them as often as stress jobs would only add REST load.
+    await sleep(realistic ? 1000 : 250);
   }
+  return wrong;
 }
 
 async function healthLatencies(apiUrl: string, stop: () => boolean): Promise<number[]> {
@@ -253,43 +581,41 @@ async function measure(volunteers: number): Promise<string> {
   await using coordinator = await spawnCoordinator(env, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []);
   const pid = coordinator.child.pid!;
   const rssBefore = processRssMb(pid);
-  const tally: Tally = { accepted: 0, wrong: 0, acks: [], dropped: 0, shed: 0 };
-
-  const simulated: SimulatedVolunteer[] = [];
-  for (let i = 0; i < volunteers; i += 100) {
-    const batch = Array.from({ length: Math.min(100, volunteers - i) }, () => new SimulatedVolunteer(coordinator.apiUrl, tally));
-    await Promise.all(batch.map((v) => v.connect()));
-    simulated.push(...batch);
-  }
+  const fleet = fleetsOf(processes);
+  const simulatorCpu = () => fleet.pids.reduce((total, simulator) => total + processCpuSeconds(simulator), 0);
+  await fleet.connect(coordinator.apiUrl, volunteers);
+  const pages = new Watchers();
+  await pages.connect(coordinator.apiUrl, watchers);
   const rssConnected = processRssMb(pid);
 
   let stopped = false;
   const stop = () => stopped;
-  const jobs = keepJobsRunning(coordinator.apiUrl, stop, tally, Math.max(concurrentJobs, Math.ceil(volunteers / 800)));
-  const loops = simulated.map((v) => v.run());
-  await sleep(Math.min(5000, measureMs / 4)); // warm-up: first grants, first jobs
-  tally.acks = [];
-  const acceptedBefore = tally.accepted;
+  // Enough open units for every lease wanted (a realistic volunteer holds one in hand too): jobs of 1,000 units.
+  const leasesWanted = volunteers * (realistic ? 1 + PREFETCHED : 1);
+  const jobs = keepJobsRunning(coordinator.apiUrl, stop, Math.max(concurrentJobs, Math.ceil(leasesWanted / 800)), pages);
+  await fleet.run();
+  // Warm-up: first grants and jobs; in realistic mode one unit's time too, so every volunteer
+  // is past its first unit and the figures are the steady state, not the start.
+  await sleep(Math.max(Math.min(5000, measureMs / 4), realistic ? unitSeconds * 1000 : 0));
+  const before = await fleet.mark();
+  const bytesBefore = pages.bytes;
   const cpuBefore = processCpuSeconds(pid);
-  // The simulator's own CPU and loop delay: an ack waits in this process's loop too, so when
-  // it is the one saturated, the ack latency is its queue rather than the coordinator's.
-  const simulatorCpuBefore = process.cpuUsage();
-  const simulatorLoop = monitorEventLoopDelay({ resolution: 10 });
-  simulatorLoop.enable();
+  const simulatorCpuBefore = simulatorCpu();
   const health = healthLatencies(coordinator.apiUrl, stop);
   const startedAt = performance.now();
   await sleep(measureMs);
   const seconds = (performance.now() - startedAt) / 1000;
   const cpu = processCpuSeconds(pid) - cpuBefore;
-  const simulatorCpu = process.cpuUsage(simulatorCpuBefore);
-  simulatorLoop.disable();
-  const accepted = tally.accepted - acceptedBefore;
-  const acks = [...tally.acks].sort((a, b) => a - b);
+  const simulatorCpuShare = (simulatorCpu() - simulatorCpuBefore) / seconds;
+  const bytes = pages.bytes - bytesBefore;
+  const during = await fleet.read();
+  const accepted = during.accepted - before.accepted;
+  const acks = [...during.acks].sort((a, b) => a - b);
   stopped = true;
   const healthSorted = (await health).sort((a, b) => a - b);
-  for (const v of simulated) v.close();
-  await Promise.all(loops);
-  await jobs;
+  const tally = await fleet.stop();
+  pages.close();
+  const wrong = tally.wrong + (await jobs);
   // A graceful stop, so a profile (when asked for) is written.
   coordinator.child.kill('SIGTERM');
   await coordinator.exited();
@@ -304,21 +630,32 @@ async function measure(volunteers: number): Promise<string> {
     (((rssConnected - rssBefore) * 1024) / volunteers).toFixed(1),
     String(tally.dropped),
     String(tally.shed),
-    String(tally.wrong),
-    `${(((simulatorCpu.user + simulatorCpu.system) / 1e6 / seconds) * 100).toFixed(0)}% / ${(simulatorLoop.percentile(99) / 1e6).toFixed(0)}`,
+    String(wrong),
   ];
   if (realistic) cells.splice(4, 0, `${((cpu / seconds) * 100 / (volunteers / 1000)).toFixed(2)}%`);
-  if (tally.wrong > 0) process.exitCode = 1;
+  cells.push(`${(simulatorCpuShare * 100).toFixed(0)}%`);
+  if (realistic) cells.push(String(tally.revoked));
+  if (watchers > 0) cells.push((bytes / 1024 / seconds / watchers).toFixed(1));
+  if (wrong > 0) process.exitCode = 1;
   return `| ${cells.join(' | ')} |`;
 }
 
-console.log(
-  `mode ${values.mode}${realistic ? ` (about ${unitSeconds} s per unit per thread)` : ` (UNIT_SIZE=${values['unit-size']})`}, ${values.seconds} s per level, 1 thread per volunteer`,
-);
-const headings = ['volunteers', 'units/s', 'coordinator CPU ms/unit', 'coordinator CPU'];
-if (realistic) headings.push('CPU per 1,000 threads');
-headings.push('ack p50 / p99 / max ms', '/health p99 ms', 'KB RSS per connection', 'dropped', 'shed requests', 'wrong jobs', 'simulator CPU / loop p99 ms');
-console.log(`| ${headings.join(' | ')} |`);
-console.log(`|${headings.map(() => '---|').join('')}`);
-for (const volunteers of counts) console.log(await measure(volunteers));
-process.exit(process.exitCode ?? 0);
+if (process.env[FLEET_ROLE] !== undefined) {
+  serveFleet();
+} else {
+  const load = loadavg().map((value) => value.toFixed(1)).join(' ');
+  console.log(
+    `mode ${values.mode}${realistic ? ` (about ${unitSeconds} s per unit per thread)` : ` (UNIT_SIZE=${values['unit-size']})`}, ${values.seconds} s per level, 1 thread per volunteer, volunteers in ${processes === 0 ? 'this process' : `${processes} processes`}, ${watchers} watchers, load average ${load}`,
+  );
+  const headings = ['volunteers', 'units/s', 'coordinator CPU ms/unit', 'coordinator CPU'];
+  if (realistic) headings.push('CPU per 1,000 threads');
+  headings.push('ack p50 / p99 / max ms', '/health p99 ms', 'KB RSS per connection', 'dropped', 'shed requests', 'wrong jobs');
+  headings.push('simulator CPU');
+  if (realistic) headings.push('leases taken back');
+  if (watchers > 0) headings.push('KB/s per watcher');
+  console.log(`| ${headings.join(' | ')} |`);
+  console.log(`|${headings.map(() => '---|').join('')}`);
+  for (const volunteers of counts) console.log(await measure(volunteers));
+  console.log(`load average after: ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
+  process.exit(process.exitCode ?? 0);
+}

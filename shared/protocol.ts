@@ -205,7 +205,8 @@ export interface ClientToServerEvents {
   'lease:request': (payload: unknown, ack: Ack<LeaseRequestAck>) => void;
   'lease:result': (payload: unknown, ack: Ack<ResultAck>) => void;
   'lease:fail': (payload: unknown, ack: Ack<SimpleAck>) => void;
-  'lease:heartbeat': (payload: unknown, ack: Ack<HeartbeatAck>) => void;
+  /** The ack is optional: a volunteer whose heartbeats this coordinator accepted may send later ones without one. */
+  'lease:heartbeat': (payload: unknown, ack?: Ack<HeartbeatAck>) => void;
   'lease:release': (payload: unknown, ack: Ack<SimpleAck>) => void;
   'job:watch': (payload: unknown, ack: Ack<WatchJobAck>) => void;
   'job:unwatch': (payload: unknown, ack: Ack<SimpleAck>) => void;
@@ -238,7 +239,7 @@ export interface ClientToServerWire {
   'lease:request': (payload: LeaseRequest, ack: (response: unknown) => void) => void;
   'lease:result': (payload: LeaseResult, ack: (response: unknown) => void) => void;
   'lease:fail': (payload: LeaseFailure, ack: (response: unknown) => void) => void;
-  'lease:heartbeat': (payload: Heartbeat, ack: (response: unknown) => void) => void;
+  'lease:heartbeat': (payload: Heartbeat, ack?: (response: unknown) => void) => void;
   'lease:release': (payload: LeaseIds, ack: (response: unknown) => void) => void;
   'job:watch': (payload: WatchJob, ack: (response: unknown) => void) => void;
   'job:unwatch': (payload: WatchJob, ack: (response: unknown) => void) => void;

@@ -26,7 +26,7 @@ import { cancelJob } from '../jobs/cancel-job.js';
 import { createJob } from '../jobs/create-job.js';
 import { viewJob } from '../jobs/job-view.js';
 import type { Domain } from '../model.js';
-import { swarmStats, type RateMeter } from '../swarm-stats.js';
+import type { SwarmSnapshot } from '../swarm-stats.js';
 import { bearerTokenCheck } from './bearer-token.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { COMBINATORIAL, combinatorialChunkLimit, combinatorialParams } from '../../shared/kinds/combinatorial/job-kind.js';
@@ -42,7 +42,8 @@ import { toU64Json } from '../../shared/kinds/u64-json.js';
 
 export interface ApiOptions {
   domain: Domain;
-  rate: RateMeter;
+  /** The swarm's numbers (/health), counted at most once a second. */
+  swarm: SwarmSnapshot;
   /** MAX_N: the largest n of any method. */
   maxN: bigint;
   maxActiveJobs: number;
@@ -111,7 +112,7 @@ export function createApiApp(options: ApiOptions): express.Express {
   });
 
   app.get('/health', (_req, res) => {
-    const stats = swarmStats(d, options.rate);
+    const stats = options.swarm.current();
     const health: Health = {
       status: 'ok',
       workers: stats.volunteers,

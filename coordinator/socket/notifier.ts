@@ -2,8 +2,11 @@
  * Turns domain events into Socket.IO messages. Job updates are coalesced per job and sent
  * at most every `flushMs`, always with the job's latest state, so a swarm finishing
  * thousands of units a second does not flood the pages watching (nor spend a view and a
- * range map per unit); a job's final state goes out at once. Like REST answers, an update
- * is sent only after the store committed what it shows.
+ * range map per unit); a job's final state goes out at once. Range maps (which list every
+ * unit in flight, so they grow with the swarm) are coalesced the same way but sent at most
+ * every `mapFlushMs`: with thousands of volunteers heartbeating progress, every job's map
+ * changes on every flush. Like REST answers, an update is sent only after the store
+ * committed what it shows.
  */
 import type { Logger } from 'pino';
 import { TERMINAL_STATES } from '../../shared/api.js';
@@ -17,14 +20,17 @@ export class SocketNotifier implements DomainEvents {
   private io: CoordinatorIo | undefined;
   private domain: Domain | undefined;
   private readonly dirtyJobs = new Set<string>();
+  private readonly dirtyMaps = new Set<string>();
   private workPending: NodeJS.Immediate | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private mapTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly rate: RateMeter,
     private readonly onUnitAccepted: (numbers: number) => void,
     private readonly flushMs: number,
     private readonly logger: Logger,
+    private readonly mapFlushMs = flushMs,
   ) {}
 
   bind(io: CoordinatorIo, domain: Domain): void {
@@ -36,11 +42,14 @@ export class SocketNotifier implements DomainEvents {
     const state = this.domain?.jobs.get(jobId)?.state;
     if (state !== undefined && TERMINAL_STATES.has(state)) {
       this.dirtyJobs.delete(jobId);
-      this.sendWhenDurable([jobId]);
+      this.dirtyMaps.delete(jobId);
+      this.sendWhenDurable([jobId], { view: true, map: true });
       return;
     }
     this.dirtyJobs.add(jobId);
+    this.dirtyMaps.add(jobId);
     this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+    this.mapTimer ??= setTimeout(() => this.flushMaps(), this.mapFlushMs);
   }
 
   /**
@@ -71,34 +80,45 @@ export class SocketNotifier implements DomainEvents {
     if (this.dirtyJobs.size === 0) return;
     const jobIds = [...this.dirtyJobs];
     this.dirtyJobs.clear();
-    this.sendWhenDurable(jobIds);
+    this.sendWhenDurable(jobIds, { view: true, map: false });
+  }
+
+  /** Sends the range maps pending now. */
+  flushMaps(): void {
+    this.mapTimer = undefined;
+    if (this.dirtyMaps.size === 0) return;
+    const jobIds = [...this.dirtyMaps];
+    this.dirtyMaps.clear();
+    this.sendWhenDurable(jobIds, { view: false, map: true });
   }
 
   close(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.mapTimer) clearTimeout(this.mapTimer);
     if (this.workPending) clearImmediate(this.workPending);
     this.timer = undefined;
+    this.mapTimer = undefined;
     this.workPending = undefined;
   }
 
-  private sendWhenDurable(jobIds: string[]): void {
+  private sendWhenDurable(jobIds: string[], what: { view: boolean; map: boolean }): void {
     const domain = this.domain;
     if (!domain) return;
     domain.store.flushed().then(
       () => {
-        for (const jobId of jobIds) this.send(domain, jobId);
+        for (const jobId of jobIds) this.send(domain, jobId, what);
       },
       (error: unknown) => this.logger.error({ err: error, jobIds }, 'store write failed; job updates not sent'),
     );
   }
 
-  /** The job's view and range map, to the pages watching it (none built when nobody watches). */
-  private send(domain: Domain, jobId: string): void {
+  /** The job's view and/or range map, to the pages watching it (none built when nobody watches). */
+  private send(domain: Domain, jobId: string, what: { view: boolean; map: boolean }): void {
     const io = this.io;
     const room = jobRoom(jobId);
     if (!io?.sockets.adapter.rooms.has(room)) return;
-    const job = domain.jobs.get(jobId);
-    const map = rangeMap(domain, jobId);
+    const job = what.view ? domain.jobs.get(jobId) : undefined;
+    const map = what.map ? rangeMap(domain, jobId) : undefined;
     if (job) io.to(room).emit('job:update', viewJob(domain, job));
     if (map) io.to(room).emit('job:map', map);
   }
