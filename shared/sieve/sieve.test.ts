@@ -345,8 +345,8 @@ function joinSummaries(left: PlainSummary, right: PlainSummary): PlainSummary {
   };
 }
 
-/** Wheel bytes of 30 numbers grouped in windows of 2^25 bytes, aligned to absolute positions. */
-const WINDOW_NUMBERS = 30n * 2n ** 25n;
+/** Wheel bytes of 30 numbers grouped in windows of 2^26 bytes, aligned to absolute positions. */
+const WINDOW_NUMBERS = 30n * 2n ** 26n;
 /** The start of the last (partial) window below 2^64: 2^64 - 268,435,456. */
 const TOP_WINDOW = (U64_MAX / WINDOW_NUMBERS) * WINDOW_NUMBERS;
 
