@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { isqrt, makeRandom, plainSummary, primesIn, summarizePrimes, testSeed } from '../../test/support/plain-sieve.js';
+import { isqrt, makeRandom, plainSummary, primesIn, summarizePrimes, testSeed, type PlainSummary } from '../../test/support/plain-sieve.js';
 import { loadKernel, U64_MAX } from './index.js';
 
 /** Seeded so a failure reproduces: rerun with SIEVE_TEST_SEED=<printed seed>. */
@@ -316,6 +316,91 @@ describe('near 2^64', () => {
       const summary = kernel.summarize(lo, hi);
       expect({ lo, hi, primes: summary.count, twins: summary.twins }).toEqual({ lo, hi, ...primesieveCounts(lo, hi) });
     }
+  });
+});
+
+/** The summary of two adjacent ranges, left below right, as a job joins its units'. */
+function joinSummaries(left: PlainSummary, right: PlainSummary): PlainSummary {
+  if (left.last === null) return right;
+  if (right.first === null || right.last === null) return left;
+  const straddle = right.first - left.last;
+  let maxGap = left.maxGap;
+  let gapStart = left.gapStart;
+  for (const [gap, start] of [
+    [straddle, left.last],
+    [right.maxGap, right.gapStart],
+  ] as const) {
+    if (gap !== null && (maxGap === null || gap > maxGap)) {
+      maxGap = gap;
+      gapStart = start;
+    }
+  }
+  return {
+    count: left.count + right.count,
+    first: left.first,
+    last: right.last,
+    twins: left.twins + right.twins + (straddle === 2n ? 1n : 0n),
+    maxGap,
+    gapStart,
+  };
+}
+
+/** Wheel bytes of 30 numbers grouped in windows of 2^26 bytes, aligned to absolute positions. */
+const WINDOW_NUMBERS = 30n * 2n ** 26n;
+/** The start of the last (partial) window below 2^64: 2^64 - 268,435,456. */
+const TOP_WINDOW = (U64_MAX / WINDOW_NUMBERS) * WINDOW_NUMBERS;
+
+// A thread keeps the window it prepared (pattern and big primes' hits) between calls: a call
+// that starts inside the part prepared before reuses it. Each call below either continues the
+// last one, goes back inside what was prepared, or jumps to another window; joined, they must
+// give what one call and primesieve give.
+describe('calls that continue where the last one stopped', () => {
+  it('near 2^64: consecutive calls across a window boundary, then jumps back', { timeout: 300_000 }, () => {
+    expect(TOP_WINDOW).toBe(U64_MAX + 1n - 268_435_456n);
+    const lo = TOP_WINDOW - 20_000_000n;
+    const hi = TOP_WINDOW + 10_000_000n;
+    const cuts = [lo, TOP_WINDOW - 12_000_000n, TOP_WINDOW, TOP_WINDOW + 3_999_994n, hi + 1n];
+    const pieces = cuts.slice(0, -1).map((from, n) => [from, cuts[n + 1]! - 1n] as const);
+    const summaries = pieces.map(([from, to], n) => {
+      const summary = kernel.summarize(from, to);
+      // The second piece again by count: it reuses the window the first one prepared.
+      if (n === 1) expect(kernel.count(from, to)).toBe(summary.count);
+      return summary;
+    });
+    const joined = summaries.reduce(joinSummaries);
+    // Recorded with primesieve 11: `primesieve lo hi -c1 -c2`.
+    expect({ count: joined.count, twins: joined.twins }).toEqual({ count: 676_861n, twins: 20_084n });
+    // Back into the window below the top, before where it was prepared from, and a few numbers
+    // checked one by one.
+    const back = TOP_WINDOW - 25_000_000n;
+    expect(kernel.summarize(back, back + 2_000n)).toEqual(plainSummary(back, back + 2_000n));
+    // Then the whole range in one call (the window below reused from there, the top one
+    // prepared again): the same summary.
+    expect(kernel.summarize(lo, hi)).toEqual(joined);
+    // And the top window again, inside the part just prepared.
+    expect(kernel.summarize(TOP_WINDOW + 5_000_000n, TOP_WINDOW + 5_002_000n)).toEqual(plainSummary(TOP_WINDOW + 5_000_000n, TOP_WINDOW + 5_002_000n));
+  });
+
+  it.skipIf(!hasPrimesieve)('near 2^64: the consecutive pieces match primesieve one by one', { timeout: 300_000 }, () => {
+    const cuts = [TOP_WINDOW - 8_000_000n, TOP_WINDOW - 2_000_001n, TOP_WINDOW + 1n, TOP_WINDOW + 6_000_000n];
+    for (let n = 0; n + 1 < cuts.length; n++) {
+      const [from, to] = [cuts[n]!, cuts[n + 1]! - 1n];
+      const summary = kernel.summarize(from, to);
+      expect({ from, to, primes: summary.count, twins: summary.twins }).toEqual({ from, to, ...primesieveCounts(from, to) });
+    }
+  });
+
+  it('at 1e14, where only the part a call needs is prepared: continuing, inside and past it', { timeout: 120_000 }, () => {
+    const lo = 10n ** 14n;
+    const first = kernel.summarize(lo, lo + 20_000_000n);
+    // Inside the part prepared for the call before.
+    expect(kernel.count(lo + 5_000_000n, lo + 15_000_000n)).toBe(310_889n);
+    // Continuing past it.
+    const second = kernel.summarize(lo + 20_000_001n, lo + 40_000_000n);
+    const joined = joinSummaries(first, second);
+    // Recorded with primesieve 11.
+    expect({ count: joined.count, twins: joined.twins }).toEqual({ count: 1_241_066n, twins: 50_849n });
+    expect(kernel.summarize(lo, lo + 40_000_000n)).toEqual(joined);
   });
 });
 

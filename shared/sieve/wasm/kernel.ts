@@ -6,23 +6,30 @@
 // p = 30a + r crosses off p*m for the multipliers m >= p coprime to 30; a multiplier position is
 // (r, j) with m = 30k + WHEEL[j], tabled by rj = 8 * bitOf(r) + j.
 //
-// The range is sieved window by window (WINDOW_BYTES wheel bytes, WINDOW_SEGMENTS segments).
-// Per window: copy the pre-sieve pattern (7..19 crossed off) over it; file the hits of every
-// prime >= SPARSE_LIMIT in buckets by segment and cross them off bucket by bucket (no state of
-// these primes outlives the window: near 2^64 there are 203 million of them). Then per segment
-// (SEGMENT_BYTES, L2-sized): primes < SMALL_LIMIT cross off by L1 chunks and primes < BIG_LIMIT
-// by segment (both in crossOffDirect: single steps up to wheel position 0, whole wheel cycles
-// 8 multiples per pass, single steps to the end, the 8 step lengths in locals); primes <
-// SPARSE_LIMIT sit in one flat list visited every segment. These carry their next multiple
-// from segment to segment. Then the segment is either counted (i64 popcount), walked prime by
-// prime (count, first, last, twin pairs, largest gap), or copied into the sieving-prime bitmap.
+// Wheel bytes are grouped into segments (SEGMENT_BYTES, L2-sized) and windows (WINDOW_BYTES),
+// both aligned to absolute byte positions, so a window is the same whatever range asks for it.
+// Where sieving primes reach SPARSE_LIMIT, a window is prepared once: the pre-sieve pattern
+// (7..19 crossed off) is copied over it and the hits of every prime >= SPARSE_LIMIT are filed in
+// buckets by segment and crossed off bucket by bucket (no per-prime state outlives this: near
+// 2^64 there are 203 million of them). The prepared window is kept between calls: a call that
+// starts inside the part of the window prepared before (the next unit of a thread that got the
+// units before it) reuses it instead of finding every big prime's first multiple again. Each
+// segment of the range is then copied out of the window (or, below SPARSE_LIMIT, laid from the
+// pattern) into a scratch segment and finished there: primes < SMALL_LIMIT cross off by L1
+// chunks and primes < BIG_LIMIT by segment (both in crossOffDirect: single steps up to wheel
+// position 0, whole wheel cycles 8 multiples per pass, single steps to the end, the 8 step
+// lengths in locals); primes < SPARSE_LIMIT sit in one flat list visited every segment. These
+// carry their next multiple from segment to segment. Then the segment is either counted (i64
+// popcount), walked prime by prime (count, first, last, twin pairs, largest gap), or copied
+// into the sieving-prime bitmap.
 //
 // Absolute values (range ends, segment starts, primes found) are u64; the hot loops work on
 // segment-relative i32 byte offsets and u32 primes (every sieving prime is below 2^32).
 // Memory is laid out by hand (runtime "stub", no allocations): fixed regions sized for the
-// largest case (the window and its buckets: 40 MB), then the sieving-prime bitmap (up to
-// 143 MB for primes below 2^32). Nothing grows with the width of the range. Untouched pages of
-// a Wasm memory are not resident, so the regions cost only what a run uses.
+// largest case (the window, its buckets and the scratch segment: 73 MB), then the
+// sieving-prime bitmap (up to 143 MB for primes below 2^32). Nothing grows with the width of
+// the range. Untouched pages of a Wasm memory are not resident, so the regions cost only what a
+// run uses.
 
 const LOG_SEGMENT_BYTES: i32 = 19;
 const SEGMENT_BYTES: i32 = 1 << LOG_SEGMENT_BYTES;
@@ -48,13 +55,21 @@ const MAX_SIEVING_PRIME: u32 = 0xffff_ffff;
 const BASE_PRIME_LIMIT: u32 = 1 << 17;
 /** A window: the segments whose big-prime hits are filed before any of them is finished. Its
  * size trades memory (WINDOW_BYTES) against the per-window cost of finding every big prime's
- * first multiple again (203 million primes near 2^64). */
-const LOG_WINDOW_SEGMENTS: i32 = 6;
+ * first multiple again (203 million primes near 2^64, ~2 s of a thread): 64 MB (2e9 numbers)
+ * measured ~15% faster than 32 MB over [2^64 - 4e9, 2^64 - 1]. At most 2^26 bytes: a filed
+ * first hit packs its window offset and wheel position (6 bits) in a u32. */
+const LOG_WINDOW_SEGMENTS: i32 = 7;
 const WINDOW_SEGMENTS: i32 = 1 << LOG_WINDOW_SEGMENTS;
-const WINDOW_BYTES: i32 = SEGMENT_BYTES << LOG_WINDOW_SEGMENTS;
-/** One bucket per window segment, of hits (offset in the segment << 8 | clear mask); buckets
- * are BUCKET_BYTES-aligned, so a write pointer tells by its low bits when its bucket is full. */
-const LOG_BUCKET_BYTES: i32 = 17;
+const LOG_WINDOW_BYTES: i32 = LOG_SEGMENT_BYTES + LOG_WINDOW_SEGMENTS;
+const WINDOW_BYTES: i32 = 1 << LOG_WINDOW_BYTES;
+/** Wheel bytes up to 2^64 - 1: byte (2^64 - 1) / 30 is the last one. */
+const END_BYTE: u64 = 0xffff_ffff_ffff_ffff / 30 + 1;
+/** No window prepared (a value no window start takes: they are multiples of WINDOW_BYTES). */
+const NO_WINDOW: u64 = 1;
+/** One bucket per window segment, of hits (offset in the segment << 8 | clear mask), 8 MB in
+ * all; buckets are BUCKET_BYTES-aligned, so a write pointer tells by its low bits when its
+ * bucket is full. */
+const LOG_BUCKET_BYTES: i32 = 23 - LOG_WINDOW_SEGMENTS;
 const BUCKET_BYTES: i32 = 1 << LOG_BUCKET_BYTES;
 /** Big primes go through crossOffBig in batches of at most this many. */
 const BATCH: i32 = 4096;
@@ -80,8 +95,11 @@ let WHEEL: usize = 0; // 8 x i32: WHEEL_RESIDUES
 let BIT_OF: usize = 0; // 30 x i32: bit of a residue, -1 if not coprime to 30
 let GAP: usize = 0; // 30 x i32: distance up to the next residue coprime to 30
 let PATTERN: usize = 0;
+/** The prepared window (pattern and big-prime hits), kept between calls. */
 let WINDOW: usize = 0;
-/** The segment being finished: a part of WINDOW. */
+/** Where the window's part being prepared starts: the base of its buckets' segment offsets. */
+let FILL_BASE: usize = 0;
+/** The segment being finished: scratch, so the window stays as prepared. */
 let SEG: usize = 0;
 let DIRECT_PRIME: usize = 0;
 let DIRECT_OFFSET: usize = 0;
@@ -89,7 +107,7 @@ let DIRECT_RJ: usize = 0;
 let BUCKET_PTR: usize = 0; // WINDOW_SEGMENTS x u32: each bucket's next free entry
 let BUCKETS: usize = 0;
 let BATCH_PRIMES: usize = 0; // BATCH x u32: a << 3 | k for the prime 30a + WHEEL[k]
-let BATCH_HITS: usize = 0; // BATCH x (a: u32, rj << 25 | offset in the window: u32)
+let BATCH_HITS: usize = 0; // BATCH x (a: u32, rj << LOG_WINDOW_BYTES | offset in the window: u32)
 let BATCH_MULTIPLIERS: usize = 0; // BATCH x u64: each prime's first multiplier in the window
 let SPARSE: usize = 0; // MAX_SPARSE x ((a << 6) | rj: u32, offset: i32)
 let PRIME_BITS: usize = 0;
@@ -101,6 +119,17 @@ let smallCount: i32 = 0;
 let sparseCount: i32 = 0;
 let cursorByte: i32 = 0;
 let cursorBits: u32 = 0;
+/** The current call's isqrt(hi), first byte and next sieving prime not yet activated. */
+let callRoot: u32 = 0;
+let callStartByte: u64 = 0;
+let pendingPrime: u32 = 0;
+/** crossOffBig's cursor in the bitmap: the next word and its bits not yet taken. */
+let bigWord: i32 = 0;
+let bigBits: u64 = 0;
+/** The prepared part [windowFrom, windowTo) of the window starting at byte windowStart. */
+let windowStart: u64 = NO_WINDOW;
+let windowFrom: u64 = 0;
+let windowTo: u64 = 0;
 
 // The last range's results, read by the getters below.
 let resultCount: u64 = 0;
@@ -134,8 +163,9 @@ function setup(): void {
   PATTERN = (at + 63) & ~63;
   at = PATTERN + PRESIEVE_PERIOD + SEGMENT_BYTES;
   WINDOW = (at + 63) & ~63;
-  SEG = WINDOW;
   at = WINDOW + WINDOW_BYTES + 64;
+  SEG = (at + 63) & ~63;
+  at = SEG + SEGMENT_BYTES + 64;
   DIRECT_PRIME = at;
   at += MAX_DIRECT * 4;
   DIRECT_OFFSET = at;
@@ -368,24 +398,23 @@ function crossOffDirect(from: i32, to: i32, limit: i32): void {
   }
 }
 
-/** Crosses off the sparse primes' multiples in the segment (every offset < SEGMENT_BYTES: the
- * buffer has room past a short last segment) and moves each to its next multiple, made
- * relative to the next segment. */
-function crossOffSparse(): void {
+/** Crosses off the sparse primes' multiples in the segment (offsets < length) and moves each
+ * to its next multiple, made relative to the next segment. */
+function crossOffSparse(length: i32): void {
   const end = SPARSE + (<usize>sparseCount << 3);
   for (let entry = SPARSE; entry < end; entry += 8) {
     const word = load<u32>(entry);
     const a = <i32>(word >>> 6);
     let rj = <i32>(word & 63);
     let i = load<i32>(entry, 4);
-    while (i < SEGMENT_BYTES) {
+    while (i < length) {
       const hit = load<u32>(HIT + (<usize>rj << 2));
       store<u8>(SEG + i, load<u8>(SEG + i) & hit);
       i += a * <i32>(hit >>> 16) + <i32>((hit >>> 8) & 0xff);
       rj = (rj & 56) | ((rj + 1) & 7);
     }
     store<u32>(entry, (<u32>a << 6) | <u32>rj);
-    store<i32>(entry, i - SEGMENT_BYTES, 4);
+    store<i32>(entry, i - length, 4);
   }
 }
 
@@ -480,12 +509,12 @@ function pushHit(s: i32, value: u32): void {
   if ((next & <u32>(BUCKET_BYTES - 1)) == 0) flushBucket(s);
 }
 
-/** Crosses off the hits filed under window segment s and empties its bucket. */
+/** Crosses off the hits filed under segment s of the part being prepared and empties its bucket. */
 function flushBucket(s: i32): void {
   const slot = BUCKET_PTR + (<usize>s << 2);
   const start = BUCKETS + (<usize>s << LOG_BUCKET_BYTES);
   const end = <usize>load<u32>(slot);
-  const seg = WINDOW + (<usize>s << LOG_SEGMENT_BYTES);
+  const seg = FILL_BASE + (<usize>s << LOG_SEGMENT_BYTES);
   let entry = start;
   for (; entry + 16 <= end; entry += 16) {
     const v0 = load<u32>(entry);
@@ -510,9 +539,9 @@ function flushBucket(s: i32): void {
 }
 
 /**
- * Crosses off, in the window of winBytes wheel bytes from winStart (its pre-sieve pattern
- * already laid), the multiples of every sieving prime p >= SPARSE_LIMIT with p <= root and p^2
- * inside or below the window. No per-prime state outlives the window (near 2^64 that state
+ * Crosses off, in the winBytes wheel bytes from winStart (at FILL_BASE, the pre-sieve pattern
+ * already laid; at most WINDOW_BYTES), the multiples of every sieving prime p >= SPARSE_LIMIT
+ * with p <= limit and p^2 inside or below them. No per-prime state outlives them (near 2^64 that state
  * would be 203 million entries): each prime's first multiple in the window is found again by
  * one float division, corrected exactly, and its hits are filed by segment (EratBig's buckets,
  * emptied per window), so crossing them off touches one L2-sized segment at a time.
@@ -522,89 +551,104 @@ function flushBucket(s: i32): void {
  * operations per prime overlaps across primes) and keep those that hit the window; file the
  * hits. One loop doing all three mispredicts so often that each prime costs its whole chain.
  */
-function crossOffBig(winStart: u64, winBytes: i32, root: u32): void {
-  const winEnd = winStart + <u64>winBytes;
-  // p^2 <= 30 * winEnd - 1, the last number of the window's last byte, without wrapping.
-  const lastNumber = winEnd > 0x0888_8888_8888_8888 ? 0xffff_ffff_ffff_ffff : 30 * winEnd - 1;
-  const limit = min<u32>(root, <u32>isqrt64(lastNumber));
+function crossOffBig(winStart: u64, winBytes: i32, limit: u32): void {
   if (limit < SPARSE_LIMIT) return;
   const start = 30 * winStart; // a multiple of 30: never a hit, so "> start" is ">= start"
-  const startF = <f64>start;
   const lastWord = <i32>(limit / 30) >> 3;
-  let word = (<i32>SPARSE_FIRST_BYTE) >> 3;
+  bigWord = (<i32>SPARSE_FIRST_BYTE) >> 3;
   const belowFirst: u64 = <u64>(SPARSE_FIRST_BYTE & 7) * 8; // bits of the first word's bytes below it
-  let bits = load<u64>(PRIME_BITS + (<usize>word << 3)) & (0xffff_ffff_ffff_ffff << belowFirst);
-  while (word <= lastWord) {
-    // Pass 1: up to BATCH primes as a << 3 | k (p = 30a + WHEEL[k]); the last word may hold
-    // primes above limit, dropped in pass 2.
-    let taken = 0;
-    while (taken <= BATCH - 64 && word <= lastWord) {
-      while (bits != 0) {
-        const bit = <u32>ctz(bits);
-        bits &= bits - 1;
-        store<u32>(BATCH_PRIMES + (<usize>taken << 2), ((((<u32>word) << 3) + (bit >> 3)) << 3) | (bit & 7));
-        taken++;
-      }
-      word++;
-      bits = load<u64>(PRIME_BITS + (<usize>word << 3));
+  bigBits = load<u64>(PRIME_BITS + (<usize>bigWord << 3)) & (0xffff_ffff_ffff_ffff << belowFirst);
+  while (bigWord <= lastWord) fileBatch(start, winStart, winBytes, limit, lastWord);
+}
+
+/**
+ * One batch of crossOffBig: up to BATCH primes from the bitmap cursor (bigWord, bigBits) on,
+ * their hits in the winBytes bytes from winStart filed. A function called per batch, not a loop
+ * inside crossOffBig: V8 runs a Wasm function's optimized code only from its next call on.
+ */
+function fileBatch(start: u64, winStart: u64, winBytes: i32, limit: u32, lastWord: i32): void {
+  const startF = <f64>start;
+  // Pass 1: up to BATCH primes as a << 3 | k (p = 30a + WHEEL[k]); the last word may hold
+  // primes above limit, dropped in pass 2.
+  let taken = 0;
+  let word = bigWord;
+  let bits = bigBits;
+  while (taken <= BATCH - 64 && word <= lastWord) {
+    while (bits != 0) {
+      const bit = <u32>ctz(bits);
+      bits &= bits - 1;
+      store<u32>(BATCH_PRIMES + (<usize>taken << 2), ((((<u32>word) << 3) + (bit >> 3)) << 3) | (bit & 7));
+      taken++;
     }
-    // Pass 2a: each prime's first multiplier m >= p with p * m > start, not yet coprime to 30.
-    for (let n = 0; n < taken; n++) {
-      const packed = load<u32>(BATCH_PRIMES + (<usize>n << 2));
-      const p: u32 = 30 * (packed >> 3) + <u32>wheelAt(<i32>(packed & 7));
-      // m = ceil(start / p). start < 2^64 is within 2^10 of startF and p >= 2^22, so startF / p
-      // is within 2^-12 + 2^-11 (the division's rounding at quotients < 2^42) of start / p: its
-      // truncation is ceil(start / p) minus 0, 1 or 2, never more. Two branch-free steps up.
-      // m * p may wrap past 2^64, but start - m * p is small and reads right as i64.
-      let m = <u64><i64>(startF / <f64>p);
-      let rem = <i64>(start - m * p);
-      let up = <i64>(rem > 0);
-      m += up;
-      rem -= up * p;
-      m += <i64>(rem > 0);
-      // A prime whose square lies beyond the window's start starts at its square (m = p).
-      const square: u64 = <u64>p * p;
-      store<u64>(BATCH_MULTIPLIERS + (<usize>n << 3), square > start ? <u64>p : m);
-    }
-    // Pass 2b: m up to the next multiplier coprime to 30, the byte of p * m in the window;
-    // kept as (a, rj << 25 | offset) when it lies inside the window. Two short loops instead
-    // of one long one: each iteration's chain of dependent operations is what limits them.
-    let kept = 0;
-    for (let n = 0; n < taken; n++) {
-      const packed = load<u32>(BATCH_PRIMES + (<usize>n << 2));
-      const a = packed >> 3;
-      const k = <i32>(packed & 7);
-      const r = <u32>wheelAt(k);
-      const p: u32 = 30 * a + r;
-      const m = load<u64>(BATCH_MULTIPLIERS + (<usize>n << 3));
-      // m < 2^42: m / 30 by a float product, off by under 2^-14; (m mod 30 + 0.5) / 30 is at
-      // least 1/60 away from an integer, so the truncation is exact.
-      const mHigh = <u64><i64>((<f64><i64>m + 0.5) * (1.0 / 30.0));
-      let mLow = <i32>(m - 30 * mHigh);
-      // Up to the next multiplier coprime to 30 (never past 29: 29 is coprime).
-      mLow += load<i32>(GAP + (<usize>mLow << 2));
-      const j = bitOf(<u32>mLow);
-      const w = <u32>wheelAt(j);
-      const offset: u64 = <u64>p * mHigh + a * w + (r * w) / 30 - winStart;
-      const entry = BATCH_HITS + (<usize>kept << 3);
-      store<u32>(entry, a);
-      store<u32>(entry, (<u32>(8 * k + j) << 25) | (<u32>offset & 0x1ff_ffff), 4);
-      kept += <i32>(offset < <u64>winBytes) & <i32>(p <= limit);
-    }
-    // Pass 3: file every hit in the window of the kept primes.
-    const end = BATCH_HITS + (<usize>kept << 3);
-    for (let entry = BATCH_HITS; entry < end; entry += 8) {
-      const a = <i32>load<u32>(entry);
-      const packed = load<u32>(entry, 4);
-      let rj = <i32>(packed >>> 25);
-      let i = <i32>(packed & 0x1ff_ffff);
-      do {
-        const hit = load<u32>(HIT + (<usize>rj << 2));
-        pushHit(i >>> LOG_SEGMENT_BYTES, (<u32>(i & (SEGMENT_BYTES - 1)) << 8) | (hit & 0xff));
-        i += a * <i32>(hit >>> 16) + <i32>((hit >>> 8) & 0xff);
-        rj = (rj & 56) | ((rj + 1) & 7);
-      } while (i < winBytes);
-    }
+    word++;
+    bits = load<u64>(PRIME_BITS + (<usize>word << 3));
+  }
+  bigWord = word;
+  bigBits = bits;
+  // Pass 2a: each prime's first multiplier m >= p with p * m > start, not yet coprime to 30;
+  // only the primes with a multiple (coprime to 30 or not) in the bytes go on, compacted in
+  // place: near 2^64 most big primes have none in a window, and pass 2b costs the most.
+  const span = 30 * <u64>winBytes; // the numbers of the bytes
+  let near = 0;
+  for (let n = 0; n < taken; n++) {
+    const packed = load<u32>(BATCH_PRIMES + (<usize>n << 2));
+    const p: u32 = 30 * (packed >> 3) + <u32>wheelAt(<i32>(packed & 7));
+    // m = ceil(start / p). start < 2^64 is within 2^10 of startF and p >= 2^22, so startF / p
+    // is within 2^-12 + 2^-11 (the division's rounding at quotients < 2^42) of start / p: its
+    // truncation is ceil(start / p) minus 0, 1 or 2, never more. Two branch-free steps up.
+    // m * p may wrap past 2^64, but start - m * p is small and reads right as i64.
+    let m = <u64><i64>(startF / <f64>p);
+    let rem = <i64>(start - m * p);
+    let up = <i64>(rem > 0);
+    m += up;
+    rem -= up * p;
+    m += <i64>(rem > 0);
+    // A prime whose square lies beyond the window's start starts at its square (m = p).
+    const square: u64 = <u64>p * p;
+    const first = square > start ? <u64>p : m;
+    store<u32>(BATCH_PRIMES + (<usize>near << 2), packed);
+    store<u64>(BATCH_MULTIPLIERS + (<usize>near << 3), first);
+    // p * first - start: the distance from start to that multiple (a wrap past 2^64 cancels).
+    near += <i32>(<u64>p * first - start < span) & <i32>(p <= limit);
+  }
+  // Pass 2b: m up to the next multiplier coprime to 30, the byte of p * m in the window; kept
+  // as (a, rj << LOG_WINDOW_BYTES | offset) when it lies inside the window. Two short loops
+  // instead of one long one: each iteration's chain of dependent operations is what limits them.
+  let kept = 0;
+  for (let n = 0; n < near; n++) {
+    const packed = load<u32>(BATCH_PRIMES + (<usize>n << 2));
+    const a = packed >> 3;
+    const k = <i32>(packed & 7);
+    const r = <u32>wheelAt(k);
+    const p: u32 = 30 * a + r;
+    const m = load<u64>(BATCH_MULTIPLIERS + (<usize>n << 3));
+    // m < 2^42: m / 30 by a float product, off by under 2^-14; (m mod 30 + 0.5) / 30 is at
+    // least 1/60 away from an integer, so the truncation is exact.
+    const mHigh = <u64><i64>((<f64><i64>m + 0.5) * (1.0 / 30.0));
+    let mLow = <i32>(m - 30 * mHigh);
+    // Up to the next multiplier coprime to 30 (never past 29: 29 is coprime).
+    mLow += load<i32>(GAP + (<usize>mLow << 2));
+    const j = bitOf(<u32>mLow);
+    const w = <u32>wheelAt(j);
+    const offset: u64 = <u64>p * mHigh + a * w + (r * w) / 30 - winStart;
+    const entry = BATCH_HITS + (<usize>kept << 3);
+    store<u32>(entry, a);
+    store<u32>(entry, (<u32>(8 * k + j) << LOG_WINDOW_BYTES) | (<u32>offset & <u32>(WINDOW_BYTES - 1)), 4);
+    kept += <i32>(offset < <u64>winBytes);
+  }
+  // Pass 3: file every hit in the window of the kept primes.
+  const end = BATCH_HITS + (<usize>kept << 3);
+  for (let entry = BATCH_HITS; entry < end; entry += 8) {
+    const a = <i32>load<u32>(entry);
+    const packed = load<u32>(entry, 4);
+    let rj = <i32>(packed >>> LOG_WINDOW_BYTES);
+    let i = <i32>(packed & <u32>(WINDOW_BYTES - 1));
+    do {
+      const hit = load<u32>(HIT + (<usize>rj << 2));
+      pushHit(i >>> LOG_SEGMENT_BYTES, (<u32>(i & (SEGMENT_BYTES - 1)) << 8) | (hit & 0xff));
+      i += a * <i32>(hit >>> 16) + <i32>((hit >>> 8) & 0xff);
+      rj = (rj & 56) | ((rj + 1) & 7);
+    } while (i < winBytes);
   }
 }
 
@@ -677,15 +721,92 @@ function layPattern(to: usize, segStart: u64, length: i32, mode: i32): void {
   }
 }
 
+/** The largest sieving prime of the window ending before wheel byte winEnd: isqrt of its last
+ * number (computed without wrapping past 2^64 - 1). */
+function windowLimit(winEnd: u64): u32 {
+  const lastNumber = winEnd > 0x0888_8888_8888_8888 ? 0xffff_ffff_ffff_ffff : 30 * winEnd - 1;
+  return <u32>isqrt64(lastNumber);
+}
+
+/** Whether filing the big primes' hits in `bytes` more bytes costs less than finding their
+ * first multiples again: hits run ~8 * (ln ln limit - ln ln SPARSE_LIMIT) per byte, the big
+ * primes number ~limit / ln limit, and a hit costs well under half what a prime's first
+ * multiple does. Near 2^64 a whole window's hits cost about half its primes. */
+function cheaperToFile(bytes: u64, limit: u32): bool {
+  const logLimit = Math.log(<f64>limit);
+  const hitsPerByte = 8 * (Math.log(logLimit) - Math.log(Math.log(<f64>SPARSE_LIMIT)));
+  const primes = <f64>limit / logLimit - <f64>SPARSE_LIMIT / Math.log(<f64>SPARSE_LIMIT);
+  return <f64>bytes * hitsPerByte < 2 * primes;
+}
+
 /**
- * Sieves [lo, hi] (the sieving primes up to isqrt(hi) are in the bitmap) window by window and,
- * by mode, counts the primes into resultCount, folds them all into the result* summary, or
- * copies each segment into the sieving-prime bitmap at its own byte offset. Memory is the same
- * whatever the width of [lo, hi]: one window, its buckets, and the state of the primes below
- * SPARSE_LIMIT, which carry their next multiple from segment to segment.
+ * Makes WINDOW hold bytes [from, to) of the window [winStart, winEnd) prepared: the pre-sieve
+ * pattern with the multiples of its big primes (SPARSE_LIMIT..limit) crossed off. What the calls
+ * before left there is reused when it covers [from, to) (the next unit of a range starts where
+ * the last one ended); otherwise the window is prepared from `from`, on to its end when filing
+ * the rest costs less than finding the big primes' first multiples again in the next call.
+ */
+function prepareWindow(winStart: u64, winEnd: u64, from: u64, to: u64, limit: u32): void {
+  if (winStart == windowStart && from >= windowFrom && to <= windowTo) return;
+  windowStart = NO_WINDOW;
+  const end = to < winEnd && cheaperToFile(winEnd - to, limit) ? winEnd : to;
+  for (let at = from; at < end; at += <u64>SEGMENT_BYTES) {
+    layPattern(WINDOW + <usize>(at - winStart), at, <i32>min<u64>(<u64>SEGMENT_BYTES, end - at), MODE_COUNT);
+  }
+  FILL_BASE = WINDOW + <usize>(from - winStart);
+  crossOffBig(from, <i32>(end - from), limit);
+  flushBuckets();
+  windowStart = winStart;
+  windowFrom = from;
+  windowTo = end;
+}
+
+/**
+ * Finishes the segment in SEG (length wheel bytes from byte segStart, pattern and big primes
+ * done): crosses off the primes below SPARSE_LIMIT (activating those whose square it reaches),
+ * keeps the bits of [lo, hi], and counts, folds or files the survivors by mode. A function of
+ * its own, called per segment: V8 runs a Wasm function's optimized code from its next call on,
+ * so the hot work must not sit in one long-running call.
+ */
+function finishSegment(segStart: u64, length: i32, lo: u64, hi: u64, mode: i32): void {
+  const segEndByte = segStart + <u64>length;
+  while (pendingPrime != 0 && pendingPrime <= callRoot && pendingPrime < SPARSE_LIMIT && (<u64>pendingPrime * pendingPrime) / 30 < segEndByte) {
+    activate(pendingPrime, callStartByte, segStart);
+    pendingPrime = nextSievingPrime();
+  }
+
+  for (let chunk = 0; chunk < length; chunk += L1_CHUNK_BYTES) {
+    crossOffDirect(0, smallCount, min<i32>(chunk + L1_CHUNK_BYTES, length));
+  }
+  crossOffDirect(smallCount, directCount, length);
+  crossOffSparse(length);
+  for (let n = 0; n < directCount; n++) {
+    const slot = DIRECT_OFFSET + (<usize>n << 2);
+    store<i32>(slot, load<i32>(slot) - length);
+  }
+
+  store<u8>(SEG, load<u8>(SEG) & rangeMask(segStart, lo, hi));
+  const last = SEG + <usize>(length - 1);
+  store<u8>(last, load<u8>(last) & rangeMask(segStart + <u64>(length - 1), lo, hi));
+  memory.fill(SEG + <usize>length, 0, <usize>(((length + 7) & ~7) - length));
+  if (mode == MODE_COUNT) {
+    resultCount += countSurvivors(length);
+  } else if (mode == MODE_SUMMARY) {
+    foldSurvivors(segStart, length);
+  } else {
+    memory.copy(PRIME_BITS + <usize>segStart, SEG, <usize>length);
+  }
+}
+
+/**
+ * Sieves [lo, hi] (the sieving primes up to isqrt(hi), and up to each big window's limit, are
+ * in the bitmap) segment by segment and, by mode, counts the primes into resultCount, folds
+ * them all into the result* summary, or copies each segment into the sieving-prime bitmap at
+ * its own byte offset. Memory is the same whatever the width of [lo, hi]: one window, its
+ * buckets, one scratch segment, and the state of the primes below SPARSE_LIMIT, which carry
+ * their next multiple from segment to segment.
  */
 function sieveRange(lo: u64, hi: u64, mode: i32): void {
-  const root = <u32>isqrt64(hi);
   resultCount = 0;
   resultFirst = 0;
   resultLast = 0;
@@ -706,63 +827,35 @@ function sieveRange(lo: u64, hi: u64, mode: i32): void {
 
   const startByte = lo / 30;
   const endByte = hi / 30 + 1;
+  callRoot = <u32>isqrt64(hi);
+  callStartByte = startByte;
   directCount = 0;
   smallCount = 0;
   sparseCount = 0;
   cursorByte = 0;
   cursorBits = load<u8>(PRIME_BITS) & ~0x3f; // skip 1, 7, 11, 13, 17, 19
-  let pending = nextSievingPrime();
+  pendingPrime = nextSievingPrime();
 
-  // Without big primes a window is only a run of segments: each one is sieved in one place
-  // (L2-resident), its pattern laid just before.
-  const big = root >= SPARSE_LIMIT;
-  for (let winStart = startByte; winStart < endByte; winStart += <u64>WINDOW_BYTES) {
-    const winBytes = <i32>min<u64>(<u64>WINDOW_BYTES, endByte - winStart);
-    if (big) {
-      for (let at = 0; at < winBytes; at += SEGMENT_BYTES) {
-        layPattern(WINDOW + <usize>at, winStart + <u64>at, min<i32>(SEGMENT_BYTES, winBytes - at), mode);
-      }
-      crossOffBig(winStart, winBytes, root);
-      flushBuckets();
-    }
-
-    for (let at = 0; at < winBytes; at += SEGMENT_BYTES) {
-      const segStart = winStart + <u64>at;
-      const length = min<i32>(SEGMENT_BYTES, winBytes - at);
+  let segStart = startByte;
+  while (segStart < endByte) {
+    const winStart = segStart & ~(<u64>WINDOW_BYTES - 1);
+    const winEnd = min<u64>(winStart + <u64>WINDOW_BYTES, END_BYTE);
+    const to = min<u64>(winEnd, endByte);
+    const limit = windowLimit(winEnd);
+    // Without big primes a window is only a run of segments, each laid from the pattern.
+    const big = limit >= SPARSE_LIMIT;
+    if (big) prepareWindow(winStart, winEnd, segStart, to, limit);
+    while (segStart < to) {
+      const segEnd = min<u64>((segStart | <u64>(SEGMENT_BYTES - 1)) + 1, to);
+      const length = <i32>(segEnd - segStart);
       if (big) {
-        SEG = WINDOW + <usize>at;
+        memory.copy(SEG, WINDOW + <usize>(segStart - winStart), <usize>length);
+        if (segStart == 0 && mode == MODE_SUMMARY) store<u8>(SEG, load<u8>(SEG) | 0x3e);
       } else {
-        SEG = WINDOW;
         layPattern(SEG, segStart, length, mode);
       }
-      // Primes below SPARSE_LIMIT whose square lies below this segment's end start here.
-      const segEndByte = segStart + <u64>length;
-      while (pending != 0 && pending <= root && pending < SPARSE_LIMIT && (<u64>pending * pending) / 30 < segEndByte) {
-        activate(pending, startByte, segStart);
-        pending = nextSievingPrime();
-      }
-
-      for (let chunk = 0; chunk < length; chunk += L1_CHUNK_BYTES) {
-        crossOffDirect(0, smallCount, min<i32>(chunk + L1_CHUNK_BYTES, length));
-      }
-      crossOffDirect(smallCount, directCount, length);
-      crossOffSparse();
-      for (let n = 0; n < directCount; n++) {
-        const slot = DIRECT_OFFSET + (<usize>n << 2);
-        store<i32>(slot, load<i32>(slot) - SEGMENT_BYTES);
-      }
-
-      store<u8>(SEG, load<u8>(SEG) & rangeMask(segStart, lo, hi));
-      const last = SEG + <usize>(length - 1);
-      store<u8>(last, load<u8>(last) & rangeMask(segStart + <u64>(length - 1), lo, hi));
-      memory.fill(SEG + <usize>length, 0, <usize>(((length + 7) & ~7) - length));
-      if (mode == MODE_COUNT) {
-        resultCount += countSurvivors(length);
-      } else if (mode == MODE_SUMMARY) {
-        foldSurvivors(segStart, length);
-      } else {
-        memory.copy(PRIME_BITS + <usize>segStart, SEG, <usize>length);
-      }
+      finishSegment(segStart, length, lo, hi, mode);
+      segStart = segEnd;
     }
   }
 }
@@ -771,7 +864,10 @@ function sieveRange(lo: u64, hi: u64, mode: i32): void {
  * 0 counts the primes (resultCount), 1 also finds the first and last prime, the twin pairs and
  * the largest gap with its smallest start. The results are read with the getters below. */
 export function sieve(lo: u64, hi: u64, mode: i32): void {
-  ensureSievingPrimes(<u32>isqrt64(hi));
+  const root = <u32>isqrt64(hi);
+  const lastWindow = (hi / 30) & ~(<u64>WINDOW_BYTES - 1);
+  const windowRoot = windowLimit(min<u64>(lastWindow + <u64>WINDOW_BYTES, END_BYTE));
+  ensureSievingPrimes(windowRoot >= SPARSE_LIMIT ? windowRoot : root);
   sieveRange(lo, hi, mode == MODE_SUMMARY ? MODE_SUMMARY : MODE_COUNT);
 }
 
