@@ -28,10 +28,10 @@ test('counts on real worker threads, in parallel, and reports kernel errors per 
   await expect(pool.compute(SIEVE_COUNT, { lo: 1, hi: 10 })).rejects.toThrow('compute pool is closed');
 });
 
-test('a thread that dies fails its unit and is replaced', async () => {
+/** Spawns threads of which the first exits as soon as it is asked anything; the rest are real sieve threads. */
+function spawnDyingFirst(): { spawn: SpawnThread; spawned(): number } {
   let spawned = 0;
-  // The first thread exits as soon as it is asked anything; the rest are real sieve threads.
-  const spawnDyingFirst: SpawnThread = (onDeath) => {
+  const spawn: SpawnThread = (onDeath) => {
     spawned++;
     if (spawned > 1) return spawnSieveThread(onDeath);
     const worker = new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(7))", { eval: true });
@@ -44,11 +44,16 @@ test('a thread that dies fails its unit and is replaced', async () => {
       terminate: () => void worker.terminate(),
     };
   };
-  const pool = new ThreadedComputePool(spawnDyingFirst, 1);
+  return { spawn, spawned: () => spawned };
+}
+
+test('a thread that dies fails its unit and is replaced', async () => {
+  const threads = spawnDyingFirst();
+  const pool = new ThreadedComputePool(threads.spawn, 1);
   try {
     await expect(pool.compute(SIEVE_COUNT, { lo: 1, hi: 100 })).rejects.toThrow('exited with 7');
     expect(await pool.compute(SIEVE_COUNT, { lo: 1, hi: 100 })).toBe(25);
-    expect(spawned).toBe(2);
+    expect(threads.spawned()).toBe(2);
   } finally {
     await pool.close();
   }
@@ -177,27 +182,14 @@ test('aborting a unit that waits inside a busy thread skips it; the running unit
 });
 
 test('a thread that dies fails its running unit and hands the one waiting inside it to its replacement', async () => {
-  let spawned = 0;
-  const spawnDyingFirst: SpawnThread = (onDeath) => {
-    spawned++;
-    if (spawned > 1) return spawnSieveThread(onDeath);
-    const worker = new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(7))", { eval: true });
-    worker.on('exit', (code) => onDeath(new Error(`exited with ${code}`)));
-    return {
-      compute: () => {
-        worker.postMessage('go');
-        return { result: new Promise<JsonValue>(() => {}), cancel: () => {} };
-      },
-      terminate: () => void worker.terminate(),
-    };
-  };
-  const pool = new ThreadedComputePool(spawnDyingFirst, 1);
+  const threads = spawnDyingFirst();
+  const pool = new ThreadedComputePool(threads.spawn, 1);
   try {
     const first = pool.compute(SIEVE_COUNT, { lo: 1, hi: 100 });
     const second = pool.compute(SIEVE_COUNT, { lo: 1, hi: 1000 });
     await expect(first).rejects.toThrow('exited with 7');
     expect(await second).toBe(168);
-    expect(spawned).toBe(2);
+    expect(threads.spawned()).toBe(2);
   } finally {
     await pool.close();
   }
