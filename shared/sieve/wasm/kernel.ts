@@ -94,6 +94,10 @@ let HIT: usize = 0; // 64 x u32: clear mask | carry << 8 | multiplier step << 16
 let WHEEL: usize = 0; // 8 x i32: WHEEL_RESIDUES
 let BIT_OF: usize = 0; // 30 x i32: bit of a residue, -1 if not coprime to 30
 let GAP: usize = 0; // 30 x i32: distance up to the next residue coprime to 30
+/** 8 x 32 x u32, by (k, d mod 30) for a prime 30a + WHEEL[k] whose multiple p * m lies d past a
+ * multiple of 30: the step g up to the next multiplier coprime to 30 | the carry
+ * (d mod 30 + WHEEL[k] * g) / 30 << 8 | that multiplier's rj << 16. */
+let FIRST_HIT: usize = 0;
 let PATTERN: usize = 0;
 /** The prepared window (pattern and big-prime hits), kept between calls. */
 let WINDOW: usize = 0;
@@ -108,7 +112,6 @@ let BUCKET_PTR: usize = 0; // WINDOW_SEGMENTS x u32: each bucket's next free ent
 let BUCKETS: usize = 0;
 let BATCH_PRIMES: usize = 0; // BATCH x u32: a << 3 | k for the prime 30a + WHEEL[k]
 let BATCH_HITS: usize = 0; // BATCH x (a: u32, rj << LOG_WINDOW_BYTES | offset in the window: u32)
-let BATCH_MULTIPLIERS: usize = 0; // BATCH x u64: each prime's first multiplier in the window
 let SPARSE: usize = 0; // MAX_SPARSE x ((a << 6) | rj: u32, offset: i32)
 let PRIME_BITS: usize = 0;
 
@@ -160,6 +163,8 @@ function setup(): void {
   at += 120;
   GAP = at;
   at += 120;
+  FIRST_HIT = at;
+  at += 8 * 32 * 4;
   PATTERN = (at + 63) & ~63;
   at = PATTERN + PRESIEVE_PERIOD + SEGMENT_BYTES;
   WINDOW = (at + 63) & ~63;
@@ -177,8 +182,6 @@ function setup(): void {
   BATCH_PRIMES = at;
   at += BATCH * 4;
   BATCH_HITS = at;
-  at += BATCH * 8;
-  BATCH_MULTIPLIERS = at;
   at += BATCH * 8;
   SPARSE = (at + 63) & ~63;
   at = SPARSE + <usize>MAX_SPARSE * 8;
@@ -208,6 +211,15 @@ function setup(): void {
       const mask = 0xff & ~(1 << bitOf(<u32>residue));
       const carry = (residue + r * step) / 30;
       store<u32>(HIT + (<usize>rj << 2), <u32>(mask | (carry << 8) | (step << 16)));
+    }
+    for (let dm = 0; dm < 30; dm++) {
+      // r * m = dm (mod 30): m mod 30 by trying the 30 residues.
+      let m = 0;
+      while ((r * m) % 30 != dm) m++;
+      const g = load<i32>(GAP + (<usize>m << 2));
+      const carry = (dm + r * g) / 30;
+      const rj = 8 * ri + bitOf(<u32>(m + g));
+      store<u32>(FIRST_HIT + (<usize>((ri << 5) | dm) << 2), <u32>(g | (carry << 8) | (rj << 16)));
     }
   }
 
@@ -547,9 +559,10 @@ function flushBucket(s: i32): void {
  * emptied per window), so crossing them off touches one L2-sized segment at a time.
  *
  * Primes go through in batches, in three passes: take them from the bitmap; find each one's
- * first multiple (a loop without data-dependent branches, so the long chain of dependent
- * operations per prime overlaps across primes) and keep those that hit the window; file the
- * hits. One loop doing all three mispredicts so often that each prime costs its whole chain.
+ * first multiple (one float division and a table by the distance mod 30, in a loop without
+ * data-dependent branches, so the chain of dependent operations per prime overlaps across
+ * primes) and keep those that hit the window; file the hits. One loop doing all three
+ * mispredicts so often that each prime costs its whole chain.
  */
 function crossOffBig(winStart: u64, winBytes: i32, limit: u32): void {
   if (limit < SPARSE_LIMIT) return;
@@ -585,56 +598,43 @@ function fileBatch(start: u64, winStart: u64, winBytes: i32, limit: u32, lastWor
   }
   bigWord = word;
   bigBits = bits;
-  // Pass 2a: each prime's first multiplier m >= p with p * m > start, not yet coprime to 30;
-  // only the primes with a multiple (coprime to 30 or not) in the bytes go on, compacted in
-  // place: near 2^64 most big primes have none in a window, and pass 2b costs the most.
+  // Pass 2: each prime's first multiple p * m >= start with m coprime to 30, as the distance
+  // d = p * ceil(start / p) - start < p and a table: start is a multiple of 30, so
+  // m = ceil(start / p) is d / r mod 30, the step g up to a multiplier coprime to 30 and the
+  // carry of (d mod 30 + r * g) / 30 follow from (k, d mod 30), and the hit's byte in the window
+  // is a * g + d / 30 + carry, all in u32. A loop without data-dependent branches (but for the
+  // few primes whose square lies beyond start), so the chain of dependent operations per prime
+  // overlaps across primes; the primes with a hit in the window are kept, compacted in place.
   const span = 30 * <u64>winBytes; // the numbers of the bytes
-  let near = 0;
+  let kept = 0;
   for (let n = 0; n < taken; n++) {
     const packed = load<u32>(BATCH_PRIMES + (<usize>n << 2));
-    const p: u32 = 30 * (packed >> 3) + <u32>wheelAt(<i32>(packed & 7));
-    // m = ceil(start / p). start < 2^64 is within 2^10 of startF and p >= 2^22, so startF / p
-    // is within 2^-12 + 2^-11 (the division's rounding at quotients < 2^42) of start / p: its
-    // truncation is ceil(start / p) minus 0, 1 or 2, never more. Two branch-free steps up.
-    // m * p may wrap past 2^64, but start - m * p is small and reads right as i64.
-    let m = <u64><i64>(startF / <f64>p);
-    let rem = <i64>(start - m * p);
-    let up = <i64>(rem > 0);
-    m += up;
-    rem -= up * p;
-    m += <i64>(rem > 0);
-    // A prime whose square lies beyond the window's start starts at its square (m = p).
-    const square: u64 = <u64>p * p;
-    const first = square > start ? <u64>p : m;
-    store<u32>(BATCH_PRIMES + (<usize>near << 2), packed);
-    store<u64>(BATCH_MULTIPLIERS + (<usize>near << 3), first);
-    // p * first - start: the distance from start to that multiple (a wrap past 2^64 cancels).
-    near += <i32>(<u64>p * first - start < span) & <i32>(p <= limit);
-  }
-  // Pass 2b: m up to the next multiplier coprime to 30, the byte of p * m in the window; kept
-  // as (a, rj << LOG_WINDOW_BYTES | offset) when it lies inside the window. Two short loops
-  // instead of one long one: each iteration's chain of dependent operations is what limits them.
-  let kept = 0;
-  for (let n = 0; n < near; n++) {
-    const packed = load<u32>(BATCH_PRIMES + (<usize>n << 2));
     const a = packed >> 3;
-    const k = <i32>(packed & 7);
-    const r = <u32>wheelAt(k);
-    const p: u32 = 30 * a + r;
-    const m = load<u64>(BATCH_MULTIPLIERS + (<usize>n << 3));
-    // m < 2^42: m / 30 by a float product, off by under 2^-14; (m mod 30 + 0.5) / 30 is at
-    // least 1/60 away from an integer, so the truncation is exact.
-    const mHigh = <u64><i64>((<f64><i64>m + 0.5) * (1.0 / 30.0));
-    let mLow = <i32>(m - 30 * mHigh);
-    // Up to the next multiplier coprime to 30 (never past 29: 29 is coprime).
-    mLow += load<i32>(GAP + (<usize>mLow << 2));
-    const j = bitOf(<u32>mLow);
-    const w = <u32>wheelAt(j);
-    const offset: u64 = <u64>p * mHigh + a * w + (r * w) / 30 - winStart;
+    const k = packed & 7;
+    const p: u32 = 30 * a + <u32>wheelAt(<i32>k);
+    // start < 2^64 is within 2^10 of startF and p >= 2^22, so startF / p is within 2^-12 +
+    // 2^-11 (the division's rounding at quotients < 2^42) of start / p: its truncation is
+    // ceil(start / p) minus 0, 1 or 2. m * p may wrap past 2^64, but m * p - start is small
+    // and reads right as i64: two branch-free steps up by p.
+    let d0 = <i64>(<u64><i64>(startF / <f64>p) * <u64>p - start);
+    d0 += (d0 >> 63) & <i64>p;
+    d0 += (d0 >> 63) & <i64>p;
+    const d = <u32>d0;
+    const dq = d / 30;
+    const first = load<u32>(FIRST_HIT + (<usize>((k << 5) | (d - 30 * dq)) << 2));
+    let offset = a * (first & 0xff) + dq + ((first >>> 8) & 0xff);
+    let rj = first >>> 16;
+    const square: u64 = <u64>p * p;
+    if (square > start) {
+      // Its first multiple is its square (m = p: wheel position k).
+      const distance = (square - start) / 30;
+      offset = distance < <u64>winBytes ? <u32>distance : <u32>winBytes;
+      rj = 9 * k;
+    }
     const entry = BATCH_HITS + (<usize>kept << 3);
     store<u32>(entry, a);
-    store<u32>(entry, (<u32>(8 * k + j) << LOG_WINDOW_BYTES) | (<u32>offset & <u32>(WINDOW_BYTES - 1)), 4);
-    kept += <i32>(offset < <u64>winBytes);
+    store<u32>(entry, (rj << LOG_WINDOW_BYTES) | (offset & <u32>(WINDOW_BYTES - 1)), 4);
+    kept += <i32>(offset < <u32>winBytes) & <i32>(p <= limit);
   }
   // Pass 3: file every hit in the window of the kept primes.
   const end = BATCH_HITS + (<usize>kept << 3);
