@@ -58,18 +58,22 @@ const BASE_PRIME_LIMIT: u32 = 1 << 17;
  * first multiple again (203 million primes near 2^64, ~2 s of a thread): 64 MB (2e9 numbers)
  * measured ~15% faster than 32 MB over [2^64 - 4e9, 2^64 - 1]. At most 2^26 bytes: a filed
  * first hit packs its window offset and wheel position (6 bits) in a u32. */
-const LOG_WINDOW_SEGMENTS: i32 = 7;
+const LOG_WINDOW_SEGMENTS: i32 = 8;
 const WINDOW_SEGMENTS: i32 = 1 << LOG_WINDOW_SEGMENTS;
 const LOG_WINDOW_BYTES: i32 = LOG_SEGMENT_BYTES + LOG_WINDOW_SEGMENTS;
 const WINDOW_BYTES: i32 = 1 << LOG_WINDOW_BYTES;
 /** Wheel bytes up to 2^64 - 1: byte (2^64 - 1) / 30 is the last one. */
 const END_BYTE: u64 = 0xffff_ffff_ffff_ffff / 30 + 1;
-/** No window prepared (a value no window start takes: they are multiples of WINDOW_BYTES). */
-const NO_WINDOW: u64 = 1;
+/** Windows are laid down from the top: the last one ends at END_BYTE, each one below it
+ * WINDOW_BYTES earlier, and the first one, [0, WINDOW_ORIGIN), is shorter (it has no big
+ * primes). So a range ending at 2^64 - 1 visits as few windows as its width allows. */
+const WINDOW_ORIGIN: u64 = END_BYTE & (<u64>WINDOW_BYTES - 1);
+/** No window prepared (a value no window start takes). */
+const NO_WINDOW: u64 = 0xffff_ffff_ffff_ffff;
 /** One bucket per window segment, of hits (offset in the segment << 8 | clear mask), 8 MB in
  * all; buckets are BUCKET_BYTES-aligned, so a write pointer tells by its low bits when its
  * bucket is full. */
-const LOG_BUCKET_BYTES: i32 = 23 - LOG_WINDOW_SEGMENTS;
+const LOG_BUCKET_BYTES: i32 = 25 - LOG_WINDOW_SEGMENTS;
 const BUCKET_BYTES: i32 = 1 << LOG_BUCKET_BYTES;
 /** Big primes go through crossOffBig in batches of at most this many. */
 const BATCH: i32 = 4096;
@@ -111,7 +115,7 @@ let DIRECT_RJ: usize = 0;
 let BUCKET_PTR: usize = 0; // WINDOW_SEGMENTS x u32: each bucket's next free entry
 let BUCKETS: usize = 0;
 let BATCH_PRIMES: usize = 0; // BATCH x u32: a << 3 | k for the prime 30a + WHEEL[k]
-let BATCH_HITS: usize = 0; // BATCH x (a: u32, rj << LOG_WINDOW_BYTES | offset in the window: u32)
+let BATCH_HITS: usize = 0; // BATCH x (a: u32, offset in the window: u32, rj: u32)
 let SPARSE: usize = 0; // MAX_SPARSE x ((a << 6) | rj: u32, offset: i32)
 let PRIME_BITS: usize = 0;
 
@@ -182,7 +186,7 @@ function setup(): void {
   BATCH_PRIMES = at;
   at += BATCH * 4;
   BATCH_HITS = at;
-  at += BATCH * 8;
+  at += BATCH * 12;
   SPARSE = (at + 63) & ~63;
   at = SPARSE + <usize>MAX_SPARSE * 8;
   BUCKETS = (at + <usize>BUCKET_BYTES - 1) & ~(<usize>BUCKET_BYTES - 1);
@@ -631,18 +635,18 @@ function fileBatch(start: u64, winStart: u64, winBytes: i32, limit: u32, lastWor
       offset = distance < <u64>winBytes ? <u32>distance : <u32>winBytes;
       rj = 9 * k;
     }
-    const entry = BATCH_HITS + (<usize>kept << 3);
+    const entry = BATCH_HITS + <usize>kept * 12;
     store<u32>(entry, a);
-    store<u32>(entry, (rj << LOG_WINDOW_BYTES) | (offset & <u32>(WINDOW_BYTES - 1)), 4);
+    store<u32>(entry, offset, 4);
+    store<u32>(entry, rj, 8);
     kept += <i32>(offset < <u32>winBytes) & <i32>(p <= limit);
   }
   // Pass 3: file every hit in the window of the kept primes.
-  const end = BATCH_HITS + (<usize>kept << 3);
-  for (let entry = BATCH_HITS; entry < end; entry += 8) {
+  const end = BATCH_HITS + <usize>kept * 12;
+  for (let entry = BATCH_HITS; entry < end; entry += 12) {
     const a = <i32>load<u32>(entry);
-    const packed = load<u32>(entry, 4);
-    let rj = <i32>(packed >>> LOG_WINDOW_BYTES);
-    let i = <i32>(packed & <u32>(WINDOW_BYTES - 1));
+    let i = <i32>load<u32>(entry, 4);
+    let rj = <i32>load<u32>(entry, 8);
     do {
       const hit = load<u32>(HIT + (<usize>rj << 2));
       pushHit(i >>> LOG_SEGMENT_BYTES, (<u32>(i & (SEGMENT_BYTES - 1)) << 8) | (hit & 0xff));
@@ -719,6 +723,16 @@ function layPattern(to: usize, segStart: u64, length: i32, mode: i32): void {
     // 1 is not prime; in a summary, 7..19 (crossed off by the pattern) are walked as primes.
     store<u8>(to, (load<u8>(to) & 0xfe) | (mode == MODE_SUMMARY ? 0x3e : 0));
   }
+}
+
+/** The start of the window holding wheel byte b. */
+function windowStartOf(b: u64): u64 {
+  return b < WINDOW_ORIGIN ? 0 : ((b - WINDOW_ORIGIN) & ~(<u64>WINDOW_BYTES - 1)) + WINDOW_ORIGIN;
+}
+
+/** The end (exclusive) of the window holding wheel byte b: at most END_BYTE. */
+function windowEndOf(b: u64): u64 {
+  return b < WINDOW_ORIGIN ? WINDOW_ORIGIN : min<u64>(windowStartOf(b) + <u64>WINDOW_BYTES, END_BYTE);
 }
 
 /** The largest sieving prime of the window ending before wheel byte winEnd: isqrt of its last
@@ -838,15 +852,16 @@ function sieveRange(lo: u64, hi: u64, mode: i32): void {
 
   let segStart = startByte;
   while (segStart < endByte) {
-    const winStart = segStart & ~(<u64>WINDOW_BYTES - 1);
-    const winEnd = min<u64>(winStart + <u64>WINDOW_BYTES, END_BYTE);
+    const winStart = windowStartOf(segStart);
+    const winEnd = windowEndOf(segStart);
     const to = min<u64>(winEnd, endByte);
     const limit = windowLimit(winEnd);
     // Without big primes a window is only a run of segments, each laid from the pattern.
     const big = limit >= SPARSE_LIMIT;
     if (big) prepareWindow(winStart, winEnd, segStart, to, limit);
     while (segStart < to) {
-      const segEnd = min<u64>((segStart | <u64>(SEGMENT_BYTES - 1)) + 1, to);
+      // Segments are aligned to their window's start.
+      const segEnd = min<u64>(segStart + <u64>SEGMENT_BYTES - ((segStart - winStart) & <u64>(SEGMENT_BYTES - 1)), to);
       const length = <i32>(segEnd - segStart);
       if (big) {
         memory.copy(SEG, WINDOW + <usize>(segStart - winStart), <usize>length);
@@ -865,8 +880,7 @@ function sieveRange(lo: u64, hi: u64, mode: i32): void {
  * the largest gap with its smallest start. The results are read with the getters below. */
 export function sieve(lo: u64, hi: u64, mode: i32): void {
   const root = <u32>isqrt64(hi);
-  const lastWindow = (hi / 30) & ~(<u64>WINDOW_BYTES - 1);
-  const windowRoot = windowLimit(min<u64>(lastWindow + <u64>WINDOW_BYTES, END_BYTE));
+  const windowRoot = windowLimit(windowEndOf(hi / 30));
   ensureSievingPrimes(windowRoot >= SPARSE_LIMIT ? windowRoot : root);
   sieveRange(lo, hi, mode == MODE_SUMMARY ? MODE_SUMMARY : MODE_COUNT);
 }
