@@ -6,8 +6,9 @@
 // p = 30a + r crosses off p*m for the multipliers m >= p coprime to 30; a multiplier position is
 // (r, j) with m = 30k + WHEEL[j], tabled by rj = 8 * bitOf(r) + j.
 //
-// Wheel bytes are grouped into segments (SEGMENT_BYTES, L2-sized) and windows (WINDOW_BYTES),
-// both aligned to absolute byte positions, so a window is the same whatever range asks for it.
+// Wheel bytes are grouped into windows (WINDOW_BYTES, at absolute byte positions laid down from
+// 2^64 - 1, so a window is the same whatever range asks for it) and segments (SEGMENT_BYTES,
+// L2-sized, aligned to their window's start).
 // Where sieving primes reach SPARSE_LIMIT, a window is prepared once: the pre-sieve pattern
 // (7..19 crossed off) is copied over it and the hits of every prime >= SPARSE_LIMIT are filed in
 // buckets by segment and crossed off bucket by bucket (no per-prime state outlives this: near
@@ -26,7 +27,7 @@
 // Absolute values (range ends, segment starts, primes found) are u64; the hot loops work on
 // segment-relative i32 byte offsets and u32 primes (every sieving prime is below 2^32).
 // Memory is laid out by hand (runtime "stub", no allocations): fixed regions sized for the
-// largest case (the window, its buckets and the scratch segment: 73 MB), then the
+// largest case (the window, its buckets and the scratch segment: 161 MB), then the
 // sieving-prime bitmap (up to 143 MB for primes below 2^32). Nothing grows with the width of
 // the range. Untouched pages of a Wasm memory are not resident, so the regions cost only what a
 // run uses.
@@ -55,9 +56,9 @@ const MAX_SIEVING_PRIME: u32 = 0xffff_ffff;
 const BASE_PRIME_LIMIT: u32 = 1 << 17;
 /** A window: the segments whose big-prime hits are filed before any of them is finished. Its
  * size trades memory (WINDOW_BYTES) against the per-window cost of finding every big prime's
- * first multiple again (203 million primes near 2^64, ~2 s of a thread): 64 MB (2e9 numbers)
- * measured ~15% faster than 32 MB over [2^64 - 4e9, 2^64 - 1]. At most 2^26 bytes: a filed
- * first hit packs its window offset and wheel position (6 bits) in a u32. */
+ * first multiple again (203 million primes near 2^64, ~3 s of a thread): 64 MB (2e9 numbers)
+ * measured ~15% faster than 32 MB over [2^64 - 4e9, 2^64 - 1], 128 MB ~15% faster than 64 MB
+ * (loaded machine). At most 2^30 bytes: hit offsets are i32. */
 const LOG_WINDOW_SEGMENTS: i32 = 8;
 const WINDOW_SEGMENTS: i32 = 1 << LOG_WINDOW_SEGMENTS;
 const LOG_WINDOW_BYTES: i32 = LOG_SEGMENT_BYTES + LOG_WINDOW_SEGMENTS;
@@ -70,9 +71,11 @@ const END_BYTE: u64 = 0xffff_ffff_ffff_ffff / 30 + 1;
 const WINDOW_ORIGIN: u64 = END_BYTE & (<u64>WINDOW_BYTES - 1);
 /** No window prepared (a value no window start takes). */
 const NO_WINDOW: u64 = 0xffff_ffff_ffff_ffff;
-/** One bucket per window segment, of hits (offset in the segment << 8 | clear mask), 8 MB in
+/** One bucket per window segment, of hits (offset in the segment << 8 | clear mask), 32 MB in
  * all; buckets are BUCKET_BYTES-aligned, so a write pointer tells by its low bits when its
- * bucket is full. */
+ * bucket is full. Larger buckets touch each cache line of a segment more often per flush (the
+ * segment is not in cache by then); measured at 128 MB windows: 16 MB of buckets slowest,
+ * 32 MB ~ 64 MB (noisy machine). */
 const LOG_BUCKET_BYTES: i32 = 25 - LOG_WINDOW_SEGMENTS;
 const BUCKET_BYTES: i32 = 1 << LOG_BUCKET_BYTES;
 /** Big primes go through crossOffBig in batches of at most this many. */
