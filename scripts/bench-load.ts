@@ -192,26 +192,40 @@ class SimulatedVolunteer {
     this.timers.add(timer);
   }
 
-  private async requestLeases(slots: number): Promise<{ leases: Lease[]; retryAfterMs?: number }> {
-    const ack = (await this.call('lease:request', { slots })) as {
-      ok: boolean;
-      leases?: Lease[];
-      error?: { code: string; retryAfterMs?: number };
-    };
-    if (!ack.ok && ack.error?.code === 'throttled') {
+  /** The answer to a request for units: a lease:request's ack, or the `next` of a result's. */
+  private granted(answer: { ok: boolean; leases?: Lease[]; error?: { code: string; retryAfterMs?: number } } | undefined): {
+    leases: Lease[];
+    retryAfterMs?: number;
+  } {
+    if (answer && !answer.ok && answer.error?.code === 'throttled') {
       this.tally.shed++;
-      return { leases: [], retryAfterMs: ack.error.retryAfterMs ?? 250 };
+      return { leases: [], retryAfterMs: answer.error.retryAfterMs ?? 250 };
     }
-    return { leases: ack.leases ?? [] };
+    return { leases: answer?.leases ?? [] };
   }
 
-  private async report(lease: Lease): Promise<void> {
+  private async requestLeases(slots: number): Promise<{ leases: Lease[]; retryAfterMs?: number }> {
+    return this.granted((await this.call('lease:request', { slots })) as { ok: boolean; leases?: Lease[] });
+  }
+
+  /**
+   * Reports a unit; with `nextSlots`, asks for that many units in the same message, as the
+   * real volunteer does (one message and one ack per unit), and returns the ack's answer.
+   */
+  private async report(lease: Lease, nextSlots = 0): Promise<{ leases: Lease[]; retryAfterMs?: number } | undefined> {
     const count = countPrimes(lease.lo, lease.hi);
     try {
-      const ack = (await this.call('lease:result', { leaseId: lease.leaseId, count })) as { ok: boolean; accepted?: boolean };
+      const payload = nextSlots > 0 ? { leaseId: lease.leaseId, count, next: { slots: nextSlots } } : { leaseId: lease.leaseId, count };
+      const ack = (await this.call('lease:result', payload)) as {
+        ok: boolean;
+        accepted?: boolean;
+        next?: { ok: boolean; leases?: Lease[]; error?: { code: string; retryAfterMs?: number } };
+      };
       if (ack.ok && ack.accepted) this.tally.accepted++;
+      return nextSlots > 0 && ack.ok && ack.next ? this.granted(ack.next) : undefined;
     } catch {
       // A lost ack is counted by the latency list's absence; the lease expires on its own.
+      return undefined;
     }
   }
 
@@ -222,30 +236,39 @@ class SimulatedVolunteer {
       void this.fill();
       return done;
     }
+    // Stress mode: like the real volunteer with one thread, each result asks for the next unit
+    // (`next`); a separate lease:request only when that answer brought none.
+    const inHand: Lease[] = [];
+    let answer: { leases: Lease[]; retryAfterMs?: number } | undefined;
     while (this.running) {
-      let leases: Lease[] = [];
-      try {
-        const { leases: granted, retryAfterMs } = await this.requestLeases(1);
+      if (inHand.length === 0 && answer === undefined) {
+        try {
+          answer = await this.requestLeases(1);
+        } catch {
+          continue;
+        }
+      }
+      if (answer !== undefined) {
+        inHand.push(...answer.leases);
+        const { retryAfterMs } = answer;
+        answer = undefined;
         if (retryAfterMs !== undefined) {
           await sleep(retryAfterMs);
           continue;
         }
-        leases = granted;
-      } catch {
-        continue;
+        if (inHand.length === 0) {
+          // No work for it now: it waits to be told (work:available) or polls, as the real one does.
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+            setTimeout(resolve, 500);
+          });
+          this.wake = undefined;
+          continue;
+        }
       }
-      if (leases.length === 0) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          setTimeout(resolve, 500);
-        });
-        this.wake = undefined;
-        continue;
-      }
-      for (const lease of leases) {
-        if (!this.running) return;
-        await this.report(lease);
-      }
+      const lease = inHand.shift()!;
+      if (!this.running) return;
+      answer = await this.report(lease, inHand.length === 0 ? 1 : 0);
     }
   }
 
