@@ -116,6 +116,8 @@ interface Tally {
   shed: number;
   /** Leases the coordinator took back from a volunteer still computing them (expired, held too long). */
   revoked: number;
+  /** Socket.IO messages between the volunteers and the coordinator, both ways (an acknowledgement is one). */
+  messages: number;
 }
 
 // ---- one simulated volunteer ----------------------------------------------------------------
@@ -148,8 +150,13 @@ class SimulatedVolunteer {
 
   constructor(apiUrl: string, private readonly tally: Tally) {
     this.socket = io(apiUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
-    this.socket.on('work:available', () => (realistic ? void this.fill() : this.wake?.()));
+    this.socket.on('work:available', () => {
+      this.tally.messages++;
+      if (realistic) void this.fill();
+      else this.wake?.();
+    });
     this.socket.on('lease:revoked', (payload: { leaseIds: string[] }) => {
+      this.tally.messages++;
       if (!realistic) return;
       for (const leaseId of payload.leaseIds) {
         if (this.held.delete(leaseId)) this.tally.revoked++;
@@ -179,7 +186,9 @@ class SimulatedVolunteer {
 
   private async call(event: string, payload: unknown): Promise<unknown> {
     const started = performance.now();
+    this.tally.messages++;
     const response: unknown = await this.socket.timeout(30_000).emitWithAck(event, payload);
+    this.tally.messages++;
     this.tally.acks.push(performance.now() - started);
     return response;
   }
@@ -336,8 +345,10 @@ class SimulatedVolunteer {
       const progress = computing ? { [computing.leaseId]: Math.min(1, (performance.now() - computing.startedAt) / computing.ms) } : undefined;
       const payload = progress ? { leaseIds, progress } : { leaseIds };
       // Like the real volunteer: once one heartbeat was acknowledged, the next go without an acknowledgement.
-      if (this.heartbeatAccepted) this.socket.emit('lease:heartbeat', payload);
-      else void this.call('lease:heartbeat', payload).then((ack) => (this.heartbeatAccepted = (ack as { ok: boolean }).ok), () => undefined);
+      if (this.heartbeatAccepted) {
+        this.tally.messages++;
+        this.socket.emit('lease:heartbeat', payload);
+      } else void this.call('lease:heartbeat', payload).then((ack) => (this.heartbeatAccepted = (ack as { ok: boolean }).ok), () => undefined);
     }, this.heartbeatMs);
     this.timers.add(timer);
   }
@@ -372,7 +383,7 @@ interface Fleet {
 }
 
 function emptyTally(): Tally {
-  return { accepted: 0, wrong: 0, acks: [], dropped: 0, shed: 0, revoked: 0 };
+  return { accepted: 0, wrong: 0, acks: [], dropped: 0, shed: 0, revoked: 0, messages: 0 };
 }
 
 function localFleet(): Fleet {
@@ -489,6 +500,7 @@ function fleetsOf(count: number): Fleet {
       dropped: total.dropped + t.dropped,
       shed: total.shed + t.shed,
       revoked: total.revoked + t.revoked,
+      messages: total.messages + t.messages,
     }), emptyTally());
   return {
     pids: fleets.flatMap((fleet) => fleet.pids),
@@ -653,6 +665,7 @@ async function measure(volunteers: number): Promise<string> {
     (((rssConnected - rssBefore) * 1024) / volunteers).toFixed(1),
     String(tally.dropped),
     String(tally.shed),
+    accepted > 0 ? ((during.messages - before.messages) / accepted).toFixed(2) : '-',
     String(wrong),
   ];
   if (realistic) cells.splice(4, 0, `${((cpu / seconds) * 100 / (volunteers / 1000)).toFixed(2)}%`);
@@ -672,7 +685,7 @@ if (process.env[FLEET_ROLE] !== undefined) {
   );
   const headings = ['volunteers', 'units/s', 'coordinator CPU ms/unit', 'coordinator CPU'];
   if (realistic) headings.push('CPU per 1,000 threads');
-  headings.push('ack p50 / p99 / max ms', '/health p99 ms', 'KB RSS per connection', 'dropped', 'shed requests', 'wrong jobs');
+  headings.push('ack p50 / p99 / max ms', '/health p99 ms', 'KB RSS per connection', 'dropped', 'shed requests', 'messages per unit', 'wrong jobs');
   headings.push('simulator CPU');
   if (realistic) headings.push('leases taken back');
   if (watchers > 0) headings.push('KB/s per watcher');
