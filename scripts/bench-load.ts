@@ -664,7 +664,7 @@ async function measure(volunteers: number): Promise<string> {
     percentile(healthSorted, 0.99).toFixed(1),
     (((rssConnected - rssBefore) * 1024) / volunteers).toFixed(1),
     String(tally.dropped),
-    String(tally.shed),
+    `${tally.shed} / ${during.shed - before.shed}`,
     accepted > 0 ? ((during.messages - before.messages) / accepted).toFixed(2) : '-',
     String(wrong),
   ];
@@ -685,7 +685,7 @@ if (process.env[FLEET_ROLE] !== undefined) {
   );
   const headings = ['volunteers', 'units/s', 'coordinator CPU ms/unit', 'coordinator CPU'];
   if (realistic) headings.push('CPU per 1,000 threads');
-  headings.push('ack p50 / p99 / max ms', '/health p99 ms', 'KB RSS per connection', 'dropped', 'shed requests', 'messages per unit', 'wrong jobs');
+  headings.push('ack p50 / p99 / max ms', '/health p99 ms', 'KB RSS per connection', 'dropped', 'shed requests (all / measured)', 'messages per unit', 'wrong jobs');
   headings.push('simulator CPU');
   if (realistic) headings.push('leases taken back');
   if (watchers > 0) headings.push('KB/s per watcher');
