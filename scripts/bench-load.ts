@@ -550,11 +550,25 @@ class Watchers {
   }
 }
 
-/** Keeps `concurrentJobs` jobs running; counts those that end with a wrong count. */
-async function keepJobsRunning(apiUrl: string, stop: () => boolean, concurrentJobs: number, watchers: Watchers): Promise<number> {
+/**
+ * Keeps at least `concurrentJobs` jobs running, and enough that `unitsWanted` units are left
+ * in them (by their completed chunks); counts the jobs that end with a wrong count. Jobs share
+ * the threads evenly, so jobs started together end together: without the second rule, every
+ * volunteer of a stress run went without work at each job's end (a third of the messages were
+ * requests that found none and the broadcasts telling that work came back).
+ */
+async function keepJobsRunning(
+  apiUrl: string,
+  stop: () => boolean,
+  concurrentJobs: number,
+  unitsWanted: number,
+  watchers: Watchers,
+): Promise<number> {
   const running = new Set<string>();
+  const unitsPerJob = JOB_N / Number(values['unit-size']);
   let wrong = 0;
   while (!stop()) {
+    let unitsLeft = 0;
     for (const id of [...running]) {
       const response = await fetch(`${apiUrl}/api/jobs/${id}`);
       const text = await response.text();
@@ -562,7 +576,8 @@ async function keepJobsRunning(apiUrl: string, stop: () => boolean, concurrentJo
         console.error(`GET /api/jobs/${id}: ${response.status} ${text.slice(0, 200)}`);
         continue;
       }
-      const view = JSON.parse(text) as { state: string; result?: { prime_count: number } };
+      const view = JSON.parse(text) as { state: string; progress: { completed: number; total: number }; result?: { prime_count: number } };
+      unitsLeft += (1 - view.progress.completed / view.progress.total) * unitsPerJob;
       if (view.state === 'SUCCESS') {
         if (view.result?.prime_count !== 5_761_455) wrong++;
         running.delete(id);
@@ -570,7 +585,7 @@ async function keepJobsRunning(apiUrl: string, stop: () => boolean, concurrentJo
         running.delete(id);
       }
     }
-    while (running.size < concurrentJobs) {
+    while (running.size < concurrentJobs || unitsLeft < unitsWanted) {
       const response = await fetch(`${apiUrl}/api/count-primes`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -579,6 +594,7 @@ async function keepJobsRunning(apiUrl: string, stop: () => boolean, concurrentJo
       if (response.status !== 202) break;
       const jobId = ((await response.json()) as { job_id: string }).job_id;
       running.add(jobId);
+      unitsLeft += unitsPerJob;
       watchers.watch(jobId);
     }
     // Realistic jobs last tens of seconds: polling them as often as stress jobs would only add REST load.
@@ -627,7 +643,10 @@ async function measure(volunteers: number): Promise<string> {
   const stop = () => stopped;
   // Enough open units for every lease wanted (a realistic volunteer holds one in hand too): jobs of 1,000 units.
   const leasesWanted = volunteers * (realistic ? 1 + PREFETCHED : 1);
-  const jobs = keepJobsRunning(coordinator.apiUrl, stop, Math.max(concurrentJobs, Math.ceil(leasesWanted / 800)), pages);
+  // Stress mode: units last milliseconds, so twice the leases wanted are kept waiting (and a
+  // job's worth for the time between two polls).
+  const unitsWanted = realistic ? 0 : 2 * leasesWanted + JOB_N / Number(values['unit-size']);
+  const jobs = keepJobsRunning(coordinator.apiUrl, stop, Math.max(concurrentJobs, Math.ceil(leasesWanted / 800)), unitsWanted, pages);
   await fleet.run();
   // Warm-up: first grants and jobs; in realistic mode one unit's time too, so every volunteer
   // is past its first unit and the figures are the steady state, not the start.
