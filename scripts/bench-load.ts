@@ -569,14 +569,20 @@ async function keepJobsRunning(
   let wrong = 0;
   while (!stop()) {
     let unitsLeft = 0;
-    for (const id of [...running]) {
-      const response = await fetch(`${apiUrl}/api/jobs/${id}`);
-      const text = await response.text();
-      if (!response.ok || text === '') {
-        console.error(`GET /api/jobs/${id}: ${response.status} ${text.slice(0, 200)}`);
-        continue;
-      }
-      const view = JSON.parse(text) as { state: string; progress: { completed: number; total: number }; result?: { prime_count: number } };
+    // All at once: on a loaded machine one GET can take a few hundred milliseconds, and stress
+    // volunteers finish thousands of units meanwhile.
+    const views = await Promise.all(
+      [...running].map(async (id) => {
+        const response = await fetch(`${apiUrl}/api/jobs/${id}`);
+        const text = await response.text();
+        if (!response.ok || text === '') {
+          console.error(`GET /api/jobs/${id}: ${response.status} ${text.slice(0, 200)}`);
+          return undefined;
+        }
+        return { id, view: JSON.parse(text) as { state: string; progress: { completed: number; total: number }; result?: { prime_count: number } } };
+      }),
+    );
+    for (const { id, view } of views.filter((entry) => entry !== undefined)) {
       unitsLeft += (1 - view.progress.completed / view.progress.total) * unitsPerJob;
       if (view.state === 'SUCCESS') {
         if (view.result?.prime_count !== 5_761_455) wrong++;
@@ -585,16 +591,24 @@ async function keepJobsRunning(
         running.delete(id);
       }
     }
-    while (running.size < concurrentJobs || unitsLeft < unitsWanted) {
-      const response = await fetch(`${apiUrl}/api/count-primes`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ n: JOB_N, chunks: 128, method: 'sieve' }),
-      });
-      if (response.status !== 202) break;
-      const jobId = ((await response.json()) as { job_id: string }).job_id;
+    const missing = Math.max(concurrentJobs - running.size, Math.ceil((unitsWanted - unitsLeft) / unitsPerJob));
+    const created = await Promise.all(
+      Array.from({ length: Math.max(0, missing) }, async () => {
+        const response = await fetch(`${apiUrl}/api/count-primes`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ n: JOB_N, chunks: 128, method: 'sieve' }),
+        });
+        if (response.status !== 202) {
+          console.error(`POST /api/count-primes: ${response.status} ${(await response.text()).slice(0, 200)}`);
+          return undefined;
+        }
+        return ((await response.json()) as { job_id: string }).job_id;
+      }),
+    );
+    for (const jobId of created) {
+      if (jobId === undefined) continue;
       running.add(jobId);
-      unitsLeft += unitsPerJob;
       watchers.watch(jobId);
     }
     // Realistic jobs last tens of seconds: polling them as often as stress jobs would only add REST load.
@@ -643,9 +657,9 @@ async function measure(volunteers: number): Promise<string> {
   const stop = () => stopped;
   // Enough open units for every lease wanted (a realistic volunteer holds one in hand too): jobs of 1,000 units.
   const leasesWanted = volunteers * (realistic ? 1 + PREFETCHED : 1);
-  // Stress mode: units last milliseconds, so twice the leases wanted are kept waiting (and a
-  // job's worth for the time between two polls).
-  const unitsWanted = realistic ? 0 : 2 * leasesWanted + JOB_N / Number(values['unit-size']);
+  // Stress mode: units last milliseconds, so twice the leases wanted are kept waiting (and two
+  // jobs' worth for the time between two polls).
+  const unitsWanted = realistic ? 0 : 2 * leasesWanted + (2 * JOB_N) / Number(values['unit-size']);
   const jobs = keepJobsRunning(coordinator.apiUrl, stop, Math.max(concurrentJobs, Math.ceil(leasesWanted / 800)), unitsWanted, pages);
   await fleet.run();
   // Warm-up: first grants and jobs; in realistic mode one unit's time too, so every volunteer
