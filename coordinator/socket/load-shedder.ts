@@ -8,9 +8,10 @@
  * what is late: events queue up behind it), or while the delay is far above the threshold
  * whatever the cause. A loop that waited for events for a good part of the window is not
  * behind: its delay came in bursts (a turn handling hundreds of messages that arrived
- * together) that shedding would not shorten, and shedding there only cost round trips (at
- * 1,000 busy volunteers, about one shed request per three units at two thirds of a core). Then a share of lease requests is answered "throttled,
- * retry after": the share grows while the overload lasts and decays once it is over, so a
+ * together) that shedding would not shorten, and shedding there only cost round trips (by
+ * CPU share alone, 1,000 busy stress volunteers were shed about one request per three units
+ * while the coordinator used two thirds of a core). Then a share of lease requests is
+ * answered "throttled, retry after": the share grows while the overload lasts and decays once it is over, so a
  * coordinator a little behind sheds a little rather than every request (a shed request is a
  * round trip that computes nothing: on a machine too loaded to give the coordinator a core,
  * shedding everything cut its throughput tenfold while the delay, not of its making, stayed).
