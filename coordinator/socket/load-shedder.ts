@@ -11,10 +11,11 @@
  * together) that shedding would not shorten, and shedding there only cost round trips (by
  * CPU share alone, 1,000 busy stress volunteers were shed about one request per three units
  * while the coordinator used two thirds of a core). Then a share of lease requests is
- * answered "throttled, retry after": the share grows while the overload lasts and decays once it is over, so a
- * coordinator a little behind sheds a little rather than every request (a shed request is a
- * round trip that computes nothing: on a machine too loaded to give the coordinator a core,
- * shedding everything cut its throughput tenfold while the delay, not of its making, stayed).
+ * answered "throttled, retry after": the share grows while the overload lasts and decays
+ * once it is over, so a coordinator a little behind sheds a little rather than every request
+ * (a shed request is a round trip that computes nothing: on a machine too loaded to give the
+ * coordinator a core, shedding everything cut its throughput tenfold while the delay, not of
+ * its making, stayed).
  * The delay told is spread at random and long enough that the whole swarm's retries come back
  * at about SHED_RETRIES_PER_SECOND (a short fixed delay would turn 10,000 shed volunteers into
  * a storm of retries that keeps the loop behind). Results, heartbeats and releases are never
