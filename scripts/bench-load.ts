@@ -14,9 +14,11 @@
  * over [0.5, 1.5) of it) and behave like the real volunteer (one unit in hand beside the one
  * computed, heartbeats with progress), to measure the coordinator's CPU per 1,000 busy
  * volunteer threads.
- * `--processes N` runs the volunteers in N child processes (default: 2 in realistic mode, 0 =
- * in this process in stress mode), so 10,000 sockets do not delay this process's own
- * /health probe; `--watchers N` adds pages watching the swarm and every job.
+ * `--processes N` runs the volunteers in N child processes (default 2; 0 = in this process),
+ * so 10,000 sockets do not delay this process's own /health probe, and in stress mode the
+ * acks are not timed by one simulator busy half a core (at 1,000 volunteers in one process,
+ * ack p99 was 633 ms against 101 ms in two, at the same coordinator CPU per unit);
+ * `--watchers N` adds pages watching the swarm and every job.
  * A benchmark, not a test: it prints figures and exits 1 only when a count is wrong.
  */
 import { fork } from 'node:child_process';
@@ -47,7 +49,7 @@ const measureMs = Number(values.seconds) * 1000;
 const realistic = values.mode === 'realistic';
 const unitSeconds = Number(values['unit-seconds']);
 const concurrentJobs = Number(values.jobs);
-const processes = Number(values.processes ?? (realistic ? 2 : 0));
+const processes = Number(values.processes ?? 2);
 const watchers = Number(values.watchers);
 /** Set in the child processes that run volunteers for the bench (see `--processes`). */
 const FLEET_ROLE = 'BENCH_LOAD_FLEET';
@@ -116,6 +118,8 @@ interface Tally {
   shed: number;
   /** Leases the coordinator took back from a volunteer still computing them (expired, held too long). */
   revoked: number;
+  /** Socket.IO messages between the volunteers and the coordinator, both ways (an acknowledgement is one). */
+  messages: number;
 }
 
 // ---- one simulated volunteer ----------------------------------------------------------------
@@ -148,8 +152,13 @@ class SimulatedVolunteer {
 
   constructor(apiUrl: string, private readonly tally: Tally) {
     this.socket = io(apiUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
-    this.socket.on('work:available', () => (realistic ? void this.fill() : this.wake?.()));
+    this.socket.on('work:available', () => {
+      this.tally.messages++;
+      if (realistic) void this.fill();
+      else this.wake?.();
+    });
     this.socket.on('lease:revoked', (payload: { leaseIds: string[] }) => {
+      this.tally.messages++;
       if (!realistic) return;
       for (const leaseId of payload.leaseIds) {
         if (this.held.delete(leaseId)) this.tally.revoked++;
@@ -179,7 +188,9 @@ class SimulatedVolunteer {
 
   private async call(event: string, payload: unknown): Promise<unknown> {
     const started = performance.now();
+    this.tally.messages++;
     const response: unknown = await this.socket.timeout(30_000).emitWithAck(event, payload);
+    this.tally.messages++;
     this.tally.acks.push(performance.now() - started);
     return response;
   }
@@ -192,26 +203,40 @@ class SimulatedVolunteer {
     this.timers.add(timer);
   }
 
-  private async requestLeases(slots: number): Promise<{ leases: Lease[]; retryAfterMs?: number }> {
-    const ack = (await this.call('lease:request', { slots })) as {
-      ok: boolean;
-      leases?: Lease[];
-      error?: { code: string; retryAfterMs?: number };
-    };
-    if (!ack.ok && ack.error?.code === 'throttled') {
+  /** The answer to a request for units: a lease:request's ack, or the `next` of a result's. */
+  private granted(answer: { ok: boolean; leases?: Lease[]; error?: { code: string; retryAfterMs?: number } } | undefined): {
+    leases: Lease[];
+    retryAfterMs?: number;
+  } {
+    if (answer && !answer.ok && answer.error?.code === 'throttled') {
       this.tally.shed++;
-      return { leases: [], retryAfterMs: ack.error.retryAfterMs ?? 250 };
+      return { leases: [], retryAfterMs: answer.error.retryAfterMs ?? 250 };
     }
-    return { leases: ack.leases ?? [] };
+    return { leases: answer?.leases ?? [] };
   }
 
-  private async report(lease: Lease): Promise<void> {
+  private async requestLeases(slots: number): Promise<{ leases: Lease[]; retryAfterMs?: number }> {
+    return this.granted((await this.call('lease:request', { slots })) as { ok: boolean; leases?: Lease[] });
+  }
+
+  /**
+   * Reports a unit; with `nextSlots`, asks for that many units in the same message, as the
+   * real volunteer does (one message and one ack per unit), and returns the ack's answer.
+   */
+  private async report(lease: Lease, nextSlots = 0): Promise<{ leases: Lease[]; retryAfterMs?: number } | undefined> {
     const count = countPrimes(lease.lo, lease.hi);
     try {
-      const ack = (await this.call('lease:result', { leaseId: lease.leaseId, count })) as { ok: boolean; accepted?: boolean };
+      const payload = nextSlots > 0 ? { leaseId: lease.leaseId, count, next: { slots: nextSlots } } : { leaseId: lease.leaseId, count };
+      const ack = (await this.call('lease:result', payload)) as {
+        ok: boolean;
+        accepted?: boolean;
+        next?: { ok: boolean; leases?: Lease[]; error?: { code: string; retryAfterMs?: number } };
+      };
       if (ack.ok && ack.accepted) this.tally.accepted++;
+      return nextSlots > 0 && ack.ok && ack.next ? this.granted(ack.next) : undefined;
     } catch {
       // A lost ack is counted by the latency list's absence; the lease expires on its own.
+      return undefined;
     }
   }
 
@@ -222,30 +247,39 @@ class SimulatedVolunteer {
       void this.fill();
       return done;
     }
+    // Stress mode: like the real volunteer with one thread, each result asks for the next unit
+    // (`next`); a separate lease:request only when that answer brought none.
+    const inHand: Lease[] = [];
+    let answer: { leases: Lease[]; retryAfterMs?: number } | undefined;
     while (this.running) {
-      let leases: Lease[] = [];
-      try {
-        const { leases: granted, retryAfterMs } = await this.requestLeases(1);
+      if (inHand.length === 0 && answer === undefined) {
+        try {
+          answer = await this.requestLeases(1);
+        } catch {
+          continue;
+        }
+      }
+      if (answer !== undefined) {
+        inHand.push(...answer.leases);
+        const { retryAfterMs } = answer;
+        answer = undefined;
         if (retryAfterMs !== undefined) {
           await sleep(retryAfterMs);
           continue;
         }
-        leases = granted;
-      } catch {
-        continue;
+        if (inHand.length === 0) {
+          // No work for it now: it waits to be told (work:available) or polls, as the real one does.
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+            setTimeout(resolve, 500);
+          });
+          this.wake = undefined;
+          continue;
+        }
       }
-      if (leases.length === 0) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          setTimeout(resolve, 500);
-        });
-        this.wake = undefined;
-        continue;
-      }
-      for (const lease of leases) {
-        if (!this.running) return;
-        await this.report(lease);
-      }
+      const lease = inHand.shift()!;
+      if (!this.running) return;
+      answer = await this.report(lease, inHand.length === 0 ? 1 : 0);
     }
   }
 
@@ -313,8 +347,10 @@ class SimulatedVolunteer {
       const progress = computing ? { [computing.leaseId]: Math.min(1, (performance.now() - computing.startedAt) / computing.ms) } : undefined;
       const payload = progress ? { leaseIds, progress } : { leaseIds };
       // Like the real volunteer: once one heartbeat was acknowledged, the next go without an acknowledgement.
-      if (this.heartbeatAccepted) this.socket.emit('lease:heartbeat', payload);
-      else void this.call('lease:heartbeat', payload).then((ack) => (this.heartbeatAccepted = (ack as { ok: boolean }).ok), () => undefined);
+      if (this.heartbeatAccepted) {
+        this.tally.messages++;
+        this.socket.emit('lease:heartbeat', payload);
+      } else void this.call('lease:heartbeat', payload).then((ack) => (this.heartbeatAccepted = (ack as { ok: boolean }).ok), () => undefined);
     }, this.heartbeatMs);
     this.timers.add(timer);
   }
@@ -349,7 +385,7 @@ interface Fleet {
 }
 
 function emptyTally(): Tally {
-  return { accepted: 0, wrong: 0, acks: [], dropped: 0, shed: 0, revoked: 0 };
+  return { accepted: 0, wrong: 0, acks: [], dropped: 0, shed: 0, revoked: 0, messages: 0 };
 }
 
 function localFleet(): Fleet {
@@ -466,6 +502,7 @@ function fleetsOf(count: number): Fleet {
       dropped: total.dropped + t.dropped,
       shed: total.shed + t.shed,
       revoked: total.revoked + t.revoked,
+      messages: total.messages + t.messages,
     }), emptyTally());
   return {
     pids: fleets.flatMap((fleet) => fleet.pids),
@@ -515,19 +552,40 @@ class Watchers {
   }
 }
 
-/** Keeps `concurrentJobs` jobs running; counts those that end with a wrong count. */
-async function keepJobsRunning(apiUrl: string, stop: () => boolean, concurrentJobs: number, watchers: Watchers): Promise<number> {
+/**
+ * Keeps at least `concurrentJobs` jobs running, and enough that `unitsWanted` units are left
+ * in them (by their completed chunks); counts the jobs that end with a wrong count. Jobs share
+ * the threads evenly, so jobs started together end together: without the second rule, every
+ * volunteer of a stress run went without work at each job's end (a third of the messages were
+ * requests that found none and the broadcasts telling that work came back).
+ */
+async function keepJobsRunning(
+  apiUrl: string,
+  stop: () => boolean,
+  concurrentJobs: number,
+  unitsWanted: number,
+  watchers: Watchers,
+): Promise<number> {
   const running = new Set<string>();
+  const unitsPerJob = JOB_N / Number(values['unit-size']);
   let wrong = 0;
   while (!stop()) {
-    for (const id of [...running]) {
-      const response = await fetch(`${apiUrl}/api/jobs/${id}`);
-      const text = await response.text();
-      if (!response.ok || text === '') {
-        console.error(`GET /api/jobs/${id}: ${response.status} ${text.slice(0, 200)}`);
-        continue;
-      }
-      const view = JSON.parse(text) as { state: string; result?: { prime_count: number } };
+    let unitsLeft = 0;
+    // All at once: on a loaded machine one GET can take a few hundred milliseconds, and stress
+    // volunteers finish thousands of units meanwhile.
+    const views = await Promise.all(
+      [...running].map(async (id) => {
+        const response = await fetch(`${apiUrl}/api/jobs/${id}`);
+        const text = await response.text();
+        if (!response.ok || text === '') {
+          console.error(`GET /api/jobs/${id}: ${response.status} ${text.slice(0, 200)}`);
+          return undefined;
+        }
+        return { id, view: JSON.parse(text) as { state: string; progress: { completed: number; total: number }; result?: { prime_count: number } } };
+      }),
+    );
+    for (const { id, view } of views.filter((entry) => entry !== undefined)) {
+      unitsLeft += (1 - view.progress.completed / view.progress.total) * unitsPerJob;
       if (view.state === 'SUCCESS') {
         if (view.result?.prime_count !== 5_761_455) wrong++;
         running.delete(id);
@@ -535,14 +593,23 @@ async function keepJobsRunning(apiUrl: string, stop: () => boolean, concurrentJo
         running.delete(id);
       }
     }
-    while (running.size < concurrentJobs) {
-      const response = await fetch(`${apiUrl}/api/count-primes`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ n: JOB_N, chunks: 128, method: 'sieve' }),
-      });
-      if (response.status !== 202) break;
-      const jobId = ((await response.json()) as { job_id: string }).job_id;
+    const missing = Math.max(concurrentJobs - running.size, Math.ceil((unitsWanted - unitsLeft) / unitsPerJob));
+    const created = await Promise.all(
+      Array.from({ length: Math.max(0, missing) }, async () => {
+        const response = await fetch(`${apiUrl}/api/count-primes`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ n: JOB_N, chunks: 128, method: 'sieve' }),
+        });
+        if (response.status !== 202) {
+          console.error(`POST /api/count-primes: ${response.status} ${(await response.text()).slice(0, 200)}`);
+          return undefined;
+        }
+        return ((await response.json()) as { job_id: string }).job_id;
+      }),
+    );
+    for (const jobId of created) {
+      if (jobId === undefined) continue;
       running.add(jobId);
       watchers.watch(jobId);
     }
@@ -592,7 +659,10 @@ async function measure(volunteers: number): Promise<string> {
   const stop = () => stopped;
   // Enough open units for every lease wanted (a realistic volunteer holds one in hand too): jobs of 1,000 units.
   const leasesWanted = volunteers * (realistic ? 1 + PREFETCHED : 1);
-  const jobs = keepJobsRunning(coordinator.apiUrl, stop, Math.max(concurrentJobs, Math.ceil(leasesWanted / 800)), pages);
+  // Stress mode: units last milliseconds, so twice the leases wanted are kept waiting (and two
+  // jobs' worth for the time between two polls).
+  const unitsWanted = realistic ? 0 : 2 * leasesWanted + (2 * JOB_N) / Number(values['unit-size']);
+  const jobs = keepJobsRunning(coordinator.apiUrl, stop, Math.max(concurrentJobs, Math.ceil(leasesWanted / 800)), unitsWanted, pages);
   await fleet.run();
   // Warm-up: first grants and jobs; in realistic mode one unit's time too, so every volunteer
   // is past its first unit and the figures are the steady state, not the start.
@@ -629,7 +699,8 @@ async function measure(volunteers: number): Promise<string> {
     percentile(healthSorted, 0.99).toFixed(1),
     (((rssConnected - rssBefore) * 1024) / volunteers).toFixed(1),
     String(tally.dropped),
-    String(tally.shed),
+    `${tally.shed} / ${during.shed - before.shed}`,
+    accepted > 0 ? ((during.messages - before.messages) / accepted).toFixed(2) : '-',
     String(wrong),
   ];
   if (realistic) cells.splice(4, 0, `${((cpu / seconds) * 100 / (volunteers / 1000)).toFixed(2)}%`);
@@ -649,7 +720,7 @@ if (process.env[FLEET_ROLE] !== undefined) {
   );
   const headings = ['volunteers', 'units/s', 'coordinator CPU ms/unit', 'coordinator CPU'];
   if (realistic) headings.push('CPU per 1,000 threads');
-  headings.push('ack p50 / p99 / max ms', '/health p99 ms', 'KB RSS per connection', 'dropped', 'shed requests', 'wrong jobs');
+  headings.push('ack p50 / p99 / max ms', '/health p99 ms', 'KB RSS per connection', 'dropped', 'shed requests (all / measured)', 'messages per unit', 'wrong jobs');
   headings.push('simulator CPU');
   if (realistic) headings.push('leases taken back');
   if (watchers > 0) headings.push('KB/s per watcher');

@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { Worker } from 'node:worker_threads';
 import { LoadShedder } from './load-shedder.js';
 
 const WINDOW_MS = 400;
@@ -49,6 +50,27 @@ test('a loop late while the process uses little CPU (a busy machine, not a busy 
     expect(shedder.retryAfterMs(10_000)).toBeUndefined();
     expect(shedder.shed).toBe(0);
   } finally {
+    shedder.close();
+  }
+});
+
+test('a loop late in bursts that waits for events between them (not behind) sheds nothing, even while its other threads use the CPU', async () => {
+  const shedder = new LoadShedder({ thresholdMs: 10, windowMs: WINDOW_MS, random: () => 0 });
+  // Two other threads of this process keep cores busy, so the process's CPU share is high
+  // even on a machine that gives each of them half a core; the loop is busy a tenth of the time.
+  const spinners = [0, 1].map(() => new Worker('const until = Date.now() + 10_000; while (Date.now() < until);', { eval: true }));
+  try {
+    let mostLag = 0;
+    for (let window = 0; window < 6; window++) {
+      blockLoop(40);
+      await sleep(WINDOW_MS / 2);
+      mostLag = Math.max(mostLag, shedder.lag);
+    }
+    expect(mostLag).toBeGreaterThan(10);
+    expect(shedder.retryAfterMs(10_000)).toBeUndefined();
+    expect(shedder.shed).toBe(0);
+  } finally {
+    await Promise.all(spinners.map((spinner) => spinner.terminate()));
     shedder.close();
   }
 });

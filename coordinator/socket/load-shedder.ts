@@ -2,13 +2,20 @@
  * Sheds work when the event loop falls behind, instead of letting it fall so far behind that
  * Socket.IO pings go unanswered and every connection drops at once. The loop's delay is
  * measured (perf_hooks histogram, 99th percentile over short windows) with how much CPU the
- * process itself uses. The coordinator is overloaded while the delay is above the threshold
- * and it uses most of a core (its own work is what is late), or while the delay is far above
- * the threshold whatever the cause. Then a share of lease requests is answered "throttled,
- * retry after": the share grows while the overload lasts and decays once it is over, so a
- * coordinator a little behind sheds a little rather than every request (a shed request is a
- * round trip that computes nothing: on a machine too loaded to give the coordinator a core,
- * shedding everything cut its throughput tenfold while the delay, not of its making, stayed).
+ * process itself uses and how much of the window its loop spent handling events rather than
+ * waiting for them (event loop utilization). The coordinator is overloaded while the delay is
+ * above the threshold, it uses most of a core and its loop hardly ever waited (its own work is
+ * what is late: events queue up behind it), or while the delay is far above the threshold
+ * whatever the cause. A loop that waited for events for a good part of the window is not
+ * behind: its delay came in bursts (a turn handling hundreds of messages that arrived
+ * together) that shedding would not shorten, and shedding there only cost round trips (by
+ * CPU share alone, 1,000 busy stress volunteers were shed about one request per three units
+ * while the coordinator used two thirds of a core). Then a share of lease requests is
+ * answered "throttled, retry after": the share grows while the overload lasts and decays
+ * once it is over, so a coordinator a little behind sheds a little rather than every request
+ * (a shed request is a round trip that computes nothing: on a machine too loaded to give the
+ * coordinator a core, shedding everything cut its throughput tenfold while the delay, not of
+ * its making, stayed).
  * The delay told is spread at random and long enough that the whole swarm's retries come back
  * at about SHED_RETRIES_PER_SECOND (a short fixed delay would turn 10,000 shed volunteers into
  * a storm of retries that keeps the loop behind). Results, heartbeats and releases are never
@@ -32,6 +39,8 @@ const SHED_RETRIES_PER_SECOND = 500;
 const MIN_RETRY_AFTER_MS = 250;
 /** The share of one core this process uses above which its own work is what makes it late. */
 const BUSY_CPU_SHARE = 0.7;
+/** The share of the window the loop must have spent handling events (not waiting for them) to be behind. */
+const BEHIND_LOOP_UTILIZATION = 0.9;
 /** A delay this many times the threshold is overload whatever its cause. */
 const SEVERE_LAG_FACTOR = 25;
 /** The share of lease requests shed on the first overloaded window, and added per further one. */
@@ -48,6 +57,7 @@ export class LoadShedder {
   private shedShare = 0;
   private cpu = process.cpuUsage();
   private readAt = performance.now();
+  private utilization = performance.eventLoopUtilization();
   private shedCount = 0;
 
   constructor(private readonly options: LoadShedderOptions) {
@@ -96,10 +106,13 @@ export class LoadShedder {
     const used = process.cpuUsage(this.cpu);
     const cpuShare = (used.user + used.system) / 1000 / Math.max(1, now - this.readAt);
     const { thresholdMs } = this.options;
-    const overloaded = this.lagMs > thresholdMs && (cpuShare > BUSY_CPU_SHARE || this.lagMs > thresholdMs * SEVERE_LAG_FACTOR);
+    const utilization = performance.eventLoopUtilization(this.utilization).utilization;
+    const behind = cpuShare > BUSY_CPU_SHARE && utilization > BEHIND_LOOP_UTILIZATION;
+    const overloaded = this.lagMs > thresholdMs && (behind || this.lagMs > thresholdMs * SEVERE_LAG_FACTOR);
     if (overloaded) this.shedShare = this.shedShare === 0 ? SHED_SHARE_START : Math.min(1, this.shedShare + SHED_SHARE_STEP);
     else this.shedShare = this.shedShare * SHED_SHARE_DECAY < 0.05 ? 0 : this.shedShare * SHED_SHARE_DECAY;
     this.cpu = process.cpuUsage();
+    this.utilization = performance.eventLoopUtilization();
     this.readAt = now;
   }
 }
