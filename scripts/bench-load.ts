@@ -2,7 +2,9 @@
  * Load benchmark: N simulated volunteers (real Socket.IO, honest, exact counts; in this
  * process or in child processes, see `--processes`) against a real coordinator process on 127.0.0.1. For each N it prints accepted
  * units per second, the coordinator's own CPU per accepted unit (from /proc, so the
- * simulator's CPU is not counted), ack latency p50/p99/max, /health p99, the coordinator's
+ * simulator's CPU is not counted), ack latency p50/p99/max, /health p99 (what a client sees:
+ * request sent to answer parsed, probed every 100 ms from this process; beside it the probe's
+ * own event-loop delay p99, so a late probe is not taken for a late coordinator), the coordinator's
  * RSS per connection, how many connections dropped and how many lease requests it shed, and
  * the simulator's own CPU (a simulator near 100% of a core measures its own delays).
  *
@@ -23,6 +25,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { loadavg, setPriority } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
@@ -54,6 +57,8 @@ const FLEET_ROLE = 'BENCH_LOAD_FLEET';
 /** Jobs count the primes up to JOB_N by the sieve (`auto` would choose the combinatorial method); every unit is answered from one sieve of that range. */
 const JOB_N = 100_000_000;
 const WORKER_TOKEN = 'bench-load-token';
+/** The measuring process's nice value (the coordinator runs at 0, the simulated volunteers at 10). */
+const PROBE_PRIORITY = -5;
 
 // ---- exact counts from one sieve ----------------------------------------------------------
 
@@ -175,6 +180,7 @@ class SimulatedVolunteer {
     };
     if (!ack.ok) throw new Error(`hello refused: ${JSON.stringify(ack)}`);
     this.heartbeatMs = ack.heartbeatMs ?? this.heartbeatMs;
+    if (realistic) this.startHeartbeat();
   }
 
   private async call(event: string, payload: unknown): Promise<unknown> {
@@ -218,7 +224,6 @@ class SimulatedVolunteer {
   async run(): Promise<void> {
     if (realistic) {
       const done = new Promise<void>((resolve) => (this.finished = resolve));
-      this.startHeartbeat();
       void this.fill();
       return done;
     }
@@ -304,9 +309,13 @@ class SimulatedVolunteer {
     });
   }
 
-  /** Realistic mode: one heartbeat for every lease held, with the computed one's progress, as the real volunteer sends. */
+  /**
+   * Realistic mode: one heartbeat for every lease held, with the computed one's progress, as
+   * the real volunteer sends; like it, from the hello on, the first at a random point of the
+   * first period (started together for the whole fleet, 10,000 heartbeats came in one burst).
+   */
   private startHeartbeat(): void {
-    const timer = setInterval(() => {
+    const beat = () => {
       if (this.held.size === 0) return;
       const leaseIds = [...this.held.keys()];
       const computing = this.computing;
@@ -315,8 +324,11 @@ class SimulatedVolunteer {
       // Like the real volunteer: once one heartbeat was acknowledged, the next go without an acknowledgement.
       if (this.heartbeatAccepted) this.socket.emit('lease:heartbeat', payload);
       else void this.call('lease:heartbeat', payload).then((ack) => (this.heartbeatAccepted = (ack as { ok: boolean }).ok), () => undefined);
-    }, this.heartbeatMs);
-    this.timers.add(timer);
+    };
+    this.later(Math.random() * this.heartbeatMs, () => {
+      beat();
+      this.timers.add(setInterval(beat, this.heartbeatMs));
+    });
   }
 
   private stopRunning(): void {
@@ -552,6 +564,11 @@ async function keepJobsRunning(apiUrl: string, stop: () => boolean, concurrentJo
   return wrong;
 }
 
+/**
+ * What a client sees: the time from sending GET /health (on a kept-alive connection) to its
+ * parsed answer, every 100 ms. The probe's own event-loop delay is measured alongside, so a
+ * late probe is told apart from a late coordinator.
+ */
 async function healthLatencies(apiUrl: string, stop: () => boolean): Promise<number[]> {
   const latencies: number[] = [];
   while (!stop()) {
@@ -580,6 +597,8 @@ async function measure(volunteers: number): Promise<string> {
   env['UNIT_SIZE'] = String(Number(values['unit-size']));
   await using coordinator = await spawnCoordinator(env, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []);
   const pid = coordinator.child.pid!;
+  // Not the probe's raised priority: the coordinator competes for the CPU like any process.
+  setPriority(pid, 0);
   const rssBefore = processRssMb(pid);
   const fleet = fleetsOf(processes);
   const simulatorCpu = () => fleet.pids.reduce((total, simulator) => total + processCpuSeconds(simulator), 0);
@@ -601,6 +620,8 @@ async function measure(volunteers: number): Promise<string> {
   const bytesBefore = pages.bytes;
   const cpuBefore = processCpuSeconds(pid);
   const simulatorCpuBefore = simulatorCpu();
+  const probeDelay = monitorEventLoopDelay({ resolution: 10 });
+  probeDelay.enable();
   const health = healthLatencies(coordinator.apiUrl, stop);
   const startedAt = performance.now();
   await sleep(measureMs);
@@ -613,6 +634,7 @@ async function measure(volunteers: number): Promise<string> {
   const acks = [...during.acks].sort((a, b) => a - b);
   stopped = true;
   const healthSorted = (await health).sort((a, b) => a - b);
+  probeDelay.disable();
   const tally = await fleet.stop();
   pages.close();
   const wrong = tally.wrong + (await jobs);
@@ -627,6 +649,7 @@ async function measure(volunteers: number): Promise<string> {
     `${((cpu / seconds) * 100).toFixed(0)}%`,
     `${percentile(acks, 0.5).toFixed(1)} / ${percentile(acks, 0.99).toFixed(1)} / ${(acks.at(-1) ?? Number.NaN).toFixed(0)}`,
     percentile(healthSorted, 0.99).toFixed(1),
+    (probeDelay.percentile(99) / 1e6).toFixed(1),
     (((rssConnected - rssBefore) * 1024) / volunteers).toFixed(1),
     String(tally.dropped),
     String(tally.shed),
@@ -644,12 +667,24 @@ if (process.env[FLEET_ROLE] !== undefined) {
   serveFleet();
 } else {
   const load = loadavg().map((value) => value.toFixed(1)).join(' ');
+  // The probe stands for a client on another host: above the coordinator's priority where
+  // allowed, so that its own turn on a busy CPU is not counted as the coordinator's lateness.
+  let probePriority = 'the same priority as the coordinator';
+  try {
+    setPriority(PROBE_PRIORITY);
+    probePriority = `priority ${PROBE_PRIORITY}`;
+  } catch {
+    // Not allowed to raise it: the probe loop delay column shows what that costs.
+  }
   console.log(
     `mode ${values.mode}${realistic ? ` (about ${unitSeconds} s per unit per thread)` : ` (UNIT_SIZE=${values['unit-size']})`}, ${values.seconds} s per level, 1 thread per volunteer, volunteers in ${processes === 0 ? 'this process' : `${processes} processes`}, ${watchers} watchers, load average ${load}`,
   );
+  console.log(
+    `/health p99: from sending GET /health to its parsed answer, as a client sees it, probed every 100 ms from this process (${probePriority}); probe loop delay: this process's own event-loop delay p99 meanwhile`,
+  );
   const headings = ['volunteers', 'units/s', 'coordinator CPU ms/unit', 'coordinator CPU'];
   if (realistic) headings.push('CPU per 1,000 threads');
-  headings.push('ack p50 / p99 / max ms', '/health p99 ms', 'KB RSS per connection', 'dropped', 'shed requests', 'wrong jobs');
+  headings.push('ack p50 / p99 / max ms', '/health p99 ms', 'probe loop delay p99 ms', 'KB RSS per connection', 'dropped', 'shed requests', 'wrong jobs');
   headings.push('simulator CPU');
   if (realistic) headings.push('leases taken back');
   if (watchers > 0) headings.push('KB/s per watcher');

@@ -57,6 +57,11 @@ export function sweepUndecided(d: Domain, units: Iterable<[ActiveJob, OpenUnit]>
   const failed: string[] = [];
   const timeout = d.trust.policy.disputeTimeoutMs;
   for (const [job, unit] of units) {
+    // Nearly every unit: nothing to settle and nothing it waits for.
+    if (unit.votes.size === 0 && unit.failures === 0) {
+      unit.waitingSince = undefined;
+      continue;
+    }
     // Its job may have ended, or the unit been decided, since the units were listed.
     if (d.active.get(job.record.id) !== job || job.open.get(unit.key) !== unit) continue;
     if (unit.votes.size > 0 && unit.leases.size === 0 && settleUnit(d, job, unit)) continue;
