@@ -3,7 +3,7 @@
  * process or in child processes, see `--processes`) against a real coordinator process on 127.0.0.1. For each N it prints accepted
  * units per second, the coordinator's own CPU per accepted unit (from /proc, so the
  * simulator's CPU is not counted), ack latency p50/p99/max, /health p99 (what a client sees:
- * request sent to answer parsed, probed every 100 ms from this process; beside it the probe's
+ * request sent to answer parsed, one request every 100 ms on a fixed schedule from this process; beside it the probe's
  * own event-loop delay p99, so a late probe is not taken for a late coordinator), the coordinator's
  * RSS per connection, how many connections dropped and how many lease requests it shed, and
  * the simulator's own CPU (a simulator near 100% of a core measures its own delays).
@@ -58,8 +58,7 @@ const FLEET_ROLE = 'BENCH_LOAD_FLEET';
 const JOB_N = 100_000_000;
 const WORKER_TOKEN = 'bench-load-token';
 const PROBE_DELAY_RESOLUTION_MS = 10;
-/** The measuring process's nice value (the coordinator runs at 0, the simulated volunteers at 10). */
-const PROBE_PRIORITY = -5;
+const HEALTH_PROBE_MS = 100;
 
 // ---- exact counts from one sieve ----------------------------------------------------------
 
@@ -566,18 +565,27 @@ async function keepJobsRunning(apiUrl: string, stop: () => boolean, concurrentJo
 }
 
 /**
- * What a client sees: the time from sending GET /health (on a kept-alive connection) to its
- * parsed answer, every 100 ms. The probe's own event-loop delay is measured alongside, so a
- * late probe is told apart from a late coordinator.
+ * What a client sees: the time from sending GET /health to its parsed answer, for a request
+ * sent every 100 ms on a fixed schedule whether or not earlier ones were answered (waiting for
+ * each answer before the next would send one request through a stall of the coordinator where
+ * clients arriving meanwhile send several, and so understate its p99). The probe's own
+ * event-loop delay is measured alongside, so a late probe is told apart from a late coordinator.
  */
 async function healthLatencies(apiUrl: string, stop: () => boolean): Promise<number[]> {
   const latencies: number[] = [];
-  while (!stop()) {
+  const probes: Promise<void>[] = [];
+  const probe = async () => {
     const started = performance.now();
     await (await fetch(`${apiUrl}/health`)).json();
     latencies.push(performance.now() - started);
-    await sleep(100);
+  };
+  const startedAt = performance.now();
+  for (let sent = 0; !stop(); sent++) {
+    probes.push(probe());
+    // On the schedule, not 100 ms after this process got round to it.
+    await sleep(Math.max(0, startedAt + (sent + 1) * HEALTH_PROBE_MS - performance.now()));
   }
+  await Promise.all(probes);
   return latencies;
 }
 
@@ -598,8 +606,6 @@ async function measure(volunteers: number): Promise<string> {
   env['UNIT_SIZE'] = String(Number(values['unit-size']));
   await using coordinator = await spawnCoordinator(env, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []);
   const pid = coordinator.child.pid!;
-  // Not the probe's raised priority: the coordinator competes for the CPU like any process.
-  setPriority(pid, 0);
   const rssBefore = processRssMb(pid);
   const fleet = fleetsOf(processes);
   const simulatorCpu = () => fleet.pids.reduce((total, simulator) => total + processCpuSeconds(simulator), 0);
@@ -669,20 +675,11 @@ if (process.env[FLEET_ROLE] !== undefined) {
   serveFleet();
 } else {
   const load = loadavg().map((value) => value.toFixed(1)).join(' ');
-  // The probe stands for a client on another host: above the coordinator's priority where
-  // allowed, so that its own turn on a busy CPU is not counted as the coordinator's lateness.
-  let probePriority = 'the same priority as the coordinator';
-  try {
-    setPriority(PROBE_PRIORITY);
-    probePriority = `priority ${PROBE_PRIORITY}`;
-  } catch {
-    // Not allowed to raise it: the probe loop delay column shows what that costs.
-  }
   console.log(
     `mode ${values.mode}${realistic ? ` (about ${unitSeconds} s per unit per thread)` : ` (UNIT_SIZE=${values['unit-size']})`}, ${values.seconds} s per level, 1 thread per volunteer, volunteers in ${processes === 0 ? 'this process' : `${processes} processes`}, ${watchers} watchers, load average ${load}`,
   );
   console.log(
-    `/health p99: from sending GET /health to its parsed answer, as a client sees it, probed every 100 ms from this process (${probePriority}); probe loop delay: this process's own event-loop delay p99 meanwhile`,
+    "/health p99: from sending GET /health to its parsed answer, as a client sees it, one request every 100 ms on a fixed schedule from this process; probe loop delay: this process's own event-loop delay p99 meanwhile",
   );
   const headings = ['volunteers', 'units/s', 'coordinator CPU ms/unit', 'coordinator CPU'];
   if (realistic) headings.push('CPU per 1,000 threads');
