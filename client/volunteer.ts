@@ -407,12 +407,22 @@ export class Volunteer {
     if (!SimpleAckSchema.safeParse(response).success) this.reportBadAnswer('lease:release', response);
   }
 
+  /**
+   * One heartbeat per period, the first at a random point of the first period: volunteers
+   * that connect together (a restarted coordinator gets its whole swarm back within seconds)
+   * would otherwise renew in one burst every period for as long as they stay. A lease is
+   * still renewed within a period of its grant.
+   */
   private startHeartbeat(): void {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    this.heartbeatTimer = setInterval(() => {
+    const beat = () => {
       if (this.held.size === 0 || !this.socket.connected) return;
       void this.heartbeat();
-    }, this.heartbeatMs);
+    };
+    this.heartbeatTimer = setTimeout(() => {
+      beat();
+      this.heartbeatTimer = setInterval(beat, this.heartbeatMs);
+    }, Math.random() * this.heartbeatMs);
   }
 
   private async heartbeat(): Promise<void> {

@@ -15,7 +15,7 @@ import { DEFAULT_LEASE_LIMITS } from './leases/lease-limits.js';
 import { createDomain } from './domain.js';
 import { createMetrics } from './metrics.js';
 import { createJobOutcomeLog } from './job-outcome-log.js';
-import { sweepUndecided } from './trust/undecided.js';
+import { openUnitCount, openUnits, sweepUndecided } from './trust/undecided.js';
 import { trustPolicy } from './trust/trust-state.js';
 import type { TotalVerifier } from './trust/verifier.js';
 import type { Domain, DomainEvents } from './model.js';
@@ -23,6 +23,7 @@ import { attachGateway, SWARM_ROOM, type CoordinatorIo } from './socket/gateway.
 import { LoadShedder } from './socket/load-shedder.js';
 import { SocketNotifier } from './socket/notifier.js';
 import type { JobStore } from './store/job-store.js';
+import { SlicedSweep, sliceSize } from './sliced-sweep.js';
 import { RateMeter, SwarmSnapshot } from './swarm-stats.js';
 
 export interface CoordinatorDeps {
@@ -53,6 +54,8 @@ const NOTIFY_FLUSH_MS = 150;
 /** Range maps list every unit in flight: at most two a second per job watched. */
 const MAP_FLUSH_MS = 500;
 const SWARM_BROADCAST_MS = 1000;
+/** The lease and undecided-unit sweeps run in this many slices per period (sliced-sweep.ts). */
+const SWEEP_SLICES = 10;
 
 export async function startCoordinator(config: Config, deps: CoordinatorDeps): Promise<RunningCoordinator> {
   const now = deps.now ?? Date.now;
@@ -182,13 +185,17 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     webPort = await listen(webServer, config.WEB_PORT, config.API_HOST);
   }
 
+  const leaseSweep = new SlicedSweep(() => domain.leases.values());
+  const unitSweep = new SlicedSweep(() => openUnits(domain));
   const timers = [
+    // Every lease and open unit is looked at once per sweep period, a slice per tick.
     setInterval(
       () => {
-        metrics.leasesExpired.inc(reclaimExpired(domain).length);
-        for (const jobId of sweepUndecided(domain)) deps.logger.warn({ jobId }, 'job failed: a unit could not be decided');
+        metrics.leasesExpired.inc(reclaimExpired(domain, leaseSweep.take(sliceSize(domain.leases.size, SWEEP_SLICES))).length);
+        const units = unitSweep.take(sliceSize(openUnitCount(domain), SWEEP_SLICES));
+        for (const jobId of sweepUndecided(domain, units)) deps.logger.warn({ jobId }, 'job failed: a unit could not be decided');
       },
-      Math.min(1000, Math.max(50, config.LEASE_TIMEOUT / 4)),
+      Math.max(20, Math.min(1000, Math.max(50, config.LEASE_TIMEOUT / 4)) / SWEEP_SLICES),
     ),
     setInterval(() => expireResults(domain, config.RESULT_TTL), Math.min(60_000, Math.max(100, config.RESULT_TTL / 4))),
     setInterval(() => {

@@ -2,7 +2,9 @@
  * Load benchmark: N simulated volunteers (real Socket.IO, honest, exact counts; in this
  * process or in child processes, see `--processes`) against a real coordinator process on 127.0.0.1. For each N it prints accepted
  * units per second, the coordinator's own CPU per accepted unit (from /proc, so the
- * simulator's CPU is not counted), ack latency p50/p99/max, /health p99, the coordinator's
+ * simulator's CPU is not counted), ack latency p50/p99/max, /health p99 (what a client sees:
+ * request sent to answer parsed, one request every 100 ms on a fixed schedule from this process; beside it the probe's
+ * own event-loop delay p99, so a late probe is not taken for a late coordinator), the coordinator's
  * RSS per connection, how many connections dropped and how many lease requests it shed, and
  * the simulator's own CPU (a simulator near 100% of a core measures its own delays).
  *
@@ -25,6 +27,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { loadavg, setPriority } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
@@ -56,6 +59,8 @@ const FLEET_ROLE = 'BENCH_LOAD_FLEET';
 /** Jobs count the primes up to JOB_N by the sieve (`auto` would choose the combinatorial method); every unit is answered from one sieve of that range. */
 const JOB_N = 100_000_000;
 const WORKER_TOKEN = 'bench-load-token';
+const PROBE_DELAY_RESOLUTION_MS = 10;
+const HEALTH_PROBE_MS = 100;
 
 // ---- exact counts from one sieve ----------------------------------------------------------
 
@@ -184,6 +189,7 @@ class SimulatedVolunteer {
     };
     if (!ack.ok) throw new Error(`hello refused: ${JSON.stringify(ack)}`);
     this.heartbeatMs = ack.heartbeatMs ?? this.heartbeatMs;
+    if (realistic) this.startHeartbeat();
   }
 
   private async call(event: string, payload: unknown): Promise<unknown> {
@@ -243,7 +249,6 @@ class SimulatedVolunteer {
   async run(): Promise<void> {
     if (realistic) {
       const done = new Promise<void>((resolve) => (this.finished = resolve));
-      this.startHeartbeat();
       void this.fill();
       return done;
     }
@@ -338,9 +343,13 @@ class SimulatedVolunteer {
     });
   }
 
-  /** Realistic mode: one heartbeat for every lease held, with the computed one's progress, as the real volunteer sends. */
+  /**
+   * Realistic mode: one heartbeat for every lease held, with the computed one's progress, as
+   * the real volunteer sends; like it, from the hello on, the first at a random point of the
+   * first period (started together for the whole fleet, 10,000 heartbeats came in one burst).
+   */
   private startHeartbeat(): void {
-    const timer = setInterval(() => {
+    const beat = () => {
       if (this.held.size === 0) return;
       const leaseIds = [...this.held.keys()];
       const computing = this.computing;
@@ -351,8 +360,11 @@ class SimulatedVolunteer {
         this.tally.messages++;
         this.socket.emit('lease:heartbeat', payload);
       } else void this.call('lease:heartbeat', payload).then((ack) => (this.heartbeatAccepted = (ack as { ok: boolean }).ok), () => undefined);
-    }, this.heartbeatMs);
-    this.timers.add(timer);
+    };
+    this.later(Math.random() * this.heartbeatMs, () => {
+      beat();
+      this.timers.add(setInterval(beat, this.heartbeatMs));
+    });
   }
 
   private stopRunning(): void {
@@ -619,14 +631,28 @@ async function keepJobsRunning(
   return wrong;
 }
 
+/**
+ * What a client sees: the time from sending GET /health to its parsed answer, for a request
+ * sent every 100 ms on a fixed schedule whether or not earlier ones were answered (waiting for
+ * each answer before the next would send one request through a stall of the coordinator where
+ * clients arriving meanwhile send several, and so understate its p99). The probe's own
+ * event-loop delay is measured alongside, so a late probe is told apart from a late coordinator.
+ */
 async function healthLatencies(apiUrl: string, stop: () => boolean): Promise<number[]> {
   const latencies: number[] = [];
-  while (!stop()) {
+  const probes: Promise<void>[] = [];
+  const probe = async () => {
     const started = performance.now();
     await (await fetch(`${apiUrl}/health`)).json();
     latencies.push(performance.now() - started);
-    await sleep(100);
+  };
+  const startedAt = performance.now();
+  for (let sent = 0; !stop(); sent++) {
+    probes.push(probe());
+    // On the schedule, not 100 ms after this process got round to it.
+    await sleep(Math.max(0, startedAt + (sent + 1) * HEALTH_PROBE_MS - performance.now()));
   }
+  await Promise.all(probes);
   return latencies;
 }
 
@@ -671,6 +697,8 @@ async function measure(volunteers: number): Promise<string> {
   const bytesBefore = pages.bytes;
   const cpuBefore = processCpuSeconds(pid);
   const simulatorCpuBefore = simulatorCpu();
+  const probeDelay = monitorEventLoopDelay({ resolution: PROBE_DELAY_RESOLUTION_MS });
+  probeDelay.enable();
   const health = healthLatencies(coordinator.apiUrl, stop);
   const startedAt = performance.now();
   await sleep(measureMs);
@@ -683,6 +711,7 @@ async function measure(volunteers: number): Promise<string> {
   const acks = [...during.acks].sort((a, b) => a - b);
   stopped = true;
   const healthSorted = (await health).sort((a, b) => a - b);
+  probeDelay.disable();
   const tally = await fleet.stop();
   pages.close();
   const wrong = tally.wrong + (await jobs);
@@ -697,6 +726,8 @@ async function measure(volunteers: number): Promise<string> {
     `${((cpu / seconds) * 100).toFixed(0)}%`,
     `${percentile(acks, 0.5).toFixed(1)} / ${percentile(acks, 0.99).toFixed(1)} / ${(acks.at(-1) ?? Number.NaN).toFixed(0)}`,
     percentile(healthSorted, 0.99).toFixed(1),
+    // The histogram holds whole timer periods: the delay is what exceeds the period.
+    Math.max(0, probeDelay.percentile(99) / 1e6 - PROBE_DELAY_RESOLUTION_MS).toFixed(1),
     (((rssConnected - rssBefore) * 1024) / volunteers).toFixed(1),
     String(tally.dropped),
     `${tally.shed} / ${during.shed - before.shed}`,
@@ -718,9 +749,12 @@ if (process.env[FLEET_ROLE] !== undefined) {
   console.log(
     `mode ${values.mode}${realistic ? ` (about ${unitSeconds} s per unit per thread)` : ` (UNIT_SIZE=${values['unit-size']})`}, ${values.seconds} s per level, 1 thread per volunteer, volunteers in ${processes === 0 ? 'this process' : `${processes} processes`}, ${watchers} watchers, load average ${load}`,
   );
+  console.log(
+    "/health p99: from sending GET /health to its parsed answer, as a client sees it, one request every 100 ms on a fixed schedule from this process; probe loop delay: this process's own event-loop delay p99 meanwhile",
+  );
   const headings = ['volunteers', 'units/s', 'coordinator CPU ms/unit', 'coordinator CPU'];
   if (realistic) headings.push('CPU per 1,000 threads');
-  headings.push('ack p50 / p99 / max ms', '/health p99 ms', 'KB RSS per connection', 'dropped', 'shed requests (all / measured)', 'messages per unit', 'wrong jobs');
+  headings.push('ack p50 / p99 / max ms', '/health p99 ms', 'probe loop delay p99 ms', 'KB RSS per connection', 'dropped', 'shed requests (all / measured)', 'messages per unit', 'wrong jobs');
   headings.push('simulator CPU');
   if (realistic) headings.push('leases taken back');
   if (watchers > 0) headings.push('KB/s per watcher');

@@ -4,13 +4,16 @@ import { revokeLeases } from './release-lease.js';
 /**
  * Takes back every lease past its deadline, or held past its hold limit however often it was
  * renewed, so its unit is leased again; tells the holders why. A holder that overstayed loses
- * its measured pace and sits out a while (lease-limits.ts).
+ * its measured pace and sits out a while (lease-limits.ts). Looks at `leases` (every lease by
+ * default; the coordinator's timer passes a slice of them at a time, see sliced-sweep.ts).
  */
-export function reclaimExpired(d: Domain): LeaseState[] {
+export function reclaimExpired(d: Domain, leases: Iterable<LeaseState> = d.leases.values()): LeaseState[] {
   const now = d.now();
   const overstayed: LeaseState[] = [];
   const expired: LeaseState[] = [];
-  for (const lease of d.leases.values()) {
+  for (const lease of leases) {
+    // A lease taken from a slice may have been reported or revoked since.
+    if (d.leases.get(lease.id) !== lease) continue;
     if (d.limits.holdUntil(lease, d.volunteers.get(lease.volunteerId)) <= now) overstayed.push(lease);
     else if (lease.deadline <= now) expired.push(lease);
   }

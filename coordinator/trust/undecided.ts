@@ -35,30 +35,47 @@ function formatDuration(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
 }
 
+/** Every open unit of every active job, with its job; live (see sliced-sweep.ts). */
+export function* openUnits(d: Domain): Generator<[ActiveJob, OpenUnit]> {
+  for (const job of d.active.values()) for (const unit of job.open.values()) yield [job, unit];
+}
+
+/** How many units are open, over every active job. */
+export function openUnitCount(d: Domain): number {
+  let count = 0;
+  for (const job of d.active.values()) count += job.open.size;
+  return count;
+}
+
 /**
  * The periodic sweep: settles units whose votes now decide (a vote was withdrawn by a
  * quarantine), starts or clears each unit's wait clock, and fails the job of a unit that has
- * waited DISPUTE_TIMEOUT. Returns the jobs it failed.
+ * waited DISPUTE_TIMEOUT. Looks at `units` (every open unit by default; the coordinator's
+ * timer passes a slice of them at a time). Returns the jobs it failed.
  */
-export function sweepUndecided(d: Domain): string[] {
+export function sweepUndecided(d: Domain, units: Iterable<[ActiveJob, OpenUnit]> = [...openUnits(d)]): string[] {
   const failed: string[] = [];
   const timeout = d.trust.policy.disputeTimeoutMs;
-  for (const job of [...d.active.values()]) {
-    for (const unit of [...job.open.values()]) {
-      if (!d.active.has(job.record.id)) break;
-      if (unit.votes.size > 0 && unit.leases.size === 0 && settleUnit(d, job, unit)) continue;
-      if (!stalled(d, unit)) {
-        unit.waitingSince = undefined;
-        continue;
-      }
-      if (unit.waitingSince === undefined) {
-        unit.waitingSince = d.now();
-        d.events.jobChanged(job.record.id);
-      }
-      if (timeout > 0 && d.now() - unit.waitingSince >= timeout) {
-        failUndecided(d, job, unit, timeout);
-        failed.push(job.record.id);
-      }
+  for (const [job, unit] of units) {
+    // Nearly every unit: nothing to settle and nothing it waits for.
+    if (unit.votes.size === 0 && unit.failures === 0) {
+      unit.waitingSince = undefined;
+      continue;
+    }
+    // Its job may have ended, or the unit been decided, since the units were listed.
+    if (d.active.get(job.record.id) !== job || job.open.get(unit.key) !== unit) continue;
+    if (unit.votes.size > 0 && unit.leases.size === 0 && settleUnit(d, job, unit)) continue;
+    if (!stalled(d, unit)) {
+      unit.waitingSince = undefined;
+      continue;
+    }
+    if (unit.waitingSince === undefined) {
+      unit.waitingSince = d.now();
+      d.events.jobChanged(job.record.id);
+    }
+    if (timeout > 0 && d.now() - unit.waitingSince >= timeout) {
+      failUndecided(d, job, unit, timeout);
+      failed.push(job.record.id);
     }
   }
   return failed;
