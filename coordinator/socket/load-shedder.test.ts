@@ -11,6 +11,17 @@ function blockLoop(ms: number): void {
   while (performance.now() < until);
 }
 
+/** The largest lag the shedder reported while `stall` held the loop once per half window, for three windows. */
+async function mostLagWhile(shedder: LoadShedder, stall: () => void): Promise<number> {
+  let mostLag = 0;
+  for (let window = 0; window < 6; window++) {
+    stall();
+    await sleep(WINDOW_MS / 2);
+    mostLag = Math.max(mostLag, shedder.lag);
+  }
+  return mostLag;
+}
+
 test('lease requests are shed while the loop is blocked, spread by swarm size, and served again once it is not', async () => {
   // A delay 25 times the threshold is overload whatever this process's share of the CPU (the
   // machine running the test may be busy): 250 ms here.
@@ -40,13 +51,7 @@ test('a loop late while the process uses little CPU (a busy machine, not a busy 
   try {
     // The thread is held 100 ms at a time without using the CPU, as a machine that does not
     // schedule it would: late, above the threshold and under the severe delay.
-    let mostLag = 0;
-    for (let window = 0; window < 6; window++) {
-      Atomics.wait(parked, 0, 0, 100);
-      await sleep(WINDOW_MS / 2);
-      mostLag = Math.max(mostLag, shedder.lag);
-    }
-    expect(mostLag).toBeGreaterThan(10);
+    expect(await mostLagWhile(shedder, () => Atomics.wait(parked, 0, 0, 100))).toBeGreaterThan(10);
     expect(shedder.retryAfterMs(10_000)).toBeUndefined();
     expect(shedder.shed).toBe(0);
   } finally {
@@ -60,13 +65,7 @@ test('a loop late in bursts that waits for events between them (not behind) shed
   // even on a machine that gives each of them half a core; the loop is busy a tenth of the time.
   const spinners = [0, 1].map(() => new Worker('const until = Date.now() + 10_000; while (Date.now() < until);', { eval: true }));
   try {
-    let mostLag = 0;
-    for (let window = 0; window < 6; window++) {
-      blockLoop(40);
-      await sleep(WINDOW_MS / 2);
-      mostLag = Math.max(mostLag, shedder.lag);
-    }
-    expect(mostLag).toBeGreaterThan(10);
+    expect(await mostLagWhile(shedder, () => blockLoop(40))).toBeGreaterThan(10);
     expect(shedder.retryAfterMs(10_000)).toBeUndefined();
     expect(shedder.shed).toBe(0);
   } finally {
