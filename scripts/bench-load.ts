@@ -288,20 +288,24 @@ class SimulatedVolunteer {
     }
   }
 
-  /** Realistic mode: asks for a unit for the thread if free and one to keep in hand, as the real volunteer does. */
-  private async fill(): Promise<void> {
-    if (this.requesting) {
-      this.askAgain = true;
+  /**
+   * Realistic mode: asks for a unit for the thread if free and one to keep in hand, as the real
+   * volunteer does; with a finished unit to report, in the same message as its result (`next`),
+   * by a separate request only when that answer brought nothing to read.
+   */
+  private async fill(finished?: Lease): Promise<void> {
+    const free = 1 + PREFETCHED - this.held.size;
+    if (this.requesting || !this.running || free <= 0) {
+      if (this.requesting) this.askAgain = true;
+      if (finished) await this.report(finished);
       return;
     }
-    const free = 1 + PREFETCHED - this.held.size;
-    if (!this.running || free <= 0) return;
     this.requesting = true;
     this.askAgain = false;
     let retryAfterMs: number | undefined;
     let granted = 0;
     try {
-      const answer = await this.requestLeases(free);
+      const answer = (finished && (await this.report(finished, free))) ?? (await this.requestLeases(free));
       retryAfterMs = answer.retryAfterMs;
       granted = answer.leases.length;
       for (const lease of answer.leases) this.held.set(lease.leaseId, lease);
@@ -339,7 +343,7 @@ class SimulatedVolunteer {
       // Like the real volunteer: a finished unit is no longer held (nor heartbeated) while its result goes out.
       if (!this.running || !this.held.delete(lease.leaseId)) return;
       this.computeNext();
-      void this.report(lease).then(() => void this.fill());
+      void this.fill(lease);
     });
   }
 
