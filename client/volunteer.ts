@@ -18,7 +18,8 @@ import {
   SimpleAckSchema,
   type ClientToServerWire,
   type Lease,
-  type LeaseResult,
+  MAX_RESULTS_PER_MESSAGE,
+  type LeaseReport,
   type ProtocolError,
   type ServerToClientWire,
   type VolunteerKind,
@@ -82,10 +83,30 @@ const DEFAULT_IDLE_POLL_MS = 5000;
 const DEFAULT_ACK_TIMEOUT_MS = 10_000;
 /** Units held beyond one per thread, queued in the pool: the coordinator counts them against its lease cap. */
 export const PREFETCH_UNITS = 1;
+/**
+ * Units quicker than this report in batches: their results wait, at most RESULT_BATCH_WAIT_MS,
+ * to go out together in one message (`more`), and more of them are kept in hand (up to
+ * MAX_PREFETCH_UNITS, about RESULT_BATCH_WAIT_MS of work) so one message carries several. A
+ * message costs the coordinator about as much as recording a unit; for units of milliseconds
+ * one message each would make it the bottleneck. Longer units report the moment they are done.
+ */
+const BATCH_UNIT_MS = 50;
+const RESULT_BATCH_WAIT_MS = 200;
+/** The coordinator caps what it hands out the same way (lease-limits.ts, maxPrefetchLeases). */
+export const MAX_PREFETCH_UNITS = 16;
+/** New unit times weigh this much in the running average. */
+const UNIT_TIME_SMOOTHING = 0.3;
 /** The coordinator limits lease requests per socket; a refused one is retried soon. */
 const THROTTLED_RETRY_MS = 250;
 /** A coordinator at its volunteer limit closes the connection after saying so; try again this much later. */
 const DEFAULT_FULL_RETRY_MS = 15_000;
+
+/** A computed unit whose result has not gone out yet. */
+interface PendingResult {
+  lease: Lease;
+  report: LeaseReport;
+  result: JsonValue;
+}
 
 export class Volunteer {
   private readonly socket: VolunteerSocket;
@@ -108,6 +129,13 @@ export class Volunteer {
   private readonly progress = new Map<string, number>();
   /** Cleared when the coordinator refuses results that ask for units (one from before `next`). */
   private combineRequests = true;
+  /** Cleared when the coordinator refuses results that carry others (one from before `more`). */
+  private batchResults = true;
+  /** Computed units whose results wait to go out together (short units only). */
+  private readonly pendingResults: PendingResult[] = [];
+  private resultTimer: ReturnType<typeof setTimeout> | undefined;
+  /** How long a unit takes on one thread, averaged; undefined until one is done. */
+  private unitMs: number | undefined;
   /** Cleared when the coordinator refuses heartbeats with progress (one from before progress). */
   private sendProgress = true;
   /**
@@ -156,6 +184,8 @@ export class Volunteer {
   async pause(): Promise<void> {
     if (this.paused || this.stopped) return;
     this.paused = true;
+    // Results already computed still count; only the units not done are given back.
+    await this.flushResults();
     await this.releaseAll();
     this.changed();
   }
@@ -182,6 +212,7 @@ export class Volunteer {
     this.stopped = true;
     this.clearTimers();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    await this.flushResults();
     await this.releaseAll();
     this.socket.off('connect', this.onConnect);
     this.socket.off('disconnect', this.onDisconnect);
@@ -220,6 +251,9 @@ export class Volunteer {
     // The coordinator returns a disconnected volunteer's leases itself; results computed
     // for them now would be ignored, so they are forgotten and their computations stopped.
     this.abandon([...this.held.keys()]);
+    this.pendingResults.length = 0;
+    if (this.resultTimer) clearTimeout(this.resultTimer);
+    this.resultTimer = undefined;
     this.volunteerId = undefined;
     this.clearTimers();
     this.changed();
@@ -260,11 +294,21 @@ export class Volunteer {
     return true;
   }
 
-  /** Units to ask for now: one per free thread and the one kept in hand, less those it holds. */
+  /**
+   * Units to ask for now: one per free thread and those kept in hand, less those it holds
+   * (results waiting to go out still hold their leases at the coordinator).
+   */
   private wanted(): number {
     if (this.paused || this.stopped || this.quarantined) return 0;
     if (this.volunteerId === undefined || !this.socket.connected) return 0;
-    return this.threads + PREFETCH_UNITS - Math.max(this.computing, this.held.size);
+    return this.threads + this.prefetch() - Math.max(this.computing, this.held.size) - this.pendingResults.length;
+  }
+
+  /** Units kept in hand beyond one per thread: one, or about RESULT_BATCH_WAIT_MS of work when units are short. */
+  private prefetch(): number {
+    if (!this.batchResults || this.unitMs === undefined || this.unitMs >= BATCH_UNIT_MS) return PREFETCH_UNITS;
+    const batch = Math.ceil((this.threads * RESULT_BATCH_WAIT_MS) / Math.max(1, this.unitMs));
+    return Math.min(MAX_PREFETCH_UNITS, Math.max(PREFETCH_UNITS, batch));
   }
 
   /** Asks for units for the free threads and the one kept in hand, and starts them (the pool queues what it cannot run yet). */
@@ -329,8 +373,11 @@ export class Volunteer {
         this.computations.delete(lease.leaseId);
         this.progress.delete(lease.leaseId);
         if (!this.held.delete(lease.leaseId) || !this.socket.connected) return void this.fill();
-        const report = kind === SIEVE_COUNT && typeof result === 'number' ? { count: result } : { result };
-        await this.sendResult(lease, { leaseId: lease.leaseId, ...report, elapsedMs: Date.now() - started }, result);
+        const elapsedMs = Date.now() - started;
+        this.unitMs = this.unitMs === undefined ? elapsedMs : this.unitMs + UNIT_TIME_SMOOTHING * (elapsedMs - this.unitMs);
+        const counted = kind === SIEVE_COUNT && typeof result === 'number' ? { count: result } : { result };
+        this.pendingResults.push({ lease, report: { leaseId: lease.leaseId, ...counted, elapsedMs }, result });
+        await this.reportWhenDue(elapsedMs);
       },
       async (error: unknown) => {
         this.computing--;
@@ -348,40 +395,92 @@ export class Volunteer {
   }
 
   /**
-   * Reports a computed unit. The units to ask for next go in the same message (`next`) when
-   * no request is in flight: one message and one answer instead of two, and the request is
-   * on its way the moment the unit is done. Meanwhile the threads compute what they hold.
+   * Sends the results waiting now, or lets them wait for others: a short unit's result waits
+   * until about half the units in hand are done (so the threads still have work while the
+   * answer comes back with more), or at most RESULT_BATCH_WAIT_MS.
    */
-  private async sendResult(lease: Lease, report: LeaseResult, result: JsonValue): Promise<void> {
+  private async reportWhenDue(elapsedMs: number): Promise<void> {
+    const due =
+      !this.batchResults ||
+      elapsedMs >= BATCH_UNIT_MS ||
+      this.pendingResults.length > MAX_RESULTS_PER_MESSAGE ||
+      this.pendingResults.length >= Math.ceil(this.prefetch() / 2) ||
+      (this.held.size <= this.threads && !this.requesting);
+    if (due) return this.flushResults();
+    this.resultTimer ??= setTimeout(() => {
+      this.resultTimer = undefined;
+      void this.flushResults();
+    }, RESULT_BATCH_WAIT_MS);
+  }
+
+  /** Sends every result waiting, as many per message as the coordinator takes. */
+  private async flushResults(): Promise<void> {
+    if (this.resultTimer) clearTimeout(this.resultTimer);
+    this.resultTimer = undefined;
+    const sends: Promise<void>[] = [];
+    while (this.pendingResults.length > 0) {
+      const batch = this.pendingResults.splice(0, this.batchResults ? 1 + MAX_RESULTS_PER_MESSAGE : 1);
+      sends.push(this.sendResults(batch));
+    }
+    await Promise.all(sends);
+  }
+
+  /**
+   * Reports computed units in one message, the first as the message's own result and the
+   * others in `more`. The units to ask for next go in the same message (`next`) when no
+   * request is in flight: one message and one answer instead of two, and the request is on
+   * its way the moment the units are done. Meanwhile the threads compute what they hold.
+   */
+  private async sendResults(batch: PendingResult[]): Promise<void> {
+    const [first, ...others] = batch;
+    if (first === undefined) return;
     const slots = this.combineRequests && !this.requesting ? Math.max(0, this.wanted()) : 0;
     if (slots > 0) {
       this.requesting = true;
       this.askAgain = false;
     }
     this.reporting++;
-    const sending = this.call('lease:result', slots > 0 ? { ...report, next: { slots } } : report);
+    const payload = {
+      ...first.report,
+      ...(others.length > 0 ? { more: others.map((pending) => pending.report) } : {}),
+      ...(slots > 0 ? { next: { slots } } : {}),
+    };
+    const sending = this.call('lease:result', payload);
     // Without `next`, a request sent behind the result still finds its lease reported.
     if (slots === 0) void this.fill();
     let response = await sending;
     let ack = ResultAckSchema.safeParse(response);
-    if (slots > 0 && ack.success && !ack.data.ok && ack.data.error.code === 'bad_request') {
+    const refused = ack.success && !ack.data.ok && ack.data.error.code === 'bad_request';
+    if (refused && others.length > 0) {
+      // A coordinator from before `more` refuses the field: one result per message from now on.
+      this.batchResults = false;
+      this.reporting--;
+      if (slots > 0) this.requesting = false;
+      await Promise.all(batch.map((pending) => this.sendResults([pending])));
+      return;
+    }
+    if (refused && slots > 0) {
       // A coordinator from before `next` refuses the field: report alone from now on.
-      response = await this.call('lease:result', report);
+      response = await this.call('lease:result', first.report);
       ack = ResultAckSchema.safeParse(response);
       if (ack.success && ack.data.ok) this.combineRequests = false;
     }
     this.reporting--;
-    const accepted = ack.success && ack.data.ok && ack.data.accepted;
+    const answer = ack.success && ack.data.ok ? ack.data : undefined;
+    batch.forEach((pending, i) => this.reported(pending, i === 0 ? answer?.accepted === true : answer?.moreAccepted?.[i - 1] === true));
+    const next = answer?.next;
+    if (slots > 0 && next !== undefined) return this.granted(next, slots);
+    if (slots > 0) this.requesting = false;
+    this.changed();
+    void this.fill();
+  }
+
+  private reported({ lease, report, result }: PendingResult, accepted: boolean): void {
     if (accepted) {
       this.unitsCompleted++;
       this.numbersSieved += lease.hi - lease.lo + 1;
     }
     this.options.onUnitDone?.({ lease, result, elapsedMs: report.elapsedMs ?? 0, accepted });
-    const next = ack.success && ack.data.ok ? ack.data.next : undefined;
-    if (slots > 0 && next !== undefined) return this.granted(next, slots);
-    if (slots > 0) this.requesting = false;
-    this.changed();
-    void this.fill();
   }
 
   private async releaseAll(): Promise<void> {

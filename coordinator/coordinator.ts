@@ -104,6 +104,8 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
       holdFactor: config.LEASE_HOLD_FACTOR,
       holdMinMs: config.LEASE_HOLD_MIN,
       prefetchLeases: DEFAULT_LEASE_LIMITS.prefetchLeases,
+      batchSeconds: DEFAULT_LEASE_LIMITS.batchSeconds,
+      maxPrefetchLeases: DEFAULT_LEASE_LIMITS.maxPrefetchLeases,
     },
     events,
     now,

@@ -135,22 +135,45 @@ interface Lease {
   hi: number;
 }
 
-/** Units a realistic volunteer holds beyond the one it computes, like the real one (PREFETCH_UNITS). */
-const PREFETCHED = 1;
-/** The real volunteer's fallback poll when the coordinator had no work for it. */
+interface GrantAnswer {
+  ok: boolean;
+  leases?: Lease[];
+  error?: { code: string; retryAfterMs?: number };
+}
+
+/**
+ * The real volunteer's rules (client/volunteer.ts), for one thread: units held beyond the one
+ * computed (PREFETCH_UNITS, or up to MAX_PREFETCH_UNITS when units take milliseconds); units
+ * quicker than BATCH_UNIT_MS report several per message, once half of those in hand are done
+ * or after RESULT_BATCH_WAIT_MS; the fallback poll when the coordinator had no work.
+ */
+const PREFETCHED = realistic ? 1 : 16;
+const BATCH_UNIT_MS = 50;
+const RESULT_BATCH_WAIT_MS = 200;
+const MAX_RESULTS_PER_MESSAGE = 64;
 const IDLE_POLL_MS = 5000;
 
+/**
+ * One volunteer of one thread, following the real one's loop: it asks for a unit for its
+ * thread and those it keeps in hand; reports results with the request for the next units in
+ * the same message (`next`), several results per message when units are short (`more`);
+ * sends heartbeats for the leases it holds with the computed one's progress; asks again when
+ * told work:available. Its thread spends about `--unit-seconds` on each unit in realistic
+ * mode, and nothing in stress mode (a timer turn: the count comes from one sieve).
+ */
 class SimulatedVolunteer {
   private readonly socket: Socket;
   private running = true;
-  private wake: (() => void) | undefined;
   private heartbeatMs = 20_000;
-  /** Realistic mode: the leases held, in the order granted, and the one being computed. */
+  /** The leases held and not yet computed or being computed, in the order granted. */
   private readonly held = new Map<string, Lease>();
+  /** Computed units whose results wait to go out together. */
+  private readonly pending: Lease[] = [];
   private computing: { leaseId: string; startedAt: number; ms: number } | undefined;
   private requesting = false;
   private askAgain = false;
   private pollPending = false;
+  private resultTimer: NodeJS.Timeout | undefined;
   private heartbeatAccepted = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private finished: (() => void) | undefined;
@@ -159,12 +182,10 @@ class SimulatedVolunteer {
     this.socket = io(apiUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
     this.socket.on('work:available', () => {
       this.tally.messages++;
-      if (realistic) void this.fill();
-      else this.wake?.();
+      void this.fill();
     });
     this.socket.on('lease:revoked', (payload: { leaseIds: string[] }) => {
       this.tally.messages++;
-      if (!realistic) return;
       for (const leaseId of payload.leaseIds) {
         if (this.held.delete(leaseId)) this.tally.revoked++;
         if (this.computing?.leaseId === leaseId) this.computing = undefined;
@@ -189,7 +210,13 @@ class SimulatedVolunteer {
     };
     if (!ack.ok) throw new Error(`hello refused: ${JSON.stringify(ack)}`);
     this.heartbeatMs = ack.heartbeatMs ?? this.heartbeatMs;
-    if (realistic) this.startHeartbeat();
+    this.startHeartbeat();
+  }
+
+  run(): Promise<void> {
+    const done = new Promise<void>((resolve) => (this.finished = resolve));
+    void this.fill();
+    return done;
   }
 
   private async call(event: string, payload: unknown): Promise<unknown> {
@@ -201,123 +228,54 @@ class SimulatedVolunteer {
     return response;
   }
 
-  private later(ms: number, run: () => void): void {
+  private later(ms: number, run: () => void): NodeJS.Timeout {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       run();
     }, ms);
     this.timers.add(timer);
+    return timer;
   }
 
-  /** The answer to a request for units: a lease:request's ack, or the `next` of a result's. */
-  private granted(answer: { ok: boolean; leases?: Lease[]; error?: { code: string; retryAfterMs?: number } } | undefined): {
-    leases: Lease[];
-    retryAfterMs?: number;
-  } {
-    if (answer && !answer.ok && answer.error?.code === 'throttled') {
-      this.tally.shed++;
-      return { leases: [], retryAfterMs: answer.error.retryAfterMs ?? 250 };
-    }
-    return { leases: answer?.leases ?? [] };
+  /** Units to ask for: the thread's and those kept in hand, less those held or waiting to be reported. */
+  private wanted(): number {
+    return this.running ? 1 + PREFETCHED - this.held.size - this.pending.length : 0;
   }
 
-  private async requestLeases(slots: number): Promise<{ leases: Lease[]; retryAfterMs?: number }> {
-    return this.granted((await this.call('lease:request', { slots })) as { ok: boolean; leases?: Lease[] });
-  }
-
-  /**
-   * Reports a unit; with `nextSlots`, asks for that many units in the same message, as the
-   * real volunteer does (one message and one ack per unit), and returns the ack's answer.
-   */
-  private async report(lease: Lease, nextSlots = 0): Promise<{ leases: Lease[]; retryAfterMs?: number } | undefined> {
-    const count = countPrimes(lease.lo, lease.hi);
-    try {
-      const payload = nextSlots > 0 ? { leaseId: lease.leaseId, count, next: { slots: nextSlots } } : { leaseId: lease.leaseId, count };
-      const ack = (await this.call('lease:result', payload)) as {
-        ok: boolean;
-        accepted?: boolean;
-        next?: { ok: boolean; leases?: Lease[]; error?: { code: string; retryAfterMs?: number } };
-      };
-      if (ack.ok && ack.accepted) this.tally.accepted++;
-      return nextSlots > 0 && ack.ok && ack.next ? this.granted(ack.next) : undefined;
-    } catch {
-      // A lost ack is counted by the latency list's absence; the lease expires on its own.
-      return undefined;
-    }
-  }
-
-  async run(): Promise<void> {
-    if (realistic) {
-      const done = new Promise<void>((resolve) => (this.finished = resolve));
-      void this.fill();
-      return done;
-    }
-    // Stress mode: like the real volunteer with one thread, each result asks for the next unit
-    // (`next`); a separate lease:request only when that answer brought none.
-    const inHand: Lease[] = [];
-    let answer: { leases: Lease[]; retryAfterMs?: number } | undefined;
-    while (this.running) {
-      if (inHand.length === 0 && answer === undefined) {
-        try {
-          answer = await this.requestLeases(1);
-        } catch {
-          continue;
-        }
-      }
-      if (answer !== undefined) {
-        inHand.push(...answer.leases);
-        const { retryAfterMs } = answer;
-        answer = undefined;
-        if (retryAfterMs !== undefined) {
-          await sleep(retryAfterMs);
-          continue;
-        }
-        if (inHand.length === 0) {
-          // No work for it now: it waits to be told (work:available) or polls, as the real one does.
-          await new Promise<void>((resolve) => {
-            this.wake = resolve;
-            setTimeout(resolve, 500);
-          });
-          this.wake = undefined;
-          continue;
-        }
-      }
-      const lease = inHand.shift()!;
-      if (!this.running) return;
-      answer = await this.report(lease, inHand.length === 0 ? 1 : 0);
-    }
-  }
-
-  /**
-   * Realistic mode: asks for a unit for the thread if free and one to keep in hand, as the real
-   * volunteer does; with a finished unit to report, in the same message as its result (`next`),
-   * by a separate request only when that answer brought nothing to read.
-   */
-  private async fill(finished?: Lease): Promise<void> {
-    const free = 1 + PREFETCHED - this.held.size;
-    if (this.requesting || !this.running || free <= 0) {
-      if (this.requesting) this.askAgain = true;
-      if (finished) await this.report(finished);
+  /** Asks for units by a lease:request (results ask for theirs with `next`). */
+  private async fill(): Promise<void> {
+    if (this.requesting) {
+      this.askAgain = true;
       return;
     }
+    const slots = this.wanted();
+    if (slots <= 0) return;
     this.requesting = true;
     this.askAgain = false;
-    let retryAfterMs: number | undefined;
-    let granted = 0;
+    let answer: GrantAnswer | undefined;
     try {
-      const answer = (finished && (await this.report(finished, free))) ?? (await this.requestLeases(free));
-      retryAfterMs = answer.retryAfterMs;
-      granted = answer.leases.length;
-      for (const lease of answer.leases) this.held.set(lease.leaseId, lease);
+      answer = (await this.call('lease:request', { slots })) as GrantAnswer;
     } catch {
-      retryAfterMs = 250;
-    } finally {
-      this.requesting = false;
+      answer = undefined;
     }
+    this.granted(answer, slots);
+  }
+
+  /** The answer to a request for `slots` units: a lease:request's ack, or the `next` of a result's. */
+  private granted(answer: GrantAnswer | undefined, slots: number): void {
+    this.requesting = false;
+    let retryAfterMs: number | undefined;
+    if (answer === undefined) retryAfterMs = 250;
+    else if (!answer.ok && answer.error?.code === 'throttled') {
+      this.tally.shed++;
+      retryAfterMs = answer.error.retryAfterMs ?? 250;
+    }
+    const leases = answer?.leases ?? [];
+    for (const lease of leases) this.held.set(lease.leaseId, lease);
     this.computeNext();
     if (retryAfterMs !== undefined) this.schedulePoll(retryAfterMs);
     else if (this.askAgain) void this.fill();
-    else if (granted < free) this.schedulePoll(IDLE_POLL_MS);
+    else if (leases.length < slots) this.schedulePoll(IDLE_POLL_MS);
   }
 
   /** One poll pending at most, as in the real volunteer. */
@@ -330,34 +288,80 @@ class SimulatedVolunteer {
     });
   }
 
-  /** Realistic mode: the thread takes the next unit held, and spends about `--unit-seconds` on it. */
+  /** The thread takes the next unit held. */
   private computeNext(): void {
     if (!this.running || this.computing) return;
     const lease = this.held.values().next().value;
     if (!lease) return;
-    const ms = unitSeconds * 1000 * (0.5 + Math.random());
+    const ms = realistic ? unitSeconds * 1000 * (0.5 + Math.random()) : 0;
     this.computing = { leaseId: lease.leaseId, startedAt: performance.now(), ms };
     this.later(ms, () => {
       if (this.computing?.leaseId !== lease.leaseId) return; // taken back meanwhile
       this.computing = undefined;
-      // Like the real volunteer: a finished unit is no longer held (nor heartbeated) while its result goes out.
+      // Like the real volunteer: a finished unit is no longer held (nor heartbeated) while its result waits or goes out.
       if (!this.running || !this.held.delete(lease.leaseId)) return;
+      this.pending.push(lease);
       this.computeNext();
-      void this.fill(lease);
+      this.reportWhenDue(ms);
     });
   }
 
+  private reportWhenDue(unitMs: number): void {
+    const due =
+      unitMs >= BATCH_UNIT_MS ||
+      this.pending.length > MAX_RESULTS_PER_MESSAGE ||
+      this.pending.length >= Math.ceil(PREFETCHED / 2) ||
+      (this.held.size <= 1 && !this.requesting);
+    if (due) {
+      void this.flush();
+      return;
+    }
+    this.resultTimer ??= this.later(RESULT_BATCH_WAIT_MS, () => {
+      this.resultTimer = undefined;
+      void this.flush();
+    });
+  }
+
+  /** Sends the results waiting, in one message with a request for the next units when none is in flight. */
+  private async flush(): Promise<void> {
+    if (this.resultTimer) clearTimeout(this.resultTimer);
+    this.resultTimer = undefined;
+    const batch = this.pending.splice(0, 1 + MAX_RESULTS_PER_MESSAGE);
+    const [first, ...others] = batch;
+    if (first === undefined) return;
+    const slots = this.requesting ? 0 : Math.max(0, this.wanted());
+    if (slots > 0) {
+      this.requesting = true;
+      this.askAgain = false;
+    }
+    const report = (lease: Lease) => ({ leaseId: lease.leaseId, count: countPrimes(lease.lo, lease.hi) });
+    const payload = {
+      ...report(first),
+      ...(others.length > 0 ? { more: others.map(report) } : {}),
+      ...(slots > 0 ? { next: { slots } } : {}),
+    };
+    let ack: { ok: boolean; accepted?: boolean; moreAccepted?: boolean[]; next?: GrantAnswer } | undefined;
+    try {
+      ack = (await this.call('lease:result', payload)) as typeof ack;
+    } catch {
+      // A lost ack is counted by the latency list's absence; the leases expire on their own.
+    }
+    if (ack?.ok) this.tally.accepted += (ack.accepted ? 1 : 0) + (ack.moreAccepted ?? []).filter(Boolean).length;
+    if (slots > 0) this.granted(ack?.ok ? ack.next : undefined, slots);
+    else void this.fill();
+  }
+
   /**
-   * Realistic mode: one heartbeat for every lease held, with the computed one's progress, as
-   * the real volunteer sends; like it, from the hello on, the first at a random point of the
-   * first period (started together for the whole fleet, 10,000 heartbeats came in one burst).
+   * One heartbeat for every lease held, with the computed one's progress, as the real
+   * volunteer sends; like it, from the hello on, the first at a random point of the first
+   * period (started together for the whole fleet, 10,000 heartbeats came in one burst).
    */
   private startHeartbeat(): void {
     const beat = () => {
       if (this.held.size === 0) return;
       const leaseIds = [...this.held.keys()];
       const computing = this.computing;
-      const progress = computing ? { [computing.leaseId]: Math.min(1, (performance.now() - computing.startedAt) / computing.ms) } : undefined;
+      const progress = computing && computing.ms > 0 ? { [computing.leaseId]: Math.min(1, (performance.now() - computing.startedAt) / computing.ms) } : undefined;
       const payload = progress ? { leaseIds, progress } : { leaseIds };
       // Like the real volunteer: once one heartbeat was acknowledged, the next go without an acknowledgement.
       if (this.heartbeatAccepted) {
@@ -375,7 +379,6 @@ class SimulatedVolunteer {
     this.running = false;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.wake?.();
     this.finished?.();
   }
 
@@ -575,6 +578,13 @@ class Watchers {
  * volunteer of a stress run went without work at each job's end (a third of the messages were
  * requests that found none and the broadcasts telling that work came back).
  */
+interface BenchJobView {
+  job_id: string;
+  state: string;
+  progress: { completed: number; total: number };
+  result?: { prime_count: number };
+}
+
 async function keepJobsRunning(
   apiUrl: string,
   stop: () => boolean,
@@ -587,17 +597,25 @@ async function keepJobsRunning(
   let wrong = 0;
   while (!stop()) {
     let unitsLeft = 0;
-    // All at once: on a loaded machine one GET can take a few hundred milliseconds, and stress
-    // volunteers finish thousands of units meanwhile.
+    // One list request for the jobs (the newest 100, where the running ones are), each one
+    // asked alone only when it is not there: one request per job every 250 ms was REST load the
+    // coordinator's CPU per unit paid for. All at once: on a loaded machine one GET can take a
+    // few hundred milliseconds, and stress volunteers finish thousands of units meanwhile.
+    const getJson = async (path: string): Promise<unknown> => {
+      const response = await fetch(`${apiUrl}${path}`);
+      const text = await response.text();
+      if (!response.ok || text === '') {
+        console.error(`GET ${path}: ${response.status} ${text.slice(0, 200)}`);
+        return undefined;
+      }
+      return JSON.parse(text);
+    };
+    const list = (await getJson('/api/jobs?limit=100')) as { jobs: BenchJobView[] } | undefined;
+    const listed = new Map((list?.jobs ?? []).map((view) => [view.job_id, view]));
     const views = await Promise.all(
       [...running].map(async (id) => {
-        const response = await fetch(`${apiUrl}/api/jobs/${id}`);
-        const text = await response.text();
-        if (!response.ok || text === '') {
-          console.error(`GET /api/jobs/${id}: ${response.status} ${text.slice(0, 200)}`);
-          return undefined;
-        }
-        return { id, view: JSON.parse(text) as { state: string; progress: { completed: number; total: number }; result?: { prime_count: number } } };
+        const view = listed.get(id) ?? ((await getJson(`/api/jobs/${id}`)) as BenchJobView | undefined);
+        return view === undefined ? undefined : { id, view };
       }),
     );
     for (const { id, view } of views.filter((entry) => entry !== undefined)) {
@@ -687,11 +705,13 @@ async function measure(volunteers: number): Promise<string> {
 
   let stopped = false;
   const stop = () => stopped;
-  // Enough open units for every lease wanted (a realistic volunteer holds one in hand too): jobs of 1,000 units.
-  const leasesWanted = volunteers * (realistic ? 1 + PREFETCHED : 1);
-  // Stress mode: units last milliseconds, so twice the leases wanted are kept waiting (and two
-  // jobs' worth for the time between two polls).
-  const unitsWanted = realistic ? 0 : 2 * leasesWanted + (2 * JOB_N) / Number(values['unit-size']);
+  // Enough open units for every lease wanted (a volunteer holds some in hand too): jobs of 1,000 units.
+  const leasesWanted = volunteers * (1 + PREFETCHED);
+  // Twice the leases wanted are kept in unfinished jobs, so busy volunteers do not run out of
+  // work at each job's tail (at 10,000 realistic volunteers, 25 jobs started together left
+  // them hungry: 7 messages per unit instead of 3). Stress units last milliseconds: two more
+  // jobs' worth for the time between two polls.
+  const unitsWanted = 2 * leasesWanted + (realistic ? 0 : (2 * JOB_N) / Number(values['unit-size']));
   const jobs = keepJobsRunning(coordinator.apiUrl, stop, Math.max(concurrentJobs, Math.ceil(leasesWanted / 800)), unitsWanted, pages);
   await fleet.run();
   // Warm-up: first grants and jobs; in realistic mode one unit's time too, so every volunteer

@@ -54,23 +54,42 @@ export const LeaseRequestSchema = z.strictObject({
 });
 export type LeaseRequest = z.infer<typeof LeaseRequestSchema>;
 
+/** Results one message may carry (`more`), beside its own. */
+export const MAX_RESULTS_PER_MESSAGE = 64;
+
 /**
  * A unit's result: `count` for sieve-count units (what volunteers from before kinds send),
  * `result` for the others; the coordinator parses it with the unit's kind's result schema.
  */
-export const LeaseResultSchema = z.strictObject({
+const reportFields = {
   leaseId: LeaseId,
   count: SafeCount.optional(),
   result: z.json().optional(),
   /** Wall time the computation took, for the swarm rate; optional and advisory. */
   elapsedMs: z.number().min(0).max(86_400_000).optional(),
+};
+const oneOfCountAndResult = (report: { count?: number | undefined; result?: unknown }) => (report.count === undefined) !== (report.result === undefined);
+const ONE_OF_COUNT_AND_RESULT = 'send exactly one of count and result';
+
+export const LeaseReportSchema = z.strictObject(reportFields).refine(oneOfCountAndResult, ONE_OF_COUNT_AND_RESULT);
+export type LeaseReport = z.infer<typeof LeaseReportSchema>;
+
+export const LeaseResultSchema = z.strictObject({
+  ...reportFields,
   /**
    * Asks for more units in the same message, as a lease:request sent right after it would
-   * (the result is recorded first, so its lease no longer counts against the cap); the ack's
-   * `next` answers it. Optional: coordinators from before it refuse the field as bad_request.
+   * (the results are recorded first, so their leases no longer count against the cap); the
+   * ack's `next` answers it. Optional: coordinators from before it refuse the field as bad_request.
    */
   next: LeaseRequestSchema.optional(),
-}).refine((report) => (report.count === undefined) !== (report.result === undefined), 'send exactly one of count and result');
+  /**
+   * Further results in the same message, recorded in order after this one, and answered one
+   * by one in the ack's `moreAccepted` (a malformed one is answered false and its lease stays).
+   * For volunteers whose units take milliseconds: one message and one ack for a batch of
+   * units, not for each. Optional: coordinators from before it refuse the field as bad_request.
+   */
+  more: z.array(LeaseReportSchema).min(1).max(MAX_RESULTS_PER_MESSAGE).optional(),
+}).refine(oneOfCountAndResult, ONE_OF_COUNT_AND_RESULT);
 export type LeaseResult = z.infer<typeof LeaseResultSchema>;
 
 export const LeaseFailureSchema = z.strictObject({
@@ -140,8 +159,14 @@ export type HelloAck = z.infer<typeof HelloAckSchema>;
 export const LeaseRequestAckSchema = z.union([ok({ leases: z.array(LeaseSchema) }), Failed]);
 export type LeaseRequestAck = z.infer<typeof LeaseRequestAckSchema>;
 
-/** `next` only when the result asked for units: what a lease:request would have answered. */
-export const ResultAckSchema = z.union([ok({ accepted: z.boolean(), next: LeaseRequestAckSchema.optional() }), Failed]);
+/**
+ * `next` only when the result asked for units: what a lease:request would have answered;
+ * `moreAccepted` only when it carried `more`, one answer per result there, in order.
+ */
+export const ResultAckSchema = z.union([
+  ok({ accepted: z.boolean(), moreAccepted: z.array(z.boolean()).optional(), next: LeaseRequestAckSchema.optional() }),
+  Failed,
+]);
 export type ResultAck = z.infer<typeof ResultAckSchema>;
 
 export const HeartbeatAckSchema = z.union([

@@ -28,7 +28,7 @@ function setup(now: () => number): Domain {
     store: new MemoryJobStore(),
     policy: { unitSize: UNIT, leaseTimeoutMs: 60_000, maxAttempts: 3 },
     trust: { ...trustPolicy(loadConfig({})), spotCheckRate: 0, disputeTimeoutMs: 0 },
-    leaseLimits: { newVolunteerLeases: 4, maxThreadsPerVolunteer: 4, holdFactor: 10, holdMinMs: 60_000, prefetchLeases: 0 },
+    leaseLimits: { newVolunteerLeases: 4, maxThreadsPerVolunteer: 4, holdFactor: 10, holdMinMs: 60_000, prefetchLeases: 0, batchSeconds: 0, maxPrefetchLeases: 0 },
     events: { jobChanged: () => {}, workAvailable: () => {}, unitAccepted: () => {}, leasesRevoked: () => {} },
     now,
     random: () => 0.5,

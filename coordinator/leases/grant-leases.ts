@@ -70,3 +70,13 @@ export function grantLeases(d: Domain, volunteerId: string, slots: number): Leas
   }
   return granted;
 }
+
+/**
+ * Whether the volunteer may hold more leases than it does now: after a grant of fewer than it
+ * asked for, whether that was for lack of work it may take (it should hear when work comes)
+ * rather than its cap (it asks again when it reports).
+ */
+export function hasRoomForLeases(d: Domain, volunteerId: string): boolean {
+  const volunteer = d.volunteers.get(volunteerId);
+  return volunteer !== undefined && !refusesWork(d, volunteer) && volunteer.leases.size < d.limits.capacity(volunteer, d.now());
+}

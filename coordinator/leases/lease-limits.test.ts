@@ -58,8 +58,9 @@ describe('lease limits', () => {
     const [first] = grantLeases(d, 'hoarder', 256);
     expect(held('hoarder')).toBe(2);
     expect(grantLeases(d, 'hoarder', 256)).toEqual([]);
-    // A fast report (10,000 numbers in 100 ms) would let it finish thousands of units per lease timeout.
-    advance(100);
+    // A fast report (10,000 numbers in 500 ms) would let it finish hundreds of units per lease
+    // timeout; units that long are not batched (see the next test).
+    advance(500);
     expect(reportResult(d, 'hoarder', first!.id, 1229)).toBe('accepted');
     expect(grantLeases(d, 'hoarder', 256)).toHaveLength(32);
     expect(held('hoarder')).toBe(33);
@@ -81,10 +82,29 @@ describe('lease limits', () => {
     const { d, advance, volunteer, held } = setup();
     volunteer('small', 3);
     const [first] = grantLeases(d, 'small', 8);
-    advance(10);
+    advance(1_000);
     reportResult(d, 'small', first!.id, 1229);
     grantLeases(d, 'small', 8);
     expect(held('small')).toBe(4);
+  });
+
+  test('a volunteer whose units take milliseconds keeps about batchSeconds of its work in hand, at most maxPrefetchLeases beyond its threads', () => {
+    const { d, advance, volunteer, held } = setup();
+    expect(DEFAULT_LEASE_LIMITS).toMatchObject({ batchSeconds: 0.2, maxPrefetchLeases: 16 });
+    volunteer('quick', 1);
+    volunteer('medium', 1);
+    const [quick] = grantLeases(d, 'quick', 64);
+    const [medium] = grantLeases(d, 'medium', 64);
+    // Two leases held, one reported after 10 ms: 5 ms per unit, 40 units in 0.2 s, capped at 16 in hand.
+    advance(10);
+    reportResult(d, 'quick', quick!.id, 1229);
+    expect(grantLeases(d, 'quick', 64)).toHaveLength(16);
+    expect(held('quick')).toBe(17);
+    // 300 ms after its grant: 150 ms per unit, 2 units in 0.2 s.
+    advance(290);
+    reportResult(d, 'medium', medium!.id, 1229);
+    expect(grantLeases(d, 'medium', 64)).toHaveLength(2);
+    expect(held('medium')).toBe(3);
   });
 
   test('heartbeats extend a lease only up to LEASE_HOLD_MIN when nothing is measured; then it is revoked as held too long', () => {

@@ -10,6 +10,10 @@
  *   starts it without a round trip), never more than its measured pace finishes within the
  *   lease timeout (or within its units' time on every thread plus the prefetched, if longer), and never more than
  *   `maxThreadsPerVolunteer` (nor the threads it claims) plus the prefetched.
+ * - A volunteer whose units take less than `batchSeconds` each may keep about `batchSeconds`
+ *   of its work in hand instead, up to `maxPrefetchLeases`: it reports such units several per
+ *   message (the protocol's `more`), and one message per unit of milliseconds would cost the
+ *   coordinator more than the unit itself.
  * - Heartbeats extend a lease up to `holdFactor` times the unit's expected time (from the
  *   holder's pace, else the swarm's), and never below `holdMinMs`; past that the unit is
  *   taken back ("held too long"), the holder's pace is forgotten, and it gets no new unit for
@@ -23,6 +27,8 @@ export interface LeaseLimitSettings {
   holdFactor: number;
   holdMinMs: number;
   prefetchLeases: number;
+  batchSeconds: number;
+  maxPrefetchLeases: number;
 }
 
 export const DEFAULT_LEASE_LIMITS: LeaseLimitSettings = {
@@ -31,6 +37,8 @@ export const DEFAULT_LEASE_LIMITS: LeaseLimitSettings = {
   holdFactor: 10,
   holdMinMs: 60_000,
   prefetchLeases: 1,
+  batchSeconds: 0.2,
+  maxPrefetchLeases: 16,
 };
 
 export interface LeaseLimits {
@@ -72,12 +80,17 @@ export function createLeaseLimits(
 
     capacity(volunteer, now) {
       if ((benchedUntil.get(volunteer) ?? 0) > now) return 0;
-      const most = threads(volunteer) + settings.prefetchLeases;
       const { pace } = volunteer;
-      if (!pace) return Math.min(most, settings.newVolunteerLeases);
-      // Units longer than the lease timeout still leave room for the prefetched one.
+      if (!pace) return Math.min(threads(volunteer) + settings.prefetchLeases, settings.newVolunteerLeases);
+      // Wall time per unit and thread, from grant to report: short units are batched.
       const unitSeconds = pace.unitCost / pace.perThread;
-      const horizonSeconds = Math.max(lease.leaseTimeoutMs / 1000, unitSeconds * (1 + settings.prefetchLeases / threads(volunteer)));
+      const prefetch =
+        unitSeconds >= settings.batchSeconds
+          ? settings.prefetchLeases
+          : Math.min(settings.maxPrefetchLeases, Math.max(settings.prefetchLeases, Math.ceil((threads(volunteer) * settings.batchSeconds) / unitSeconds)));
+      const most = threads(volunteer) + prefetch;
+      // Units longer than the lease timeout still leave room for the prefetched one.
+      const horizonSeconds = Math.max(lease.leaseTimeoutMs / 1000, unitSeconds * (1 + prefetch / threads(volunteer)));
       const finishable = Math.floor((pace.total * horizonSeconds) / pace.unitCost);
       return Math.min(most, Math.max(1, finishable));
     },

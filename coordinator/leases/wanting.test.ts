@@ -27,7 +27,7 @@ function setup(): Domain {
     store: new MemoryJobStore(),
     policy: { unitSize: UNIT, leaseTimeoutMs: 60_000, maxAttempts: 3 },
     trust: { ...trustPolicy(loadConfig({})), spotCheckRate: 0 },
-    leaseLimits: { newVolunteerLeases: 256, maxThreadsPerVolunteer: 256, holdFactor: 10, holdMinMs: 60_000, prefetchLeases: 0 },
+    leaseLimits: { newVolunteerLeases: 256, maxThreadsPerVolunteer: 256, holdFactor: 10, holdMinMs: 60_000, prefetchLeases: 0, batchSeconds: 0, maxPrefetchLeases: 0 },
     events: { jobChanged: () => {}, workAvailable: () => {}, unitAccepted: () => {}, leasesRevoked: () => {} },
     now: () => clock,
     random: () => 0.5,

@@ -23,7 +23,7 @@ import {
 } from '../../shared/protocol.js';
 import { viewJob } from '../jobs/job-view.js';
 import { rangeMap } from '../jobs/range-map.js';
-import { grantLeases } from '../leases/grant-leases.js';
+import { grantLeases, hasRoomForLeases } from '../leases/grant-leases.js';
 import { releaseLeases } from '../leases/release-lease.js';
 import { renewLeases } from '../leases/renew-leases.js';
 import { reportFailure } from '../leases/report-failure.js';
@@ -63,8 +63,9 @@ export const jobRoom = (jobId: string) => `job:${jobId}`;
 export const SWARM_ROOM = 'swarm';
 export const VOLUNTEERS_ROOM = 'volunteers';
 /**
- * Volunteers whose last lease request got fewer units than it asked for: the only ones told
- * when work appears (the others ask again when a thread frees up anyway).
+ * Volunteers whose last lease request got fewer units than it asked for, for lack of work
+ * rather than their cap: the only ones told when work appears (the others ask again when a
+ * thread frees up anyway).
  */
 export const HUNGRY_ROOM = 'hungry';
 export const volunteerRoom = (volunteerId: string) => `volunteer:${volunteerId}`;
@@ -207,7 +208,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
       }
       // Sieve-count leases keep the shape volunteers from before kinds parse strictly.
       const granted = grantLeases(d, id, slots);
-      setHungry(granted.length < slots);
+      setHungry(granted.length < slots && hasRoomForLeases(d, id));
       const leases = granted.map(({ id: leaseId, jobId, lo, hi, deadline, kind, unit }) =>
         kind === SIEVE_COUNT ? { leaseId, jobId, lo, hi, deadline } : { leaseId, jobId, lo, hi, deadline, kind, unit },
       );
@@ -220,18 +221,25 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
 
     socket.on('lease:result', (payload, ack) =>
       answer('lease:result', ack, () => {
-        const { leaseId, count, result, next } = parse(LeaseResultSchema, payload);
-        const outcome = reportResult(d, requireVolunteer(), leaseId, count ?? result);
+        const { leaseId, count, result, next, more } = parse(LeaseResultSchema, payload);
+        const id = requireVolunteer();
+        const outcome = reportResult(d, id, leaseId, count ?? result);
         if (outcome === 'malformed') refuse(ProtocolErrorCode.BadRequest, "the result does not fit the unit's kind");
         const accepted = outcome !== 'ignored';
-        if (next === undefined) return { accepted };
+        // Recorded one by one, each as if it came alone; one store commit answers them all.
+        const moreAccepted = more?.map((report) => {
+          const each = reportResult(d, id, report.leaseId, report.count ?? report.result);
+          return each === 'accepted' || each === 'recorded';
+        });
+        const answered = moreAccepted === undefined ? { accepted } : { accepted, moreAccepted };
+        if (next === undefined) return answered;
         // Answered as the lease:request it stands for (rate-limited as one), after the result:
         // the reported lease no longer counts against the volunteer's cap.
         try {
           if (!bucket.take()) refuse(ProtocolErrorCode.Throttled, 'too many requests; slow down');
-          return { accepted, next: { ok: true as const, ...requestLeases(next.slots) } };
+          return { ...answered, next: { ok: true as const, ...requestLeases(next.slots) } };
         } catch (error) {
-          return { accepted, next: { ok: false as const, error: refusalOf(error, 'lease:result') } };
+          return { ...answered, next: { ok: false as const, error: refusalOf(error, 'lease:result') } };
         }
       }, false, true),
     );

@@ -239,6 +239,7 @@ export class SqliteJobStore implements JobStore {
       if (version > SCHEMA_VERSION) throw new Error(`schema version ${version} is newer than this coordinator (${SCHEMA_VERSION})`);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('wal_autocheckpoint = 10000');
       this.db.pragma('foreign_keys = ON');
       this.db.transaction(() => {
         this.db.exec(version === 1 ? MIGRATE_1_TO_2 : SCHEMA);
