@@ -43,6 +43,8 @@ const { values } = parseArgs({
     jobs: { type: 'string', default: '4' },
     processes: { type: 'string' },
     watchers: { type: 'string', default: '0' },
+    /** The coordinator's SHED_LAG. */
+    'shed-lag': { type: 'string', default: '40ms' },
     /** Writes a V8 CPU profile of the coordinator per level into this folder (node --cpu-prof). */
     profile: { type: 'string' },
   },
@@ -688,7 +690,7 @@ async function measure(volunteers: number): Promise<string> {
     MAX_VOLUNTEERS: '0',
     SUBMIT_RATE_LIMIT: '0',
     MAX_CONNECTIONS_PER_NETWORK: '0',
-    SHED_LAG: '40ms',
+    SHED_LAG: values['shed-lag'],
   };
   // Realistic mode too: the simulated time per unit is what matters, and small units keep
   // enough of them open for every volunteer (1,000 per job of 1e8).

@@ -73,3 +73,28 @@ test('a loop late in bursts that waits for events between them (not behind) shed
     shedder.close();
   }
 });
+
+test('while behind, a lease request handled more than the threshold into a turn of the loop is shed at once; the first of the turn is served', async () => {
+  // random 0.99: a window's share (75% at first) sheds none of these requests; only lateness in the turn can.
+  const shedder = new LoadShedder({ thresholdMs: 20, windowMs: WINDOW_MS, random: () => 0.99 });
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  try {
+    // Busy in slices of 3 ms with a turn between them: behind (the loop hardly waits and this
+    // thread uses the CPU), yet late by less than the threshold.
+    const deadline = performance.now() + 10_000;
+    while (!shedder.behind && performance.now() < deadline) {
+      blockLoop(3);
+      await nextTurn();
+    }
+    expect(shedder.behind).toBe(true);
+    expect(shedder.retryAfterMs(1_000)).toBeUndefined();
+    blockLoop(25);
+    // 1,000 volunteers come back over 2 s (500 a second): 1 to 3 s.
+    expect(shedder.retryAfterMs(1_000)).toBeGreaterThanOrEqual(1_000);
+    expect(shedder.shed).toBe(1);
+    await nextTurn();
+    expect(shedder.retryAfterMs(1_000)).toBeUndefined();
+  } finally {
+    shedder.close();
+  }
+});

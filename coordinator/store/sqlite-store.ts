@@ -1,12 +1,13 @@
 /**
  * The job table in one SQLite file (WAL). A job is written before its 202 is sent. Accepted
  * units, chunk totals and job rows are batched: the writes made in one turn of the event loop
- * are committed in one transaction on the next, or, when the last commit was less than
+ * are committed in one transaction at its end, or, when the last commit was less than
  * COMMIT_INTERVAL_MS ago, those of every turn until then (a chunk or job row once, with its
  * latest values), and a volunteer's result is acknowledged only after `flushed()`, when its
  * batch is committed. WAL with synchronous=NORMAL keeps every committed transaction through a crash of
  * this process. An ended job's unit rows are deleted in slices between batches, so finishing a
- * job with 100,000 units does not stall the coordinator.
+ * job with 100,000 units does not stall the coordinator. The log is checkpointed on a thread
+ * of its own (wal-checkpointer.ts), never inside a commit on the event loop.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import type { JobState } from '../../shared/api.js';
 import type { JsonValue } from '../../shared/kinds/job-kind.js';
 import type { AcceptedUnit, ChunkRecord, JobRecord } from '../model.js';
 import type { JobStore, StoredJob } from './job-store.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 /**
  * Version 2 made the store kind-agnostic: a job has a kind and JSON parameters and answer,
@@ -118,6 +120,9 @@ interface UnitRow {
  * much longer at most.
  */
 const COMMIT_INTERVAL_MS = 2;
+
+/** Pages in the log after which SQLite checkpoints inside a commit, by default. */
+const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 
 /** Unit rows deleted per slice when compacting an ended job (a few milliseconds each). */
 const COMPACT_SLICE_ROWS = 2000;
@@ -227,6 +232,7 @@ export class SqliteJobStore implements JobStore {
   /** Ended jobs whose unit and chunk rows are still being deleted, in slices. */
   private readonly compacting = new Set<string>();
   private compactTimer: NodeJS.Timeout | undefined;
+  private checkpointer: WalCheckpointer | undefined;
 
   /** Opens (or creates) `file`. A file that is not a healthy database stops here, untouched. */
   constructor(readonly file: string) {
@@ -239,7 +245,8 @@ export class SqliteJobStore implements JobStore {
       if (version > SCHEMA_VERSION) throw new Error(`schema version ${version} is newer than this coordinator (${SCHEMA_VERSION})`);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('wal_autocheckpoint = 10000');
+      // Checkpoints run on a thread of their own (wal-checkpointer.ts), not inside a commit.
+      this.db.pragma('wal_autocheckpoint = 0');
       this.db.pragma('foreign_keys = ON');
       this.db.transaction(() => {
         this.db.exec(version === 1 ? MIGRATE_1_TO_2 : SCHEMA);
@@ -295,6 +302,12 @@ export class SqliteJobStore implements JobStore {
     };
     // A job that ended just before a stop may still have rows to drop.
     for (const { id } of this.statements.leftToCompact.all()) this.compactJob(id);
+    if (file !== ':memory:') {
+      this.checkpointer = startWalCheckpointer(file, () => {
+        // Without its thread the log still gets checkpointed: inside commits, as SQLite does by default.
+        if (!this.closed) this.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+      });
+    }
   }
 
   insertJob(job: JobRecord, chunks: ChunkRecord[]): void {
@@ -364,23 +377,34 @@ export class SqliteJobStore implements JobStore {
     if (this.compactTimer) clearTimeout(this.compactTimer);
     this.closed = true;
     this.db.close();
+    void this.checkpointer?.close();
   }
 
-  /** The batch collecting writes; its commit runs on the next turn, or COMMIT_INTERVAL_MS after the last commit. */
+  /**
+   * The batch collecting writes. Its commit runs at the end of this turn of the event loop
+   * (setImmediate), or COMMIT_INTERVAL_MS after the last commit if that is later. Deciding at
+   * the end of the turn matters when the coordinator is saturated: a turn then takes longer
+   * than the interval, and a timer set at its start would only fire in the next turn, after
+   * that one's messages too, so every acknowledgement waited a whole turn longer.
+   */
   private pending(): Batch {
     if (this.closed) throw new Error('the job store is closed');
     if (!this.batch) {
       this.batch = newBatch();
-      const wait = this.lastCommitAt + COMMIT_INTERVAL_MS - performance.now();
-      if (wait > 0) {
-        const timer = setTimeout(() => this.commit(), wait);
-        this.cancelCommit = () => clearTimeout(timer);
-      } else {
-        const immediate = setImmediate(() => this.commit());
-        this.cancelCommit = () => clearImmediate(immediate);
-      }
+      const immediate = setImmediate(() => this.commitWhenDue());
+      this.cancelCommit = () => clearImmediate(immediate);
     }
     return this.batch;
+  }
+
+  private commitWhenDue(): void {
+    const wait = this.lastCommitAt + COMMIT_INTERVAL_MS - performance.now();
+    if (wait <= 0) {
+      this.commit();
+      return;
+    }
+    const timer = setTimeout(() => this.commit(), wait);
+    this.cancelCommit = () => clearTimeout(timer);
   }
 
   /** Commits the pending writes now, in one transaction. */
