@@ -1,9 +1,10 @@
 /**
  * The lease loop every volunteer runs, browser tab or headless worker: say hello, ask for
  * units for the free threads and one more to keep in hand (so a thread that finishes starts
- * its next unit without a round trip), compute them in the pool, report, heartbeat long work
- * with its progress, give leases back on pause or stop, and start over after a reconnect. It
- * takes the socket and the compute pool as parameters so both sides share it.
+ * its next unit without a round trip; more when units take milliseconds), compute them in the
+ * pool, report (several short units per message), heartbeat long work with its progress,
+ * give leases back on pause or stop, and start over after a reconnect. It takes the socket
+ * and the compute pool as parameters so both sides share it.
  */
 import type { Socket } from 'socket.io-client';
 import { COMPUTABLE_KINDS } from '../shared/kinds/computable.js';
