@@ -43,13 +43,13 @@ export function acceptCount(
       accumulator = kind.accumulate(accumulator, result, other);
     }
     chunk.accumulator = accumulator;
-    d.store.correctUnit(accepted, chunk);
+    d.store.correctUnit(accepted);
   } else {
     chunk.accumulator = kind.accumulate(chunk.accumulator, decided.result, unit);
     chunk.donePositions += unit.hi - unit.lo + 1;
     if (chunk.donePositions === chunk.hi - chunk.lo + 1) job.record.completedChunks++;
     advanceState(d, job.record, JobState.Progress);
-    d.store.acceptUnit(accepted, chunk, job.record);
+    d.store.acceptUnit(accepted, job.record);
     d.events.unitAccepted(job.record.id, unit.hi - unit.lo + 1);
   }
   for (const volunteerId of decided.supporters) {

@@ -6,9 +6,11 @@ import { succeedIfComplete } from './finish-job.js';
 import { advanceState } from './job-state.js';
 
 /**
- * Loads the job table from the store after a start. Leases in flight were not durable:
- * the parts of each chunk without an accepted result simply become leasable again. A job
- * stopped while its total was being verified (every chunk done) is verified again.
+ * Loads the job table from the store after a start. Each chunk's totals are folded again
+ * from its accepted units, in order (the store keeps the unit rows, not a total per chunk).
+ * Leases in flight were not durable: the parts of each chunk without an accepted result
+ * simply become leasable again. A job stopped while its total was being verified (every
+ * chunk done) is verified again.
  */
 export function restoreJobs(d: Domain): number {
   let resumed = 0;
@@ -20,7 +22,15 @@ export function restoreJobs(d: Domain): number {
       abandon(d, record, `cannot resume this job after an upgrade (${params.error.issues[0]?.message ?? 'its parameters changed meaning'}); submit it again`);
       continue;
     }
-    const job = activate(record, chunks, (chunk) => d.store.unitsOfChunk(record.id, chunk.index));
+    const kind = kindNamed(record.kind);
+    const unitsByChunk = new Map(chunks.map((chunk) => [chunk.index, d.store.unitsOfChunk(record.id, chunk.index)]));
+    for (const chunk of chunks) {
+      const units = unitsByChunk.get(chunk.index) ?? [];
+      chunk.accumulator = units.reduce((accumulator, unit) => kind.accumulate(accumulator, unit.result, unit), kind.emptyAccumulator());
+      chunk.donePositions = units.reduce((done, unit) => done + unit.hi - unit.lo + 1, 0);
+    }
+    record.completedChunks = chunks.filter((chunk) => chunk.donePositions === chunk.hi - chunk.lo + 1).length;
+    const job = activate(record, chunks, (chunk) => unitsByChunk.get(chunk.index) ?? []);
     d.active.set(record.id, job);
     resumed++;
     succeedIfComplete(d, job);

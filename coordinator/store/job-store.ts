@@ -7,7 +7,10 @@ import type { AcceptedUnit, ChunkRecord, JobRecord } from '../model.js';
 
 export interface StoredJob {
   record: JobRecord;
-  /** Empty for finished jobs. */
+  /**
+   * Empty for finished jobs. A chunk's totals (`accumulator`, `donePositions`) are those it
+   * was inserted with: whoever restores the job folds them again from the chunk's units.
+   */
   chunks: ChunkRecord[];
 }
 
@@ -16,10 +19,14 @@ export interface JobStore {
   insertJob(job: JobRecord, chunks: ChunkRecord[]): void;
   /** Saves a job's state, progress, result or error. */
   updateJob(job: JobRecord): void;
-  /** Saves an accepted unit together with its chunk's and job's new totals, atomically. */
-  acceptUnit(unit: AcceptedUnit, chunk: ChunkRecord, job: JobRecord): void;
-  /** Replaces the count of an accepted unit after an audit, with the chunk's new total. */
-  correctUnit(unit: AcceptedUnit, chunk: ChunkRecord): void;
+  /**
+   * Saves an accepted unit together with its job's state, atomically. The unit rows are what
+   * a chunk's totals are folded from: a chunk row is not rewritten for every unit (it was a
+   * third of the store's writes per unit).
+   */
+  acceptUnit(unit: AcceptedUnit, job: JobRecord): void;
+  /** Replaces the result of an accepted unit after an audit. */
+  correctUnit(unit: AcceptedUnit): void;
   /** Accepted units of one chunk, ascending by lo. */
   unitsOfChunk(jobId: string, chunkIndex: number): AcceptedUnit[];
   /** Accepted units of unfinished jobs that rest on this volunteer's word alone. */

@@ -17,17 +17,15 @@ export class MemoryJobStore implements JobStore {
     if (this.jobs.has(job.id)) this.jobs.set(job.id, structuredClone(job));
   }
 
-  acceptUnit(unit: AcceptedUnit, chunk: ChunkRecord, job: JobRecord): void {
+  acceptUnit(unit: AcceptedUnit, job: JobRecord): void {
     this.units.get(unit.jobId)?.push(structuredClone(unit));
-    this.saveChunk(chunk);
     this.updateJob(job);
   }
 
-  correctUnit(unit: AcceptedUnit, chunk: ChunkRecord): void {
+  correctUnit(unit: AcceptedUnit): void {
     const units = this.units.get(unit.jobId) ?? [];
     const index = units.findIndex((u) => u.chunkIndex === unit.chunkIndex && u.lo === unit.lo);
     if (index >= 0) units[index] = structuredClone(unit);
-    this.saveChunk(chunk);
   }
 
   unitsOfChunk(jobId: string, chunkIndex: number): AcceptedUnit[] {
@@ -73,9 +71,4 @@ export class MemoryJobStore implements JobStore {
   }
 
   close(): void {}
-
-  private saveChunk(chunk: ChunkRecord): void {
-    const chunks = this.chunks.get(chunk.jobId);
-    if (chunks?.[chunk.index]) chunks[chunk.index] = structuredClone(chunk);
-  }
 }

@@ -24,14 +24,14 @@ INSERT INTO jobs VALUES ('b', 10000, 1, 'SUCCESS', 1, 2, 3, 1, 1229, NULL);
 PRAGMA user_version = 1;
 `;
 
-describe('SQLite store schema version 2', () => {
+describe('SQLite store schema versions', () => {
   let dir: string | undefined;
   afterEach(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
     dir = undefined;
   });
 
-  test('a version 1 file becomes sieve-count jobs with JSON values, nothing lost', () => {
+  test('a version 1 file becomes sieve-count jobs with JSON values (version 2), then version 3, nothing lost', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'store-migration-'));
     const file = path.join(dir, 'jobs.db');
     const old = new Database(file);
@@ -55,7 +55,7 @@ describe('SQLite store schema version 2', () => {
     store.close();
 
     const version = new Database(file, { readonly: true });
-    expect(version.pragma('user_version', { simple: true })).toBe(2);
+    expect(version.pragma('user_version', { simple: true })).toBe(3);
     version.close();
   });
 });
