@@ -99,7 +99,7 @@ const ConfigSchema = z.object({
   LEASE_HOLD_MIN: duration(60_000),
   HELLO_TIMEOUT: duration(5_000),
   // Load shedding (socket/load-shedder.ts): lease requests wait while the loop is this late; 0 never sheds.
-  SHED_LAG: duration(40),
+  SHED_LAG: duration(20),
   SOCKET_BACKLOG_LIMIT: integer(524_288, 1024),
   API_TOKEN: z.string().min(1).optional(),
   API_BASE_URL: z.url().optional(),

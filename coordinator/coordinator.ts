@@ -61,7 +61,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
   const now = deps.now ?? Date.now;
   const rate = new RateMeter(now);
   const metrics = createMetrics();
-  // The loop's delay is read as its 99th percentile over 250 ms; SHED_LAG (40 ms by default)
+  // The loop's delay is read as its 99th percentile over 250 ms; SHED_LAG (20 ms by default)
   // is well below the ping timeout and low enough that /health and acks stay fast.
   const shedder = new LoadShedder({
     thresholdMs: config.SHED_LAG > 0 ? config.SHED_LAG : Number.POSITIVE_INFINITY,

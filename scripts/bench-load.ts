@@ -44,7 +44,7 @@ const { values } = parseArgs({
     processes: { type: 'string' },
     watchers: { type: 'string', default: '0' },
     /** The coordinator's SHED_LAG. */
-    'shed-lag': { type: 'string', default: '40ms' },
+    'shed-lag': { type: 'string', default: '20ms' },
     /** Writes a V8 CPU profile of the coordinator per level into this folder (node --cpu-prof). */
     profile: { type: 'string' },
   },
