@@ -94,7 +94,7 @@ export const PREFETCH_UNITS = 1;
 const BATCH_UNIT_MS = 50;
 const RESULT_BATCH_WAIT_MS = 200;
 /** The coordinator caps what it hands out the same way (lease-limits.ts, maxPrefetchLeases). */
-export const MAX_PREFETCH_UNITS = 16;
+const MAX_PREFETCH_UNITS = 16;
 /** New unit times weigh this much in the running average. */
 const UNIT_TIME_SMOOTHING = 0.3;
 /** The coordinator limits lease requests per socket; a refused one is retried soon. */

@@ -4,6 +4,24 @@ import { kindNamed } from '../../shared/kinds/registry.js';
 import { emptyWanting } from '../leases/wanting.js';
 import type { ActiveJob, ChunkRecord, Domain, JobRecord } from '../model.js';
 
+/** A job's record as submitted: pending, nothing counted yet. */
+export function pendingJobRecord(id: string, kind: string, params: JsonValue, chunks: number, createdAt: number): JobRecord {
+  return {
+    id,
+    kind,
+    params,
+    chunks,
+    state: JobState.Pending,
+    createdAt,
+    startedAt: undefined,
+    finishedAt: undefined,
+    completedChunks: 0,
+    answer: undefined,
+    verifiedBy: undefined,
+    error: undefined,
+  };
+}
+
 /**
  * Creates a job of a kind, stores it (before anyone is told of it) and makes its work
  * leasable. `params` must satisfy the kind's parameter schema (the edges parse them).
@@ -12,20 +30,7 @@ export function createJob(d: Domain, kind: string, params: JsonValue, chunkCount
   const definition = kindNamed(kind);
   const checked = definition.params.parse(params);
   const id = d.newId();
-  const record: JobRecord = {
-    id,
-    kind,
-    params: checked,
-    chunks: chunkCount,
-    state: JobState.Pending,
-    createdAt: d.now(),
-    startedAt: undefined,
-    finishedAt: undefined,
-    completedChunks: 0,
-    answer: undefined,
-    verifiedBy: undefined,
-    error: undefined,
-  };
+  const record = pendingJobRecord(id, kind, checked, chunkCount, d.now());
   const chunks: ChunkRecord[] = definition.chunkRanges(checked, chunkCount).map((range, index) => ({
     jobId: id,
     index,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, test } from 'vitest';
 import { SIEVE_COUNT } from '../../shared/kinds/sieve-count/index.js';
+import { pendingJobRecord } from '../jobs/create-job.js';
 import { tempDir, waitFor } from '../../test/support/harness.js';
 import { SqliteJobStore } from './sqlite-store.js';
 
@@ -21,21 +22,7 @@ test('committed writes reach the database file by the checkpoint thread, with le
     // checkpoints, so only the thread copies them.
     for (let i = 0; i < 40; i++) {
       const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-      const job = {
-        id,
-        kind: SIEVE_COUNT,
-        params: { n: 1e9 },
-        chunks: 128,
-        state: 'PENDING' as const,
-        createdAt: i,
-        startedAt: undefined,
-        finishedAt: undefined,
-        completedChunks: 0,
-        answer: undefined,
-        verifiedBy: undefined,
-        error: undefined,
-      };
-      store.insertJob(job, Array.from({ length: 128 }, (_, index) => ({ jobId: id, index, lo: index, hi: index, accumulator: 'x'.repeat(300), donePositions: 0 })));
+      store.insertJob(pendingJobRecord(id, SIEVE_COUNT, { n: 1e9 }, 128, i), Array.from({ length: 128 }, (_, index) => ({ jobId: id, index, lo: index, hi: index, accumulator: 'x'.repeat(300), donePositions: 0 })));
     }
     const walSize = statSync(`${file}-wal`).size;
     expect(walSize).toBeGreaterThan(1_000_000);
