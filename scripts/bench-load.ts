@@ -127,6 +127,11 @@ interface Tally {
   revoked: number;
   /** Socket.IO messages between the volunteers and the coordinator, both ways (an acknowledgement is one). */
   messages: number;
+  /**
+   * The simulator's own event-loop delay p99 since the mark, in ms (the largest of its
+   * processes): an acknowledgement that arrives while its loop is late is timed late too.
+   */
+  loopDelayMs: number;
 }
 
 // ---- one simulated volunteer ----------------------------------------------------------------
@@ -406,14 +411,17 @@ interface Fleet {
 }
 
 function emptyTally(): Tally {
-  return { accepted: 0, wrong: 0, acks: [], dropped: 0, shed: 0, revoked: 0, messages: 0 };
+  return { accepted: 0, wrong: 0, acks: [], dropped: 0, shed: 0, revoked: 0, messages: 0, loopDelayMs: 0 };
 }
 
 function localFleet(): Fleet {
   const tally = emptyTally();
   const simulated: SimulatedVolunteer[] = [];
   let loops: Promise<void>[] = [];
-  const copy = (): Tally => ({ ...tally, acks: [...tally.acks] });
+  const loopDelay = monitorEventLoopDelay({ resolution: PROBE_DELAY_RESOLUTION_MS });
+  loopDelay.enable();
+  // The histogram holds whole timer periods: the delay is what exceeds the period.
+  const copy = (): Tally => ({ ...tally, acks: [...tally.acks], loopDelayMs: Math.max(0, loopDelay.percentile(99) / 1e6 - PROBE_DELAY_RESOLUTION_MS) });
   return {
     pids: [process.pid],
     async connect(apiUrl, volunteers) {
@@ -428,6 +436,7 @@ function localFleet(): Fleet {
     },
     async mark() {
       tally.acks = [];
+      loopDelay.reset();
       return copy();
     },
     async read() {
@@ -436,6 +445,7 @@ function localFleet(): Fleet {
     async stop() {
       for (const v of simulated) v.close();
       await Promise.all(loops);
+      loopDelay.disable();
       return copy();
     },
   };
@@ -524,6 +534,7 @@ function fleetsOf(count: number): Fleet {
       shed: total.shed + t.shed,
       revoked: total.revoked + t.revoked,
       messages: total.messages + t.messages,
+      loopDelayMs: Math.max(total.loopDelayMs, t.loopDelayMs),
     }), emptyTally());
   return {
     pids: fleets.flatMap((fleet) => fleet.pids),
@@ -767,7 +778,7 @@ async function measure(volunteers: number): Promise<string> {
     String(wrong),
   ];
   if (realistic) cells.splice(4, 0, `${((cpu / seconds) * 100 / (volunteers / 1000)).toFixed(2)}%`);
-  cells.push(`${(simulatorCpuShare * 100).toFixed(0)}%`);
+  cells.push(`${(simulatorCpuShare * 100).toFixed(0)}%`, during.loopDelayMs.toFixed(1));
   if (realistic) cells.push(String(tally.revoked));
   if (watchers > 0) cells.push((bytes / 1024 / seconds / watchers).toFixed(1));
   if (wrong > 0) process.exitCode = 1;
@@ -787,7 +798,7 @@ if (process.env[FLEET_ROLE] !== undefined) {
   const headings = ['volunteers', 'units/s', 'coordinator CPU ms/unit', 'coordinator CPU'];
   if (realistic) headings.push('CPU per 1,000 threads');
   headings.push('ack p50 / p99 / max ms', '/health p99 ms', 'probe loop delay p99 ms', 'KB RSS per connection', 'dropped', 'shed requests (all / measured)', 'messages per unit', 'wrong jobs');
-  headings.push('simulator CPU');
+  headings.push('simulator CPU', 'simulator loop delay p99 ms');
   if (realistic) headings.push('leases taken back');
   if (watchers > 0) headings.push('KB/s per watcher');
   console.log(`| ${headings.join(' | ')} |`);
