@@ -6,12 +6,10 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { io } from 'socket.io-client';
 import { Server } from 'socket.io';
 import { expect, test } from 'vitest';
-import { Volunteer, type VolunteerSocket } from '../client/volunteer.js';
 import { TEST_WORKER_TOKEN, waitFor } from './support/harness.js';
-import { countSieveUnit, honest, strategyPool } from './support/volunteers.js';
+import { countSieveUnit, honest, socketVolunteer, strategyPool } from './support/volunteers.js';
 
 const UNITS = 40;
 const UNIT_NUMBERS = 1000;
@@ -53,17 +51,7 @@ test('against a coordinator that refuses `more`, a volunteer of short units repo
     socket.on('lease:release', (_payload: unknown, ack: (answer: unknown) => void) => ack({ ok: true }));
   });
 
-  const socket: VolunteerSocket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
-  const errors: string[] = [];
-  const volunteer = new Volunteer({
-    socket,
-    pool: strategyPool(honest),
-    kind: 'node',
-    threads: 1,
-    token: TEST_WORKER_TOKEN,
-    idlePollMs: 60_000,
-    onError: (message) => errors.push(message),
-  });
+  const volunteer = socketVolunteer(url, { localAddress: '127.0.0.1', pool: strategyPool(honest), name: 'short units', token: TEST_WORKER_TOKEN });
   try {
     await waitFor('every unit to be counted', () => (counted.size === UNITS ? true : undefined));
     expect([...counted].sort(([a], [b]) => a.localeCompare(b))).toEqual(
@@ -75,9 +63,9 @@ test('against a coordinator that refuses `more`, a volunteer of short units repo
     expect(refusedWithMore).toBeGreaterThanOrEqual(1);
     expect(refusedWithMore).toBeLessThanOrEqual(3);
     expect(singleResults).toBe(UNITS);
-    expect(errors).toEqual([]);
+    expect(volunteer.errors).toEqual([]);
   } finally {
-    await volunteer.stop();
+    await volunteer.volunteer.stop();
     await server.close();
   }
 });
