@@ -1,9 +1,18 @@
 import { JobState } from '../../shared/api.js';
+import type { AnyJobKind, JsonValue } from '../../shared/kinds/job-kind.js';
 import { kindNamed } from '../../shared/kinds/registry.js';
 import { revokeLeases } from '../leases/release-lease.js';
 import { indexUnit } from '../leases/wanting.js';
 import type { AcceptedUnit, ActiveJob, Domain, OpenUnit, UnitResult } from '../model.js';
 import { advanceState } from './job-state.js';
+
+/**
+ * A chunk's accumulator from its accepted units, folded in ascending order (the store's
+ * `unitsOfChunk` order): what an audit and a restart rebuild a chunk from.
+ */
+export function foldUnits(kind: AnyJobKind, units: readonly AcceptedUnit[]): JsonValue {
+  return units.reduce((accumulator, unit) => kind.accumulate(accumulator, unit.result, unit), kind.emptyAccumulator());
+}
 
 /**
  * Folds a decided unit's result into its chunk's accumulator, durably, and closes the unit.
@@ -37,12 +46,8 @@ export function acceptCount(
     confirmed: decided.confirmed || auditAgrees,
   };
   if (unit.audit) {
-    let accumulator = kind.emptyAccumulator();
-    for (const other of d.store.unitsOfChunk(job.record.id, unit.chunkIndex)) {
-      const result = other.lo === unit.lo ? decided.result : other.result;
-      accumulator = kind.accumulate(accumulator, result, other);
-    }
-    chunk.accumulator = accumulator;
+    const units = d.store.unitsOfChunk(job.record.id, unit.chunkIndex);
+    chunk.accumulator = foldUnits(kind, units.map((other) => (other.lo === unit.lo ? { ...other, result: decided.result } : other)));
     d.store.correctUnit(accepted);
   } else {
     chunk.accumulator = kind.accumulate(chunk.accumulator, decided.result, unit);

@@ -1,6 +1,7 @@
 import { JobState, TERMINAL_STATES } from '../../shared/api.js';
 import { kindNamed } from '../../shared/kinds/registry.js';
 import type { Domain, JobRecord } from '../model.js';
+import { foldUnits } from './accept-count.js';
 import { activate } from './create-job.js';
 import { succeedIfComplete } from './finish-job.js';
 import { advanceState } from './job-state.js';
@@ -26,7 +27,7 @@ export function restoreJobs(d: Domain): number {
     const unitsByChunk = new Map(chunks.map((chunk) => [chunk.index, d.store.unitsOfChunk(record.id, chunk.index)]));
     for (const chunk of chunks) {
       const units = unitsByChunk.get(chunk.index) ?? [];
-      chunk.accumulator = units.reduce((accumulator, unit) => kind.accumulate(accumulator, unit.result, unit), kind.emptyAccumulator());
+      chunk.accumulator = foldUnits(kind, units);
       chunk.donePositions = units.reduce((done, unit) => done + unit.hi - unit.lo + 1, 0);
     }
     record.completedChunks = chunks.filter((chunk) => chunk.donePositions === chunk.hi - chunk.lo + 1).length;
