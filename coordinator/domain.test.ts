@@ -325,6 +325,21 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
     expect(restored).toMatchObject({ state: 'SUCCESS', answer: 9592, completedChunks: 3 });
   });
 
+  test("after a restart a job's completed chunks are counted from its accepted units (its row is not written per unit)", async () => {
+    const store = makeStore();
+    const first = setup({}, store);
+    const job = createJob(first.d, SIEVE_COUNT, { n: 100_000 }, 4);
+    volunteer(first.d, 'a');
+    while (job.completedChunks < 2) {
+      const [lease] = grantLeases(first.d, 'a', 1);
+      reportResult(first.d, 'a', lease!.id, countPrimes(lease!.lo, lease!.hi));
+    }
+    await store.flushed();
+    const second = setup({}, store);
+    expect(restoreJobs(second.d)).toBe(1);
+    expect(second.d.jobs.get(job.id)).toMatchObject({ state: 'PROGRESS', completedChunks: 2 });
+  });
+
   test('finished jobs are kept until the result TTL and restored as they ended', () => {
     const store = makeStore();
     const first = setup({}, store);

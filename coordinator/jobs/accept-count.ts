@@ -53,8 +53,8 @@ export function acceptCount(
     chunk.accumulator = kind.accumulate(chunk.accumulator, decided.result, unit);
     chunk.donePositions += unit.hi - unit.lo + 1;
     if (chunk.donePositions === chunk.hi - chunk.lo + 1) job.record.completedChunks++;
-    advanceState(d, job.record, JobState.Progress);
-    d.store.acceptUnit(accepted, job.record);
+    if (advanceState(d, job.record, JobState.Progress)) d.store.updateJob(job.record);
+    d.store.acceptUnit(accepted);
     d.events.unitAccepted(job.record.id, unit.hi - unit.lo + 1);
   }
   for (const volunteerId of decided.supporters) {

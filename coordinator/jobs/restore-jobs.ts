@@ -7,8 +7,9 @@ import { succeedIfComplete } from './finish-job.js';
 import { advanceState } from './job-state.js';
 
 /**
- * Loads the job table from the store after a start. Each chunk's totals are folded again
- * from its accepted units, in order (the store keeps the unit rows, not a total per chunk).
+ * Loads the job table from the store after a start. Each chunk's totals, and its job's
+ * completed chunks, are folded again from its accepted units, in order (the store keeps the
+ * unit rows, not a total per chunk nor a job's progress).
  * Leases in flight were not durable: the parts of each chunk without an accepted result
  * simply become leasable again. A job stopped while its total was being verified (every
  * chunk done) is verified again.

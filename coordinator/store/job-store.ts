@@ -20,11 +20,11 @@ export interface JobStore {
   /** Saves a job's state, progress, result or error. */
   updateJob(job: JobRecord): void;
   /**
-   * Saves an accepted unit together with its job's state, atomically. The unit rows are what
-   * a chunk's totals are folded from: a chunk row is not rewritten for every unit (it was a
-   * third of the store's writes per unit).
+   * Saves an accepted unit. The unit rows are what a restart folds each chunk's totals and
+   * its job's completed chunks from: neither the chunk's row nor the job's is rewritten for
+   * every unit (each was a third of the store's writes per unit).
    */
-  acceptUnit(unit: AcceptedUnit, job: JobRecord): void;
+  acceptUnit(unit: AcceptedUnit): void;
   /** Replaces the result of an accepted unit after an audit. */
   correctUnit(unit: AcceptedUnit): void;
   /** Accepted units of one chunk, ascending by lo. */

@@ -17,9 +17,8 @@ export class MemoryJobStore implements JobStore {
     if (this.jobs.has(job.id)) this.jobs.set(job.id, structuredClone(job));
   }
 
-  acceptUnit(unit: AcceptedUnit, job: JobRecord): void {
+  acceptUnit(unit: AcceptedUnit): void {
     this.units.get(unit.jobId)?.push(structuredClone(unit));
-    this.updateJob(job);
   }
 
   correctUnit(unit: AcceptedUnit): void {

@@ -33,7 +33,7 @@ async function jobWithUnits(store: SqliteJobStore, id: string): Promise<JobRecor
   for (const chunk of chunks) {
     for (let u = 0; u < UNITS_PER_CHUNK[chunk.index]!; u++) {
       const lo = chunk.lo + u * UNIT_SIZE;
-      store.acceptUnit({ jobId: id, chunkIndex: chunk.index, lo, hi: lo + UNIT_SIZE - 1, result: 1, volunteerIds: ['v'], confirmed: true }, record);
+      store.acceptUnit({ jobId: id, chunkIndex: chunk.index, lo, hi: lo + UNIT_SIZE - 1, result: 1, volunteerIds: ['v'], confirmed: true });
     }
   }
   await store.flushed();

@@ -1,11 +1,12 @@
 /**
  * The job table in one SQLite file (WAL). A job is written before its 202 is sent. Accepted
- * units and job rows are batched: the writes made in one turn of the event loop are committed
- * in one transaction at its end, or, when the last commit was less than COMMIT_INTERVAL_MS
- * ago, those of every turn until then (a job row once, with its latest values; a chunk's
- * totals are folded from its unit rows on restore), and a volunteer's result is acknowledged only after `flushed()`, when its
- * batch is committed. WAL with synchronous=NORMAL keeps every committed transaction through a crash of
- * this process. An ended job's unit rows are deleted in slices between batches, so finishing a
+ * units and job updates are batched: the writes made in one turn of the event loop are
+ * committed in one transaction at its end, or, when the last commit was less than
+ * COMMIT_INTERVAL_MS ago, those of every turn until then (a job row once, with its latest
+ * values), and a volunteer's result is acknowledged only after `flushed()`, when its batch is
+ * committed. An accepted unit writes its own row only: a restart folds the chunks' totals and
+ * the jobs' progress from the unit rows. WAL with synchronous=NORMAL keeps every committed
+ * transaction through a crash of this process. An ended job's unit rows are deleted in slices between batches, so finishing a
  * job with 100,000 units does not stall the coordinator. The log is checkpointed on a thread
  * of its own (wal-checkpointer.ts), never inside a commit on the event loop.
  */
@@ -363,10 +364,8 @@ export class SqliteJobStore implements JobStore {
     this.pending().jobs.set(job.id, job);
   }
 
-  acceptUnit(unit: AcceptedUnit, job: JobRecord): void {
-    const batch = this.pending();
-    batch.units.set(`${unit.jobId}:${unit.chunkIndex}:${unit.lo}`, unit);
-    batch.jobs.set(job.id, job);
+  acceptUnit(unit: AcceptedUnit): void {
+    this.pending().units.set(`${unit.jobId}:${unit.chunkIndex}:${unit.lo}`, unit);
   }
 
   correctUnit(unit: AcceptedUnit): void {
