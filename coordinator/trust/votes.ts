@@ -72,6 +72,12 @@ function leader(groups: VoteGroup[], score: (group: VoteGroup) => number): VoteG
 }
 
 export function decide(unit: OpenUnit, quorum: number, loneVoteSuffices: (volunteerId: string) => boolean): Decision {
+  // Rule 1 with nobody else voting, the common case, decided without grouping the votes.
+  if (unit.votes.size === 1) {
+    for (const [volunteerId, vote] of unit.votes) {
+      if (vote.trusted) return { kind: 'accept', result: vote.result, key: vote.key, supporters: [volunteerId], outvoted: [], confirmed: true };
+    }
+  }
   const groups = groupVotes(unit.votes);
   const disputed = groups.length > 1;
   const accept = (winner: VoteGroup, confirmed: boolean): Decision => ({
