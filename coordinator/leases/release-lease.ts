@@ -3,9 +3,10 @@ import { indexUnit } from './wanting.js';
 
 /**
  * Removes a lease from every index. Its unit stays open, so it will be leased again;
- * the caller decides whether the holder must be told (`revoke`).
+ * the caller decides whether the holder must be told (`revoke`). A caller that changes the
+ * unit again at once may pass `reindex` false and index the unit itself (leases/wanting.ts).
  */
-export function dropLease(d: Domain, lease: LeaseState): void {
+export function dropLease(d: Domain, lease: LeaseState, reindex = true): void {
   d.leases.delete(lease.id);
   d.volunteers.get(lease.volunteerId)?.leases.delete(lease.id);
   const job = d.active.get(lease.jobId);
@@ -13,7 +14,7 @@ export function dropLease(d: Domain, lease: LeaseState): void {
   const unit = job.open.get(lease.unitKey);
   if (unit) {
     unit.leases.delete(lease.id);
-    indexUnit(d, job, unit);
+    if (reindex) indexUnit(d, job, unit);
   }
   job.leasesInFlight--;
 }

@@ -2,6 +2,7 @@ import { kindNamed } from '../../shared/kinds/registry.js';
 import type { Domain } from '../model.js';
 import { castVote } from '../trust/cast-vote.js';
 import { dropLease } from './release-lease.js';
+import { indexUnit } from './wanting.js';
 
 export type ReportOutcome = 'accepted' | 'recorded' | 'ignored' | 'malformed';
 
@@ -22,8 +23,14 @@ export function reportResult(d: Domain, volunteerId: string, leaseId: string, re
   if (holder) d.limits.reported(lease, holder, d.now());
   const job = d.active.get(lease.jobId);
   const unit = job?.open.get(lease.unitKey);
-  dropLease(d, lease);
+  // The unit is indexed once, after the vote (castVote, or acceptCount when it settles), not
+  // also between the lease's drop and the vote.
+  dropLease(d, lease, false);
+  if (!job || !unit) return 'ignored';
   const volunteer = d.volunteers.get(volunteerId);
-  if (!job || !unit || !volunteer) return 'ignored';
+  if (!volunteer) {
+    indexUnit(d, job, unit);
+    return 'ignored';
+  }
   return castVote(d, job, unit, volunteer, parsed.data) ? 'accepted' : 'recorded';
 }

@@ -9,7 +9,10 @@ import { resultKey } from './votes.js';
  * volunteer (or network) caught meanwhile does not count. Returns whether the unit was decided.
  */
 export function castVote(d: Domain, job: ActiveJob, unit: OpenUnit, volunteer: VolunteerState, result: UnitResult): boolean {
-  if (refusesWork(d, volunteer)) return false;
+  if (refusesWork(d, volunteer)) {
+    indexUnit(d, job, unit);
+    return false;
+  }
   unit.votes.set(volunteer.id, { key: resultKey(result), result, network: volunteer.network, trusted: volunteer.trusted });
   if (settleUnit(d, job, unit)) return true;
   indexUnit(d, job, unit);

@@ -103,6 +103,7 @@ export function decide(unit: OpenUnit, quorum: number, loneVoteSuffices: (volunt
 
 /** How many more votes the unit needs before it can possibly be decided (leases in flight aside). */
 export function votesMissing(unit: OpenUnit, quorum: number): number {
+  if (unit.votes.size === 0) return 1;
   const groups = groupVotes(unit.votes);
   if (groups.length === 0) return 1;
   if (groups.length > 1) return 1;
