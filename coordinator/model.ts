@@ -89,14 +89,18 @@ export interface OpenUnit {
   leases: Set<string>;
   /** Computations that failed with an error. */
   failures: number;
-  /** Independent parties whose computation failed: a network, or each failure of a trusted worker. */
-  failedParties: Set<string>;
+  /**
+   * Independent parties whose computation failed: a network, or each failure of a trusted
+   * worker. This and the two below are replaced, not changed, when written: most units never
+   * fail nor exclude anyone, and share one empty set (NOBODY, NO_FAILURES).
+   */
+  failedParties: ReadonlySet<string>;
   /** Failed computations per network (tried elsewhere first; not at all after MAX_ATTEMPTS). */
-  failedOn: Map<string, number>;
+  failedOn: ReadonlyMap<string, number>;
   /** Replicated even where a reputable volunteer's word alone would do. */
   spotCheck: boolean;
   /** Volunteers that must not compute this unit (quarantined, or the ones being audited). */
-  excluded: Set<string>;
+  excluded: ReadonlySet<string>;
   /** Set when this unit re-checks a count already accepted on a stranger's word alone. */
   audit: { key: string; result: UnitResult; voters: { volunteerId: string; network: string }[] } | undefined;
   /** Since when nobody could give the vote this unit waits for (see DISPUTE_TIMEOUT). */
@@ -110,6 +114,11 @@ export interface WantGroup {
   networks: Set<string>;
   units: Set<OpenUnit>;
 }
+
+/** The empty set shared by units nobody is excluded from and units without failures. */
+export const NOBODY: ReadonlySet<string> = new Set();
+/** The empty map shared by units without failures. */
+export const NO_FAILURES: ReadonlyMap<string, number> = new Map();
 
 /** A unit with no votes, leases or failures yet; `fields` says what it is and who may take it. */
 export function newOpenUnit(
@@ -129,8 +138,8 @@ export function newOpenUnit(
     votes: new Map(),
     leases: new Set(),
     failures: 0,
-    failedParties: new Set(),
-    failedOn: new Map(),
+    failedParties: NOBODY,
+    failedOn: NO_FAILURES,
     waitingSince: undefined,
     want: undefined,
   };

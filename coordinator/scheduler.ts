@@ -4,7 +4,7 @@
  * threads as soon as they free up instead of waiting for the huge one to drain.
  */
 import { cutUnit } from '../shared/split.js';
-import { newOpenUnit, type ActiveJob, type Domain, type OpenUnit, type VolunteerState } from './model.js';
+import { NOBODY, newOpenUnit, type ActiveJob, type Domain, type OpenUnit, type VolunteerState } from './model.js';
 import { someoneMayVote } from './leases/active-volunteers.js';
 import { unitPositionsFor } from './leases/unit-size.js';
 import { WANT_RANKS_BY_PRIORITY } from './leases/wanting.js';
@@ -62,7 +62,7 @@ function cutNextUnit(d: Domain, job: ActiveJob, volunteer: VolunteerState): Open
     lo: unit.lo,
     hi: unit.hi,
     spotCheck: d.random() < d.trust.policy.spotCheckRate,
-    excluded: new Set(),
+    excluded: NOBODY,
     audit: undefined,
   });
   job.open.set(open.key, open);

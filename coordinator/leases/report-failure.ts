@@ -22,8 +22,8 @@ export function reportFailure(d: Domain, volunteerId: string, leaseId: string, m
   const volunteer = d.volunteers.get(volunteerId);
   if (!job || !unit || !volunteer) return true;
   unit.failures++;
-  unit.failedOn.set(volunteer.network, (unit.failedOn.get(volunteer.network) ?? 0) + 1);
-  unit.failedParties.add(failureParty(volunteer, unit.failures));
+  unit.failedOn = new Map(unit.failedOn).set(volunteer.network, (unit.failedOn.get(volunteer.network) ?? 0) + 1);
+  unit.failedParties = new Set(unit.failedParties).add(failureParty(volunteer, unit.failures));
   indexUnit(d, job, unit);
   if (unit.failedParties.size >= d.policy.maxAttempts) {
     endJob(

@@ -29,7 +29,7 @@ export function quarantine(d: Domain, culprit: { volunteerId: string; network: s
       for (const [volunteerId, vote] of unit.votes) {
         if (caught.has(volunteerId) || (vote.network === culprit.network && !vote.trusted)) unit.votes.delete(volunteerId);
       }
-      for (const volunteerId of caught) unit.excluded.add(volunteerId);
+      unit.excluded = new Set([...unit.excluded, ...caught]);
       indexUnit(d, job, unit);
     }
   }
