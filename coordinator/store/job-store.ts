@@ -22,7 +22,7 @@ export interface JobStore {
   /**
    * Saves an accepted unit. The unit rows are what a restart folds each chunk's totals and
    * its job's completed chunks from: neither the chunk's row nor the job's is rewritten for
-   * every unit (each was a third of the store's writes per unit).
+   * every unit.
    */
   acceptUnit(unit: AcceptedUnit): void;
   /** Replaces the result of an accepted unit after an audit. */
