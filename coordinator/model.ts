@@ -91,8 +91,8 @@ export interface OpenUnit {
   failures: number;
   /**
    * Independent parties whose computation failed: a network, or each failure of a trusted
-   * worker. This and the two below are replaced, not changed, when written: most units never
-   * fail nor exclude anyone, and share one empty set (NOBODY, NO_FAILURES).
+   * worker. This, `failedOn` and `excluded` are replaced, not changed, when written: most
+   * units never fail nor exclude anyone, and share one empty set (NOBODY, NO_FAILURES).
    */
   failedParties: ReadonlySet<string>;
   /** Failed computations per network (tried elsewhere first; not at all after MAX_ATTEMPTS). */

@@ -105,7 +105,6 @@ export function decide(unit: OpenUnit, quorum: number, loneVoteSuffices: (volunt
 export function votesMissing(unit: OpenUnit, quorum: number): number {
   if (unit.votes.size === 0) return 1;
   const groups = groupVotes(unit.votes);
-  if (groups.length === 0) return 1;
   if (groups.length > 1) return 1;
   return Math.max(1, quorum - groups[0]!.networks.size);
 }
