@@ -23,7 +23,9 @@ export interface LoggerOptions {
 
 export function createLogger(options: LoggerOptions): Logger {
   const format = options.format ?? (process.stdout.isTTY ? LogFormat.Pretty : LogFormat.Json);
-  if (format === LogFormat.Json) return pino({ level: options.level, base: options.base });
+  // Synchronous: pino's exit hook for an asynchronous stdout retried an EPIPE forever when the
+  // reader of the logs went away mid-shutdown (the process never exited).
+  if (format === LogFormat.Json) return pino({ level: options.level, base: options.base }, pino.destination({ dest: 1, sync: true }));
   const [service = ''] = Object.values(options.base);
   const skipped = new Set(['level', 'time', 'pid', 'hostname', 'msg', ...Object.keys(options.base), ...(options.hiddenWhenPretty ?? [])]);
   const stream = pretty({
