@@ -202,21 +202,6 @@ const toUnit = (row: UnitRow): AcceptedUnit => ({
   confirmed: row.confirmed === 1,
 });
 
-const jobParams = (job: JobRecord) => ({
-  id: job.id,
-  kind: job.kind,
-  params: JSON.stringify(job.params),
-  chunks: job.chunks,
-  state: job.state,
-  created_at: job.createdAt,
-  started_at: job.startedAt ?? null,
-  finished_at: job.finishedAt ?? null,
-  completed_chunks: job.completedChunks,
-  answer: job.answer === undefined ? null : JSON.stringify(job.answer),
-  verified_by: job.verifiedBy ?? null,
-  error: job.error ?? null,
-});
-
 const chunkParams = (chunk: ChunkRecord) => ({
   job_id: chunk.jobId,
   idx: chunk.index,
@@ -243,6 +228,7 @@ const unitValues = (unit: AcceptedUnit): UnitValues => [
   unit.confirmed ? 1 : 0,
 ];
 
+/** The columns of a job row that change after it is inserted, in the order both job statements bind them. */
 type JobProgressValues = [
   state: string,
   startedAt: number | null,
@@ -251,7 +237,6 @@ type JobProgressValues = [
   answer: string | null,
   verifiedBy: string | null,
   error: string | null,
-  id: string,
 ];
 
 const jobProgressValues = (job: JobRecord): JobProgressValues => [
@@ -262,7 +247,6 @@ const jobProgressValues = (job: JobRecord): JobProgressValues => [
   job.answer === undefined ? null : JSON.stringify(job.answer),
   job.verifiedBy ?? null,
   job.error ?? null,
-  job.id,
 ];
 
 export class SqliteJobStore implements JobStore {
@@ -306,11 +290,11 @@ export class SqliteJobStore implements JobStore {
     }
     const db = this.db;
     this.statements = {
-      insertJob: db.prepare<ReturnType<typeof jobParams>>(
-        `INSERT INTO jobs VALUES (@id, @kind, @params, @chunks, @state, @created_at, @started_at, @finished_at,
-         @completed_chunks, @answer, @verified_by, @error)`,
+      insertJob: db.prepare<[id: string, kind: string, params: string, chunks: number, createdAt: number, ...JobProgressValues]>(
+        `INSERT INTO jobs (id, kind, params, chunks, created_at, state, started_at, finished_at, completed_chunks, answer,
+         verified_by, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      updateJob: db.prepare<JobProgressValues>(
+      updateJob: db.prepare<[...JobProgressValues, id: string]>(
         `UPDATE jobs SET state = ?, started_at = ?, finished_at = ?, completed_chunks = ?, answer = ?, verified_by = ?,
          error = ? WHERE id = ?`,
       ),
@@ -356,7 +340,7 @@ export class SqliteJobStore implements JobStore {
   insertJob(job: JobRecord, chunks: ChunkRecord[]): void {
     this.commit();
     this.db.transaction(() => {
-      this.statements.insertJob.run(jobParams(job));
+      this.statements.insertJob.run(job.id, job.kind, JSON.stringify(job.params), job.chunks, job.createdAt, ...jobProgressValues(job));
       for (const chunk of chunks) this.statements.insertChunk.run(chunkParams(chunk));
     })();
   }
@@ -455,7 +439,7 @@ export class SqliteJobStore implements JobStore {
     try {
       this.db.transaction(() => {
         for (const unit of batch.units.values()) this.statements.upsertUnit.run(...unitValues(unit));
-        for (const job of batch.jobs.values()) this.statements.updateJob.run(...jobProgressValues(job));
+        for (const job of batch.jobs.values()) this.statements.updateJob.run(...jobProgressValues(job), job.id);
       })();
     } catch (error) {
       batch.reject(error);
