@@ -116,6 +116,8 @@ export class Volunteer {
   private volunteerId: string | undefined;
   private heartbeatMs = 20_000;
   private paused = false;
+  /** Pauses still giving back units or sending results: the tab is not settled until they end. */
+  private settling = 0;
   private stopped = false;
   private quarantined = false;
   private requesting = false;
@@ -185,9 +187,10 @@ export class Volunteer {
   async pause(): Promise<void> {
     if (this.paused || this.stopped) return;
     this.paused = true;
-    // Results already computed still count; only the units not done are given back.
-    await this.flushResults();
-    await this.releaseAll();
+    this.settling++;
+    this.changed();
+    await this.settle();
+    this.settling--;
     this.changed();
   }
 
@@ -213,8 +216,7 @@ export class Volunteer {
     this.stopped = true;
     this.clearTimers();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    await this.flushResults();
-    await this.releaseAll();
+    await this.settle();
     this.socket.off('connect', this.onConnect);
     this.socket.off('disconnect', this.onDisconnect);
     this.socket.off('work:available', this.onWorkAvailable);
@@ -228,7 +230,7 @@ export class Volunteer {
     if (this.stopped) return 'stopped';
     if (this.quarantined) return 'quarantined';
     // Paused means settled: a result sent just before the pause may still be counted.
-    if (this.paused) return this.reporting > 0 ? 'pausing' : 'paused';
+    if (this.paused) return this.reporting > 0 || this.settling > 0 ? 'pausing' : 'paused';
     if (this.volunteerId === undefined || !this.socket.connected) return 'connecting';
     return this.held.size > 0 ? 'working' : 'idle';
   }
@@ -484,10 +486,15 @@ export class Volunteer {
     this.options.onUnitDone?.({ lease, result, elapsedMs: report.elapsedMs ?? 0, accepted });
   }
 
-  private async releaseAll(): Promise<void> {
-    const ids = [...this.held.keys()];
-    this.abandon(ids);
-    await this.release(ids);
+  /**
+   * Gives back the units not done and sends the results already computed (they still count).
+   * The units are given up first: one finishing while the results were on their way would
+   * otherwise be reported after the pause, not given back.
+   */
+  private async settle(): Promise<void> {
+    const unfinished = [...this.held.keys()];
+    this.abandon(unfinished);
+    await Promise.all([this.flushResults(), this.release(unfinished)]);
   }
 
   /** Forgets leases and stops their computations, freeing the threads at once. */
