@@ -1,12 +1,13 @@
 /**
  * The coordinator's own work per unit without sockets: 1,000 trusted volunteers in this
  * process take a unit and report it, `--per-turn` results per turn of the event loop, against
- * the domain and a real SQLite store (4 sieve-count jobs of 1e8 in 128 chunks at a time,
- * units of 1e5, as `npm run bench:load`'s stress mode). Prints CPU microseconds per accepted
+ * the domain and a real SQLite store (`--jobs` sieve-count jobs of 1e8 in 128 chunks at a time,
+ * units of 1e5, as `npm run bench:load`'s stress mode, which keeps about 36 such jobs open at
+ * 1,000 volunteers). Prints CPU microseconds per accepted
  * unit (user and system): the grant, the report, the vote, the acceptance and the batched
  * write, without Socket.IO. A benchmark, not a test.
  *
- *   npx tsx scripts/bench-domain.ts [--units 50000] [--per-turn 20]
+ *   npx tsx scripts/bench-domain.ts [--units 50000] [--per-turn 20] [--jobs 4]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,10 +27,12 @@ const { values } = parseArgs({
   options: {
     units: { type: 'string', default: '50000' },
     'per-turn': { type: 'string', default: '20' },
+    jobs: { type: 'string', default: '4' },
   },
 });
 const units = Number(values.units);
 const perTurn = Number(values['per-turn']);
+const concurrentJobs = Number(values.jobs);
 const VOLUNTEERS = 1000;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dpc-bench-domain-'));
@@ -49,7 +52,7 @@ let accepted = 0;
 let next = 0;
 const cpuBefore = process.cpuUsage();
 while (accepted < units) {
-  while (d.active.size < 4) createJob(d, SIEVE_COUNT, { n: 100_000_000 }, 128);
+  while (d.active.size < concurrentJobs) createJob(d, SIEVE_COUNT, { n: 100_000_000 }, 128);
   for (let k = 0; k < perTurn; k++) {
     const id = ids[next++ % ids.length]!;
     const leaseId = held.get(id);

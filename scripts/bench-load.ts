@@ -21,6 +21,9 @@
  * acks are not timed by one simulator busy half a core (at 1,000 volunteers in one process,
  * ack p99 was 633 ms against 101 ms in two, at the same coordinator CPU per unit);
  * `--watchers N` adds pages watching the swarm and every job.
+ * `--job-n 1e9` submits jobs of pi(1e9) instead of pi(1e8): ten times fewer jobs at a time,
+ * of ten times more units (the coordinator's CPU per unit grows with the number of jobs open
+ * at once); each process that runs volunteers then sieves to 1e9 once (about 0.5 GB).
  * A benchmark, not a test: it prints figures and exits 1 only when a count is wrong.
  */
 import { fork } from 'node:child_process';
@@ -41,6 +44,7 @@ const { values } = parseArgs({
     'unit-size': { type: 'string', default: '1e5' },
     'unit-seconds': { type: 'string', default: '30' },
     jobs: { type: 'string', default: '4' },
+    'job-n': { type: 'string', default: '1e8' },
     processes: { type: 'string' },
     watchers: { type: 'string', default: '0' },
     /** The coordinator's SHED_LAG. */
@@ -58,8 +62,15 @@ const processes = Number(values.processes ?? 2);
 const watchers = Number(values.watchers);
 /** Set in the child processes that run volunteers for the bench (see `--processes`). */
 const FLEET_ROLE = 'BENCH_LOAD_FLEET';
+/** pi(n) for the job sizes `--job-n` takes: every finished job's answer is checked. */
+const PI_OF_JOB_N: ReadonlyMap<number, number> = new Map([
+  [1e8, 5_761_455],
+  [1e9, 50_847_534],
+]);
 /** Jobs count the primes up to JOB_N by the sieve (`auto` would choose the combinatorial method); every unit is answered from one sieve of that range. */
-const JOB_N = 100_000_000;
+const JOB_N = Number(values['job-n']);
+const JOB_PRIME_COUNT = PI_OF_JOB_N.get(JOB_N);
+if (JOB_PRIME_COUNT === undefined) throw new Error(`--job-n takes ${[...PI_OF_JOB_N.keys()].join(' or ')}, not ${values['job-n']}`);
 const WORKER_TOKEN = 'bench-load-token';
 const PROBE_DELAY_RESOLUTION_MS = 10;
 const HEALTH_PROBE_MS = 100;
@@ -638,7 +649,7 @@ async function keepJobsRunning(
     for (const [id, view] of running) {
       unitsLeft += view === undefined ? unitsPerJob : (1 - view.progress.completed / view.progress.total) * unitsPerJob;
       if (view?.state === 'SUCCESS') {
-        if (view.result?.prime_count !== 5_761_455) wrong++;
+        if (view.result?.prime_count !== JOB_PRIME_COUNT) wrong++;
         running.delete(id);
       } else if (view?.state === 'FAILURE' || view?.state === 'REVOKED') {
         running.delete(id);
@@ -790,7 +801,7 @@ if (process.env[FLEET_ROLE] !== undefined) {
 } else {
   const load = loadavg().map((value) => value.toFixed(1)).join(' ');
   console.log(
-    `mode ${values.mode}${realistic ? ` (about ${unitSeconds} s per unit per thread)` : ` (UNIT_SIZE=${values['unit-size']})`}, ${values.seconds} s per level, 1 thread per volunteer, volunteers in ${processes === 0 ? 'this process' : `${processes} processes`}, ${watchers} watchers, load average ${load}`,
+    `mode ${values.mode}${realistic ? ` (about ${unitSeconds} s per unit per thread)` : ` (UNIT_SIZE=${values['unit-size']})`}, jobs of pi(${values['job-n']}), ${values.seconds} s per level, 1 thread per volunteer, volunteers in ${processes === 0 ? 'this process' : `${processes} processes`}, ${watchers} watchers, load average ${load}`,
   );
   console.log(
     "/health p99: from sending GET /health to its parsed answer, as a client sees it, one request every 100 ms on a fixed schedule from this process; probe loop delay: this process's own event-loop delay p99 meanwhile",
