@@ -34,7 +34,10 @@ function preferOthers(d: Domain, unit: OpenUnit, volunteer: VolunteerState): boo
  */
 function openUnitFor(d: Domain, job: ActiveJob, volunteer: VolunteerState): OpenUnit | undefined {
   for (const rank of WANT_RANKS_BY_PRIORITY) {
-    for (const group of job.wanting[rank].values()) {
+    const groups = job.wanting[rank];
+    // Most are empty; iterating one still allocates an iterator, for every job on every grant.
+    if (groups.size === 0) continue;
+    for (const group of groups.values()) {
       // A stranger's network voted on, holds or failed every unit of this group.
       if (!volunteer.trusted && group.networks.has(volunteer.network)) continue;
       for (const unit of group.units) if (mayVote(d, unit, volunteer) && !preferOthers(d, unit, volunteer)) return unit;

@@ -39,7 +39,9 @@ export function releaseLeases(d: Domain, volunteerId: string, leaseIds: string[]
 }
 
 /** Takes leases back (those still live) and tells each holder once, with the reason. */
-export function revokeLeases(d: Domain, leaseIds: Iterable<string>, reason: string): void {
+export function revokeLeases(d: Domain, leaseIds: ReadonlySet<string> | readonly string[], reason: string): void {
+  // Nothing to take back is the common case: a settled unit whose one lease was its reporter's.
+  if (('size' in leaseIds ? leaseIds.size : leaseIds.length) === 0) return;
   const byVolunteer = new Map<string, string[]>();
   // Copied first: dropping a lease removes it from the volunteer's and the unit's sets.
   for (const id of [...leaseIds]) {
