@@ -1,11 +1,11 @@
 /**
  * The coordinator's own work per unit without sockets: 1,000 trusted volunteers in this
  * process take a unit and report it, `--per-turn` results per turn of the event loop, against
- * the domain and a real SQLite store (`--jobs` sieve-count jobs of 1e8 in 128 chunks at a time,
- * units of 1e5, as `npm run bench:load`'s stress mode, which keeps about 36 such jobs open at
- * 1,000 volunteers). Prints CPU microseconds per accepted
- * unit (user and system): the grant, the report, the vote, the acceptance and the batched
- * write, without Socket.IO. A benchmark, not a test.
+ * the domain and a real SQLite store (`--jobs` sieve-count jobs of 1e8 in 128 chunks open at
+ * a time, units of 1e5, as `npm run bench:load`'s stress mode, which keeps about 36 such jobs
+ * open at 1,000 volunteers). Prints CPU microseconds per accepted unit (user and system): the
+ * grant, the report, the vote, the acceptance and the batched write, without Socket.IO. A
+ * benchmark, not a test.
  *
  *   npx tsx scripts/bench-domain.ts [--units 50000] [--per-turn 20] [--jobs 4]
  */
