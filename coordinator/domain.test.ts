@@ -272,6 +272,23 @@ describe.each(stores)('job table over the %s store', (_name, makeStore) => {
     expect(next!.jobId).toBe(small.id);
   });
 
+  test("a grant of several units stays with one job within the grant's size of the least served", () => {
+    const { d } = setup({ unitSize: 1e6 });
+    const older = createJob(d, SIEVE_COUNT, { n: 1e9 }, 16);
+    const newer = createJob(d, SIEVE_COUNT, { n: 1e9 }, 16);
+    // New volunteers may hold two units (one per thread and one in hand).
+    for (const id of ['a', 'b', 'c', 'd']) volunteer(d, id, 1);
+    const jobsOf = (id: string) => grantLeases(d, id, 2).map((lease) => lease.jobId);
+    // Unit by unit the two jobs would alternate; a grant keeps to the job it started with.
+    expect(jobsOf('a')).toEqual([older.id, older.id]);
+    // The least served job still gets the first unit of every grant.
+    expect(jobsOf('b')).toEqual([newer.id, newer.id]);
+    // A tie goes to the older, which then leads by the grant's size.
+    expect(jobsOf('c')).toEqual([older.id, older.id]);
+    expect(jobsOf('d')).toEqual([newer.id, newer.id]);
+    expect([older, newer].map((job) => d.active.get(job.id)?.leasesInFlight)).toEqual([4, 4]);
+  });
+
   test('n = 2^53 - 1 is accepted without per-unit state', () => {
     const { d } = setup({ unitSize: 1e9 });
     const job = createJob(d, SIEVE_COUNT, { n: Number.MAX_SAFE_INTEGER }, 128);

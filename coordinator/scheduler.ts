@@ -1,7 +1,11 @@
 /**
  * Which job's unit goes to the next free thread. Fairness: the job with the fewest leases in
  * flight goes first (ties to the oldest), so a small job submitted behind a huge one gets
- * threads as soon as they free up instead of waiting for the huge one to drain.
+ * threads as soon as they free up instead of waiting for the huge one to drain. A grant of
+ * several units stays with its first job while that job has at most the grant's size more
+ * leases than the least served one: the units, and so the results that come back together,
+ * are then of one job, and the store writes one page for them rather than one per job (with
+ * 36 jobs open, each commit wrote a page per job).
  */
 import { cutUnit } from '../shared/split.js';
 import { NOBODY, newOpenUnit, type ActiveJob, type Domain, type OpenUnit, type VolunteerState } from './model.js';
@@ -72,16 +76,38 @@ function cutNextUnit(d: Domain, job: ActiveJob, volunteer: VolunteerState): Open
   return open;
 }
 
-/** The next unit this volunteer should compute, or undefined when there is none for it. */
-export function nextUnit(d: Domain, volunteer: VolunteerState): { job: ActiveJob; unit: OpenUnit } | undefined {
+/** What a job can give this volunteer: an open unit that wants a lease, else a unit to cut (unit undefined), else nothing. */
+function offerOf(d: Domain, job: ActiveJob, volunteer: VolunteerState): { job: ActiveJob; unit: OpenUnit | undefined } | undefined {
+  if (!volunteer.computes.has(job.record.kind)) return undefined;
+  const unit = openUnitFor(d, job, volunteer);
+  const mayCut = volunteer.trusted || job.open.size < MAX_OPEN_UNITS_PER_JOB;
+  return unit || (mayCut && hasUntouched(job)) ? { job, unit } : undefined;
+}
+
+/**
+ * The next unit this volunteer should compute, or undefined when there is none for it.
+ * `sameGrant` is the job of the grant's previous unit and the grant's size: it keeps the
+ * grant when the least served job would only cut a fresh unit (a unit waiting for a
+ * confirmation or a dispute there still goes first).
+ */
+export function nextUnit(
+  d: Domain,
+  volunteer: VolunteerState,
+  sameGrant?: { job: ActiveJob; size: number },
+): { job: ActiveJob; unit: OpenUnit } | undefined {
   let chosen: { job: ActiveJob; unit: OpenUnit | undefined } | undefined;
   for (const job of d.active.values()) {
     if (chosen && job.leasesInFlight >= chosen.job.leasesInFlight) continue;
-    if (!volunteer.computes.has(job.record.kind)) continue;
-    const unit = openUnitFor(d, job, volunteer);
-    const mayCut = volunteer.trusted || job.open.size < MAX_OPEN_UNITS_PER_JOB;
-    if (unit || (mayCut && hasUntouched(job))) chosen = { job, unit };
+    chosen = offerOf(d, job, volunteer) ?? chosen;
   }
   if (!chosen) return undefined;
+  if (
+    sameGrant &&
+    chosen.unit === undefined &&
+    sameGrant.job !== chosen.job &&
+    sameGrant.job.leasesInFlight <= chosen.job.leasesInFlight + sameGrant.size
+  ) {
+    chosen = offerOf(d, sameGrant.job, volunteer) ?? chosen;
+  }
   return { job: chosen.job, unit: chosen.unit ?? cutNextUnit(d, chosen.job, volunteer) };
 }

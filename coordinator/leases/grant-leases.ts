@@ -3,7 +3,7 @@ import { JobState } from '../../shared/api.js';
 import { kindNamed } from '../../shared/kinds/registry.js';
 import { unitCost } from '../../shared/kinds/unit-cost.js';
 import { advanceState } from '../jobs/job-state.js';
-import type { Domain, LeaseState } from '../model.js';
+import type { ActiveJob, Domain, LeaseState } from '../model.js';
 import { nextUnit } from '../scheduler.js';
 import { refusesWork } from '../trust/parties.js';
 import { markActive } from './active-volunteers.js';
@@ -36,10 +36,12 @@ export function grantLeases(d: Domain, volunteerId: string, slots: number): Leas
   markActive(d, volunteer);
   const free = Math.min(slots, d.limits.capacity(volunteer, d.now()) - volunteer.leases.size);
   const granted: LeaseState[] = [];
+  let previous: ActiveJob | undefined;
   for (let i = 0; i < free; i++) {
-    const next = nextUnit(d, volunteer);
+    const next = nextUnit(d, volunteer, previous && { job: previous, size: free });
     if (!next) break;
     const { job, unit } = next;
+    previous = job;
     const now = d.now();
     const kind = kindNamed(job.record.kind);
     const lease: LeaseState = {
