@@ -86,14 +86,15 @@ function offerOf(d: Domain, job: ActiveJob, volunteer: VolunteerState): { job: A
 
 /**
  * The next unit this volunteer should compute, or undefined when there is none for it.
- * `sameGrant` is the job of the grant's previous unit and the grant's size: it keeps the
- * grant when the least served job would only cut a fresh unit (a unit waiting for a
- * confirmation or a dispute there still goes first).
+ * `grantJob` is the job of the grant's previous unit, kept while it has at most `grantSize`
+ * more leases than the least served job and that job would only cut a fresh unit (a unit
+ * waiting for a confirmation or a dispute there still goes first).
  */
 export function nextUnit(
   d: Domain,
   volunteer: VolunteerState,
-  sameGrant?: { job: ActiveJob; size: number },
+  grantJob?: ActiveJob,
+  grantSize = 0,
 ): { job: ActiveJob; unit: OpenUnit } | undefined {
   let chosen: { job: ActiveJob; unit: OpenUnit | undefined } | undefined;
   for (const job of d.active.values()) {
@@ -101,13 +102,8 @@ export function nextUnit(
     chosen = offerOf(d, job, volunteer) ?? chosen;
   }
   if (!chosen) return undefined;
-  if (
-    sameGrant &&
-    chosen.unit === undefined &&
-    sameGrant.job !== chosen.job &&
-    sameGrant.job.leasesInFlight <= chosen.job.leasesInFlight + sameGrant.size
-  ) {
-    chosen = offerOf(d, sameGrant.job, volunteer) ?? chosen;
+  if (grantJob && chosen.unit === undefined && grantJob !== chosen.job && grantJob.leasesInFlight <= chosen.job.leasesInFlight + grantSize) {
+    chosen = offerOf(d, grantJob, volunteer) ?? chosen;
   }
   return { job: chosen.job, unit: chosen.unit ?? cutNextUnit(d, chosen.job, volunteer) };
 }

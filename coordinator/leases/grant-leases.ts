@@ -38,7 +38,7 @@ export function grantLeases(d: Domain, volunteerId: string, slots: number): Leas
   const granted: LeaseState[] = [];
   let previous: ActiveJob | undefined;
   for (let i = 0; i < free; i++) {
-    const next = nextUnit(d, volunteer, previous && { job: previous, size: free });
+    const next = nextUnit(d, volunteer, previous, free);
     if (!next) break;
     const { job, unit } = next;
     previous = job;
