@@ -49,9 +49,10 @@ const POLICY: LeasePolicy = { unitSize: 10_000, leaseTimeoutMs: 60_000, maxAttem
 /** The coordinator's defaults for trust. */
 const TRUST = trustPolicy(loadConfig({}));
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
+/** Run last first: a store is closed before its folder is deleted. */
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 const stores: [string, () => JobStore][] = [

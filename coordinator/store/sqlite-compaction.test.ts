@@ -40,10 +40,12 @@ async function jobWithUnits(store: SqliteJobStore, id: string): Promise<JobRecor
   return record;
 }
 
+/** A job's rows in a table; its units are in `units` or still in `unit_log`. */
 const rowsOf = (file: string, table: 'units' | 'chunks', jobId: string): number => {
   const db = new Database(file, { readonly: true });
+  const count = (name: string) => db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ${name} WHERE job_id = ?`).get(jobId)!.n;
   try {
-    return db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ${table} WHERE job_id = ?`).get(jobId)!.n;
+    return table === 'units' ? count('units') + count('unit_log') : count(table);
   } finally {
     db.close();
   }
@@ -77,7 +79,7 @@ test("compacting an ended job deletes every unit and chunk row of it, in slices,
     expect(rowsOf(file, 'chunks', 'running')).toBe(UNITS_PER_CHUNK.length);
     expect(store.loadJobs().map((job) => job.record.id)).toEqual(['ended', 'running']);
   } finally {
-    store.close();
+    await store.close();
   }
 });
 
@@ -88,7 +90,7 @@ test('a compaction cut short by a stop is finished when the file is opened again
   first.updateJob({ ...ended, state: 'SUCCESS', finishedAt: 2, answer: TOTAL_UNITS });
   first.compactJob('ended');
   await new Promise((resolve) => setTimeout(resolve, 0));
-  first.close();
+  await first.close();
   expect(rowsOf(file, 'units', 'ended')).toBeGreaterThan(0);
 
   const second = new SqliteJobStore(file);
@@ -96,6 +98,6 @@ test('a compaction cut short by a stop is finished when the file is opened again
     await vi.waitFor(() => expect(rowsOf(file, 'chunks', 'ended')).toBe(0), { timeout: 5000, interval: 5 });
     expect(rowsOf(file, 'units', 'ended')).toBe(0);
   } finally {
-    second.close();
+    await second.close();
   }
 });

@@ -31,7 +31,7 @@ describe('SQLite store schema versions', () => {
     dir = undefined;
   });
 
-  test('a version 1 file becomes sieve-count jobs with JSON values (version 2), then version 3, nothing lost', () => {
+  test('a version 1 file becomes sieve-count jobs with JSON values (version 2), then version 4, nothing lost', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'store-migration-'));
     const file = path.join(dir, 'jobs.db');
     const old = new Database(file);
@@ -52,10 +52,10 @@ describe('SQLite store schema versions', () => {
       { jobId: 'a', chunkIndex: 0, lo: 1, hi: 10000, result: 1229, volunteerIds: ['v1'], confirmed: false },
     ]);
     expect(store.unconfirmedUnitsOf('v1')).toHaveLength(1);
-    store.close();
+    await store.close();
 
     const version = new Database(file, { readonly: true });
-    expect(version.pragma('user_version', { simple: true })).toBe(3);
+    expect(version.pragma('user_version', { simple: true })).toBe(4);
     version.close();
   });
 });

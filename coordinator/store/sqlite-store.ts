@@ -29,10 +29,12 @@ import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.j
  * version 2 file needs no change (its chunk rows are exact, and folding its units gives the
  * same totals); a coordinator from before version 3 refuses a version 3 file rather than
  * read stale chunk totals.
+ * Version 4 added the unit log (UNIT_LOG): a coordinator from before it would not read the
+ * units there, so it refuses a version 4 file.
  */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
-const SCHEMA = `
+const SCHEMA_V3 = `
 CREATE TABLE IF NOT EXISTS jobs (
   id TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -69,13 +71,36 @@ CREATE TABLE IF NOT EXISTS units (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Accepted units are appended here first and moved into `units` in bulk (`DRAIN_ROWS`). No
+ * key but the order of acceptance, no index, no foreign key, on purpose: a commit then writes
+ * the log's last page or two, where a row per unit into `units` wrote a page for every job
+ * that got a result in the commit (with 36 jobs open, a third of the coordinator's CPU per
+ * unit went to the store). The move inserts the rows sorted by key, so a page of `units` is
+ * written once for many rows, and it empties the log in one statement.
+ */
+const UNIT_LOG = `
+CREATE TABLE IF NOT EXISTS unit_log (
+  seq INTEGER PRIMARY KEY,
+  job_id TEXT NOT NULL,
+  chunk_idx INTEGER NOT NULL,
+  lo INTEGER NOT NULL,
+  hi INTEGER NOT NULL,
+  result TEXT NOT NULL,
+  volunteer_ids TEXT NOT NULL,
+  confirmed INTEGER NOT NULL
+);
+`;
+
+const SCHEMA = SCHEMA_V3 + UNIT_LOG;
+
 /** Version 1 kept sieve counts as integers: they become sieve-count jobs with JSON values. */
 const MIGRATE_1_TO_2 = `
 ALTER TABLE jobs RENAME TO jobs_v1;
 ALTER TABLE chunks RENAME TO chunks_v1;
 ALTER TABLE units RENAME TO units_v1;
 DROP INDEX IF EXISTS jobs_finished_at;
-${SCHEMA}
+${SCHEMA_V3}
 INSERT INTO jobs SELECT id, 'sieve-count', json_object('n', n), chunks, state, created_at, started_at,
   finished_at, completed_chunks, CASE WHEN prime_count IS NULL THEN NULL ELSE CAST(prime_count AS TEXT) END, NULL, error
   FROM jobs_v1;
@@ -130,6 +155,15 @@ interface UnitRow {
  * most.
  */
 const COMMIT_INTERVAL_MS = 10;
+
+/**
+ * Rows in the unit log after which a commit moves them into `units` (UNIT_LOG), in the same
+ * transaction. Measured with 36 jobs open and 80 units a commit, the store's CPU per unit
+ * (its share of the moves included) was 32 µs when every unit went into `units`; with the log,
+ * 26 µs at 500 rows, 24 at 1,000, 21 at 2,000 and 20 at 8,000, while a move took 6, 9 and
+ * 28 ms (median) at 1,000, 2,000 and 8,000 rows: its commit holds the event loop that long.
+ */
+const DRAIN_ROWS = 2000;
 
 /** Pages in the log after which SQLite checkpoints inside a commit, by default. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
@@ -258,6 +292,8 @@ export class SqliteJobStore implements JobStore {
   /** Cancels the scheduled commit of `batch`. */
   private cancelCommit: (() => void) | undefined;
   private lastCommitAt = Number.NEGATIVE_INFINITY;
+  /** Rows in the unit log, or more (unknown when the file is opened: the log is drained first). */
+  private loggedRows = Number.POSITIVE_INFINITY;
   /** Ended jobs whose unit and chunk rows are still being deleted, in slices. */
   private readonly compacting = new Map<string, Compaction>();
   private compactTimer: NodeJS.Timeout | undefined;
@@ -278,7 +314,7 @@ export class SqliteJobStore implements JobStore {
       this.db.pragma('wal_autocheckpoint = 0');
       this.db.pragma('foreign_keys = ON');
       this.db.transaction(() => {
-        this.db.exec(version === 1 ? MIGRATE_1_TO_2 : SCHEMA);
+        this.db.exec(version === 1 ? MIGRATE_1_TO_2 + UNIT_LOG : SCHEMA);
         this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
       })();
     } catch (error) {
@@ -301,11 +337,19 @@ export class SqliteJobStore implements JobStore {
       insertChunk: db.prepare<ReturnType<typeof chunkParams>>(
         'INSERT INTO chunks VALUES (@job_id, @idx, @lo, @hi, @accumulator, @done_positions)',
       ),
-      upsertUnit: db.prepare<UnitValues>(
-        `INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?)
+      appendUnit: db.prepare<UnitValues>(
+        'INSERT INTO unit_log (job_id, chunk_idx, lo, hi, result, volunteer_ids, confirmed) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      // Sorted by key, so each page of `units` is written once per drain; a corrected unit
+      // (logged again, later) replaces its first result. Ended jobs' units are left out.
+      drainLog: db.prepare(
+        `INSERT INTO units SELECT log.job_id, log.chunk_idx, log.lo, log.hi, log.result, log.volunteer_ids, log.confirmed
+         FROM unit_log AS log JOIN jobs ON jobs.id = log.job_id WHERE jobs.finished_at IS NULL
+         ORDER BY log.job_id, log.chunk_idx, log.lo, log.seq
          ON CONFLICT (job_id, chunk_idx, lo) DO UPDATE SET result = excluded.result,
          volunteer_ids = excluded.volunteer_ids, confirmed = excluded.confirmed`,
       ),
+      clearLog: db.prepare('DELETE FROM unit_log'),
       unitsOfChunk: db.prepare<[string, number], UnitRow>(
         'SELECT * FROM units WHERE job_id = ? AND chunk_idx = ? ORDER BY lo',
       ),
@@ -327,6 +371,7 @@ export class SqliteJobStore implements JobStore {
       finishedBefore: db.prepare<[number], { id: string }>('SELECT id FROM jobs WHERE finished_at < ?'),
       deleteJob: db.prepare<[string]>('DELETE FROM jobs WHERE id = ?'),
     };
+    this.drainLog();
     // A job that ended just before a stop may still have rows to drop.
     for (const { id } of this.statements.leftToCompact.all()) this.compactJob(id);
     if (file !== ':memory:') {
@@ -363,11 +408,13 @@ export class SqliteJobStore implements JobStore {
 
   unitsOfChunk(jobId: string, chunkIndex: number): AcceptedUnit[] {
     this.commit();
+    this.drainLog();
     return this.statements.unitsOfChunk.all(jobId, chunkIndex).map(toUnit);
   }
 
   unconfirmedUnitsOf(volunteerId: string): AcceptedUnit[] {
     this.commit();
+    this.drainLog();
     return this.statements.unconfirmedOf.all(volunteerId).map(toUnit);
   }
 
@@ -378,6 +425,7 @@ export class SqliteJobStore implements JobStore {
 
   loadJobs(): StoredJob[] {
     this.commit();
+    this.drainLog();
     return this.statements.allJobs.all().map((row) => ({
       record: toJob(row),
       chunks: this.statements.chunksOf.all(row.id).map(toChunk),
@@ -393,13 +441,19 @@ export class SqliteJobStore implements JobStore {
     })();
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.commit();
-    if (this.compactTimer) clearTimeout(this.compactTimer);
-    this.closed = true;
-    this.db.close();
-    void this.checkpointer?.close();
+  /**
+   * Commits what is pending and closes the file. The promise resolves once the checkpoint
+   * thread has closed its connection too (the last connection removes the log files: a
+   * folder deleted before that may get them back).
+   */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.commit();
+      if (this.compactTimer) clearTimeout(this.compactTimer);
+      this.closed = true;
+      this.db.close();
+    }
+    return this.checkpointer?.close() ?? Promise.resolve();
   }
 
   /**
@@ -436,18 +490,35 @@ export class SqliteJobStore implements JobStore {
     this.batch = undefined;
     this.cancelCommit?.();
     this.cancelCommit = undefined;
+    const loggedBefore = this.loggedRows;
     try {
       this.db.transaction(() => {
-        for (const unit of batch.units.values()) this.statements.upsertUnit.run(...unitValues(unit));
+        for (const unit of batch.units.values()) this.statements.appendUnit.run(...unitValues(unit));
         for (const job of batch.jobs.values()) this.statements.updateJob.run(...jobProgressValues(job), job.id);
+        this.loggedRows += batch.units.size;
+        if (this.loggedRows >= DRAIN_ROWS) this.drainLog();
       })();
     } catch (error) {
+      this.loggedRows = loggedBefore;
       batch.reject(error);
       return;
     } finally {
       this.lastCommitAt = performance.now();
     }
     batch.resolve();
+  }
+
+  /**
+   * Moves every logged unit into `units`, and empties the log. Reads of units come after it,
+   * so they see one table.
+   */
+  private drainLog(): void {
+    if (this.loggedRows === 0) return;
+    this.db.transaction(() => {
+      this.statements.drainLog.run();
+      this.statements.clearLog.run();
+    })();
+    this.loggedRows = 0;
   }
 
   /** Deletes one slice of unit rows of an ended job; the chunk rows go with the last slice. */

@@ -35,6 +35,6 @@ test('committed writes reach the database file by the checkpoint thread, with le
       reader.close();
     }
   } finally {
-    store.close();
+    await store.close();
   }
 });
