@@ -75,9 +75,10 @@ CREATE TABLE IF NOT EXISTS units (
  * Accepted units are appended here first and moved into `units` in bulk (`DRAIN_ROWS`). No
  * key but the order of acceptance, no index, no foreign key, on purpose: a commit then writes
  * the log's last page or two, where a row per unit into `units` wrote a page for every job
- * that got a result in the commit (with 36 jobs open, a third of the coordinator's CPU per
- * unit went to the store). The move inserts the rows sorted by key, so a page of `units` is
- * written once for many rows, and it empties the log in one statement.
+ * that got a result in the commit. The move inserts the rows sorted by key, so a page of
+ * `units` is written once for many rows, and it empties the log in one statement. (One log
+ * row per commit, its units in a JSON array, made the move two times slower than the
+ * appends it saved: 19 ms for 2,000 units, against 9.)
  */
 const UNIT_LOG = `
 CREATE TABLE IF NOT EXISTS unit_log (

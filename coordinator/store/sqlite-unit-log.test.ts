@@ -114,3 +114,16 @@ test("an ended job's units still in the log are dropped with it, not moved", asy
     await store.close();
   }
 });
+
+test('a result of any shape comes out of the log as it went in', async () => {
+  const store = new SqliteJobStore(file);
+  try {
+    insertJob(store, 'a');
+    const results = [{ count: '18446744073709551557', gaps: [2, 4, 6], last: null }, 2 ** 53 + 2, 'text', 1.5e-7];
+    results.forEach((result, i) => store.acceptUnit({ ...unit('a', 1 + 100 * i, 0), result, volunteerIds: ['v1', 'v2'] }));
+    await store.flushed();
+    expect(store.unitsOfChunk('a', 0).map((accepted) => accepted.result)).toEqual(results);
+  } finally {
+    await store.close();
+  }
+});
