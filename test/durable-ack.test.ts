@@ -53,7 +53,11 @@ test("a result's acknowledgement comes after its unit row is in the SQLite file"
   await using client = await connectSocket(coordinator.apiUrl);
   expect(await client.call('volunteer:hello', { kind: 'node', threads: 1, token: TEST_WORKER_TOKEN })).toMatchObject({ ok: true });
   const file = new Database(path.join(data.path, 'coordinator.db'), { readonly: true, fileMustExist: true });
-  const rowOf = file.prepare<[string, number], { result: string }>('SELECT result FROM units WHERE job_id = ? AND lo = ?');
+  // An accepted unit is in the unit log until the store moves it into `units` in bulk.
+  const rowOf = file.prepare<[string, number], { result: string }>(
+    `SELECT result FROM (SELECT result, job_id, lo FROM unit_log UNION ALL SELECT result, job_id, lo FROM units)
+     WHERE job_id = ? AND lo = ?`,
+  );
   try {
     for (let i = 0; i < UNITS; i++) {
       const lease = await requestOne(client);
@@ -67,7 +71,10 @@ test("a result's acknowledgement comes after its unit row is in the SQLite file"
       });
       expect(rowWhenAcked).toEqual({ result: String(count) });
     }
-    expect(file.prepare<[string], { n: number }>('SELECT count(*) AS n FROM units WHERE job_id = ?').get(jobId)).toEqual({ n: UNITS });
+    const rows = file.prepare<[string, string], { n: number }>(
+      'SELECT (SELECT count(*) FROM unit_log WHERE job_id = ?) + (SELECT count(*) FROM units WHERE job_id = ?) AS n',
+    );
+    expect(rows.get(jobId, jobId)).toEqual({ n: UNITS });
   } finally {
     file.close();
   }
