@@ -9,7 +9,7 @@ import { connectSocket, spawnCoordinator, TEST_WORKER_TOKEN } from './support/ha
 const REQUESTS = 450;
 
 test('lease requests past the per-socket burst are answered throttled, and the socket stays connected', async () => {
-  await using coordinator = await spawnCoordinator();
+  await using coordinator = await spawnCoordinator({});
   await using client = await connectSocket(coordinator.apiUrl);
   expect(await client.call('volunteer:hello', { kind: 'node', threads: 1, token: TEST_WORKER_TOKEN })).toMatchObject({ ok: true });
   const answers = (await Promise.all(

@@ -37,6 +37,8 @@ async function jobWithUnits(store: SqliteJobStore, id: string): Promise<JobRecor
     }
   }
   await store.flushed();
+  // A read moves them out of the unit log into `units`, where compaction deletes them in slices.
+  store.unitsOfChunk(id, 0);
   return record;
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { pendingJobRecord } from '../jobs/create-job.js';
 import type { AcceptedUnit, JobRecord } from '../model.js';
 import { SqliteJobStore } from './sqlite-store.js';
@@ -123,6 +123,20 @@ test('a result of any shape comes out of the log as it went in', async () => {
     results.forEach((result, i) => store.acceptUnit({ ...unit('a', 1 + 100 * i, 0), result, volunteerIds: ['v1', 'v2'] }));
     await store.flushed();
     expect(store.unitsOfChunk('a', 0).map((accepted) => accepted.result)).toEqual(results);
+  } finally {
+    await store.close();
+  }
+});
+
+test('once 2,000 units are logged they are moved into units after their commit, without a read', async () => {
+  const store = new SqliteJobStore(file);
+  try {
+    insertJob(store, 'a');
+    // 2,000 units of one position each, in chunk 0 and 1.
+    for (let lo = 1; lo <= 2000; lo++) store.acceptUnit({ ...unit('a', lo, 1), hi: lo });
+    await store.flushed();
+    expect(rows().log + rows().units).toBe(2000);
+    await vi.waitFor(() => expect(rows()).toEqual({ log: 0, units: 2000 }), { timeout: 5000, interval: 5 });
   } finally {
     await store.close();
   }
