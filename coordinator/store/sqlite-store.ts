@@ -386,7 +386,8 @@ export class SqliteJobStore implements JobStore {
   }
 
   insertJob(job: JobRecord, chunks: ChunkRecord[]): void {
-    this.commit();
+    // Committed at once, in a transaction of its own. The pending batch holds other jobs'
+    // rows only, so it keeps its time rather than being committed early with every new job.
     this.db.transaction(() => {
       this.statements.insertJob.run(job.id, job.kind, JSON.stringify(job.params), job.chunks, job.createdAt, ...jobProgressValues(job));
       for (const chunk of chunks) this.statements.insertChunk.run(chunkParams(chunk));
