@@ -4,12 +4,13 @@
  * committed in one transaction at its end, or, when the last commit was less than
  * COMMIT_INTERVAL_MS ago, those of every turn until then (a job row once, with its latest
  * values), and a volunteer's result is acknowledged only after `flushed()`, when its batch is
- * committed. An accepted unit writes its own row only: a restart folds the chunks' totals and
- * the jobs' progress from the unit rows. WAL with synchronous=NORMAL keeps every committed
- * transaction through a crash of this process. An ended job's unit rows are deleted in
- * slices between batches, so finishing a job with 100,000 units does not stall the
- * coordinator. The log is checkpointed on a thread of its own (wal-checkpointer.ts), never
- * inside a commit on the event loop.
+ * committed. An accepted unit writes its own row only, appended to the unit log (UNIT_LOG)
+ * and moved into `units` in bulk: a restart folds the chunks' totals and the jobs' progress
+ * from the unit rows. WAL with synchronous=NORMAL keeps every committed transaction through
+ * a crash of this process. An ended job's unit rows are deleted in slices between batches, so
+ * finishing a job with 100,000 units does not stall the coordinator. The write-ahead log is
+ * checkpointed on a thread of its own (wal-checkpointer.ts), never inside a commit on the
+ * event loop.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
