@@ -24,6 +24,24 @@ INSERT INTO jobs VALUES ('b', 10000, 1, 'SUCCESS', 1, 2, 3, 1, 1229, NULL);
 PRAGMA user_version = 1;
 `;
 
+/** The version 3 schema as it was deployed (units in `units` only), with one unfinished sieve job. */
+const VERSION_3 = `
+CREATE TABLE jobs (id TEXT PRIMARY KEY, kind TEXT NOT NULL, params TEXT NOT NULL, chunks INTEGER NOT NULL,
+  state TEXT NOT NULL, created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER,
+  completed_chunks INTEGER NOT NULL, answer TEXT, verified_by TEXT, error TEXT);
+CREATE INDEX jobs_finished_at ON jobs(finished_at) WHERE finished_at IS NOT NULL;
+CREATE TABLE chunks (job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
+  lo INTEGER NOT NULL, hi INTEGER NOT NULL, accumulator TEXT NOT NULL, done_positions INTEGER NOT NULL,
+  PRIMARY KEY (job_id, idx)) WITHOUT ROWID;
+CREATE TABLE units (job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, chunk_idx INTEGER NOT NULL,
+  lo INTEGER NOT NULL, hi INTEGER NOT NULL, result TEXT NOT NULL, volunteer_ids TEXT NOT NULL,
+  confirmed INTEGER NOT NULL, PRIMARY KEY (job_id, chunk_idx, lo)) WITHOUT ROWID;
+INSERT INTO jobs VALUES ('a', 'sieve-count', '{"n":20000}', 2, 'PROGRESS', 1, 2, NULL, 0, NULL, NULL, NULL);
+INSERT INTO chunks VALUES ('a', 0, 1, 10000, '0', 0), ('a', 1, 10001, 20000, '0', 0);
+INSERT INTO units VALUES ('a', 0, 1, 10000, '1229', '["v1"]', 1);
+PRAGMA user_version = 3;
+`;
+
 describe('SQLite store schema versions', () => {
   let dir: string | undefined;
   afterEach(() => {
@@ -56,6 +74,29 @@ describe('SQLite store schema versions', () => {
 
     const version = new Database(file, { readonly: true });
     expect(version.pragma('user_version', { simple: true })).toBe(4);
+    version.close();
+  });
+
+  test('a version 3 file gains the unit log (version 4): its units stay, new ones go through the log', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'store-migration-'));
+    const file = path.join(dir, 'jobs.db');
+    const old = new Database(file);
+    old.exec(VERSION_3);
+    old.close();
+
+    const store = new SqliteJobStore(file);
+    expect(store.loadJobs().map((job) => job.record.id)).toEqual(['a']);
+    const first = { jobId: 'a', chunkIndex: 0, lo: 1, hi: 10000, result: 1229, volunteerIds: ['v1'], confirmed: true };
+    expect(store.unitsOfChunk('a', 0)).toEqual([first]);
+    const second = { jobId: 'a', chunkIndex: 1, lo: 10001, hi: 20000, result: 1033, volunteerIds: ['v1'], confirmed: true };
+    store.acceptUnit(second);
+    await store.flushed();
+    expect(store.unitsOfChunk('a', 1)).toEqual([second]);
+    await store.close();
+
+    const version = new Database(file, { readonly: true });
+    expect(version.pragma('user_version', { simple: true })).toBe(4);
+    expect(version.prepare('SELECT count(*) AS n FROM units').get()).toEqual({ n: 2 });
     version.close();
   });
 });
