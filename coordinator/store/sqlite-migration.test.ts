@@ -49,12 +49,27 @@ describe('SQLite store schema versions', () => {
     dir = undefined;
   });
 
-  test('a version 1 file becomes sieve-count jobs with JSON values (version 2), then version 4, nothing lost', async () => {
+  /** A database file written by an older coordinator: `schema` run on a new file. */
+  function olderFile(schema: string): string {
     dir = mkdtempSync(path.join(tmpdir(), 'store-migration-'));
     const file = path.join(dir, 'jobs.db');
     const old = new Database(file);
-    old.exec(VERSION_1);
+    old.exec(schema);
     old.close();
+    return file;
+  }
+
+  const versionOf = (file: string): unknown => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return db.pragma('user_version', { simple: true });
+    } finally {
+      db.close();
+    }
+  };
+
+  test('a version 1 file becomes sieve-count jobs with JSON values (version 2), then version 4, nothing lost', async () => {
+    const file = olderFile(VERSION_1);
 
     const store = new SqliteJobStore(file);
     const jobs = store.loadJobs();
@@ -71,18 +86,11 @@ describe('SQLite store schema versions', () => {
     ]);
     expect(store.unconfirmedUnitsOf('v1')).toHaveLength(1);
     await store.close();
-
-    const version = new Database(file, { readonly: true });
-    expect(version.pragma('user_version', { simple: true })).toBe(4);
-    version.close();
+    expect(versionOf(file)).toBe(4);
   });
 
   test('a version 3 file gains the unit log (version 4): its units stay, new ones go through the log', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'store-migration-'));
-    const file = path.join(dir, 'jobs.db');
-    const old = new Database(file);
-    old.exec(VERSION_3);
-    old.close();
+    const file = olderFile(VERSION_3);
 
     const store = new SqliteJobStore(file);
     expect(store.loadJobs().map((job) => job.record.id)).toEqual(['a']);
@@ -93,10 +101,9 @@ describe('SQLite store schema versions', () => {
     await store.flushed();
     expect(store.unitsOfChunk('a', 1)).toEqual([second]);
     await store.close();
-
-    const version = new Database(file, { readonly: true });
-    expect(version.pragma('user_version', { simple: true })).toBe(4);
-    expect(version.prepare('SELECT count(*) AS n FROM units').get()).toEqual({ n: 2 });
-    version.close();
+    expect(versionOf(file)).toBe(4);
+    const written = new Database(file, { readonly: true });
+    expect(written.prepare('SELECT count(*) AS n FROM units').get()).toEqual({ n: 2 });
+    written.close();
   });
 });
