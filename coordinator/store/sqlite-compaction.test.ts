@@ -37,13 +37,16 @@ async function jobWithUnits(store: SqliteJobStore, id: string): Promise<JobRecor
     }
   }
   await store.flushed();
-  // A read moves them out of the unit log into `units`, where compaction deletes them in slices.
-  store.unitsOfChunk(id, 0);
+  // Moved out of the unit log into `units` (LOG_LIMITS), where compaction deletes them in slices.
+  await vi.waitFor(() => expect(rowsOf(store.file, 'unit_log', id)).toBe(0), { timeout: 5000, interval: 5 });
   return record;
 }
 
-/** A job's rows in a table; its units are in `units` or still in `unit_log`. */
-const rowsOf = (file: string, table: 'units' | 'chunks', jobId: string): number => {
+/** Every unit is moved out of the log after the commit that logged it. */
+const LOG_LIMITS = { keptRows: 0, movedRows: 1 };
+
+/** A job's rows in a table; `units` counts those still in `unit_log` too. */
+const rowsOf = (file: string, table: 'units' | 'unit_log' | 'chunks', jobId: string): number => {
   const db = new Database(file, { readonly: true });
   const count = (name: string) => db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ${name} WHERE job_id = ?`).get(jobId)!.n;
   try {
@@ -57,7 +60,7 @@ const TOTAL_UNITS = UNITS_PER_CHUNK.reduce((a, b) => a + b, 0);
 
 test("compacting an ended job deletes every unit and chunk row of it, in slices, and nothing of another job's", async () => {
   const file = path.join(dir, 'jobs.db');
-  const store = new SqliteJobStore(file);
+  const store = new SqliteJobStore(file, LOG_LIMITS);
   try {
     const ended = await jobWithUnits(store, 'ended');
     await jobWithUnits(store, 'running');
@@ -87,7 +90,7 @@ test("compacting an ended job deletes every unit and chunk row of it, in slices,
 
 test('a compaction cut short by a stop is finished when the file is opened again', async () => {
   const file = path.join(dir, 'jobs.db');
-  const first = new SqliteJobStore(file);
+  const first = new SqliteJobStore(file, LOG_LIMITS);
   const ended = await jobWithUnits(first, 'ended');
   first.updateJob({ ...ended, state: 'SUCCESS', finishedAt: 2, answer: TOTAL_UNITS });
   first.compactJob('ended');
@@ -95,7 +98,7 @@ test('a compaction cut short by a stop is finished when the file is opened again
   await first.close();
   expect(rowsOf(file, 'units', 'ended')).toBeGreaterThan(0);
 
-  const second = new SqliteJobStore(file);
+  const second = new SqliteJobStore(file, LOG_LIMITS);
   try {
     await vi.waitFor(() => expect(rowsOf(file, 'chunks', 'ended')).toBe(0), { timeout: 5000, interval: 5 });
     expect(rowsOf(file, 'units', 'ended')).toBe(0);

@@ -4,9 +4,10 @@
  * committed in one transaction at its end, or, when the last commit was less than
  * COMMIT_INTERVAL_MS ago, those of every turn until then (a job row once, with its latest
  * values), and a volunteer's result is acknowledged only after `flushed()`, when its batch is
- * committed. An accepted unit writes its own row only, appended to the unit log (UNIT_LOG)
- * and moved into `units` in bulk: a restart folds the chunks' totals and the jobs' progress
- * from the unit rows. WAL with synchronous=NORMAL keeps every committed transaction through
+ * committed. An accepted unit writes its own row only, appended to the unit log (UNIT_LOG);
+ * the oldest logged units of jobs still running are moved into `units` in bulk, those of
+ * jobs that ended meanwhile are dropped: a restart folds the chunks' totals and the jobs'
+ * progress from the unit rows. WAL with synchronous=NORMAL keeps every committed transaction through
  * a crash of this process. An ended job's unit rows are deleted in slices between batches, so
  * finishing a job with 100,000 units does not stall the coordinator. The write-ahead log is
  * checkpointed on a thread of its own (wal-checkpointer.ts), never inside a commit on the
@@ -73,13 +74,16 @@ CREATE TABLE IF NOT EXISTS units (
 `;
 
 /**
- * Accepted units are appended here first and moved into `units` in bulk (`DRAIN_ROWS`). No
- * key but the order of acceptance, no index, no foreign key, on purpose: a commit then writes
- * the log's last page or two, where a row per unit into `units` wrote a page for every job
- * that got a result in the commit. The move inserts the rows sorted by key, so a page of
- * `units` is written once for many rows, and it empties the log in one statement. (One log
- * row per commit, its units in a JSON array, made the move two times slower than the
- * appends it saved: 19 ms for 2,000 units, against 9.)
+ * Accepted units are appended here first (the young units) and the oldest are moved into
+ * `units` in bulk (`LogLimits`). No key but the order of acceptance, no index, no foreign
+ * key, on purpose: a commit then writes the log's last page or two, where a row per unit into
+ * `units` wrote a page for every job that got a result in the commit. The move inserts the
+ * rows sorted by key, so a page of `units` is written once for many rows, and it deletes them
+ * from the log by a range of `seq`. Units of jobs that ended before their move are deleted
+ * without being moved: most units of a short job never reach `units`, nor its compaction.
+ * The store keeps where each logged unit is (`LoggedUnits`), so reads find them without a
+ * scan. (One log row per commit, its units in a JSON array, made the move two times slower
+ * than the appends it saved: 19 ms for 2,000 units, against 9.)
  */
 const UNIT_LOG = `
 CREATE TABLE IF NOT EXISTS unit_log (
@@ -147,6 +151,10 @@ interface UnitRow {
   confirmed: number;
 }
 
+interface LoggedUnitRow extends UnitRow {
+  seq: number;
+}
+
 /**
  * The least time between two commits. A commit costs about 0.15 ms of CPU besides its rows,
  * and it writes every page it touched to the log, so a page shared by many rows (a job's
@@ -158,15 +166,32 @@ interface UnitRow {
  */
 const COMMIT_INTERVAL_MS = 10;
 
+/** How many units the unit log keeps, and how many of its oldest are moved into `units` at once. */
+export interface LogLimits {
+  /**
+   * Units kept in the log, at least, before the oldest are moved: a job that ends within
+   * that many accepted units of one of its units has that unit deleted, never moved. At
+   * 10,000 units a second, 32,000 units are about three seconds of work, and 3 MB.
+   */
+  keptRows: number;
+  /**
+   * Units moved at once, at least, in a transaction of their own right after the commit that
+   * crossed `keptRows + movedRows` (once its acknowledgements are out). Measured with 36 jobs open and
+   * 80 units a commit (every job running), the store's CPU per unit (its share of the moves
+   * included) was 32 µs when every unit went into `units`; with the log, 26 µs at moves of
+   * 500 rows, 24 at 1,000, 21 at 2,000 and 20 at 8,000, while a move took 6, 9 and 28 ms
+   * (median) at 1,000, 2,000 and 8,000 rows: it holds the event loop that long.
+   */
+  movedRows: number;
+}
+
+export const DEFAULT_LOG_LIMITS: LogLimits = { keptRows: 32_000, movedRows: 2000 };
+
 /**
- * Rows in the unit log after which they are moved into `units` (UNIT_LOG), in a transaction
- * of their own right after the commit that crossed it (once its acknowledgements are out).
- * Measured with 36 jobs open and 80 units a commit, the store's CPU per unit (its share of
- * the moves included) was 32 µs when every unit went into `units`; with the log, 26 µs at 500
- * rows, 24 at 1,000, 21 at 2,000 and 20 at 8,000, while a move took 6, 9 and 28 ms (median)
- * at 1,000, 2,000 and 8,000 rows: it holds the event loop that long.
+ * Rows appended by one statement: a statement per row cost about 6 µs of CPU per row, one
+ * per 8 rows about 4 (its call, bind and step are shared).
  */
-const DRAIN_ROWS = 2000;
+const APPENDED_PER_STATEMENT = 8;
 
 /** Pages in the log after which SQLite checkpoints inside a commit, by default. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
@@ -253,17 +278,71 @@ const chunkParams = (chunk: ChunkRecord) => ({
  * positional parameters: binding by name costs a property lookup per parameter (a row and
  * its share of the commit took 13.4 µs by name, 11.4 by position).
  */
-type UnitValues = [jobId: string, chunkIndex: number, lo: number, hi: number, result: string, volunteerIds: string, confirmed: number];
+const LOG_COLUMNS = '(seq, job_id, chunk_idx, lo, hi, result, volunteer_ids, confirmed)';
+const LOG_COLUMN_COUNT = 8;
+const LOG_ROW_PLACEHOLDERS = `(${Array<string>(LOG_COLUMN_COUNT).fill('?').join(', ')})`;
 
-const unitValues = (unit: AcceptedUnit): UnitValues => [
-  unit.jobId,
-  unit.chunkIndex,
-  unit.lo,
-  unit.hi,
-  JSON.stringify(unit.result),
-  JSON.stringify(unit.volunteerIds),
-  unit.confirmed ? 1 : 0,
-];
+/** Appends a logged unit's values, in LOG_COLUMNS order, to `values`. */
+function pushLogValues(values: (string | number)[], seq: number, unit: AcceptedUnit): void {
+  values.push(seq, unit.jobId, unit.chunkIndex, unit.lo, unit.hi, JSON.stringify(unit.result), JSON.stringify(unit.volunteerIds), unit.confirmed ? 1 : 0);
+}
+
+const chunkKeyOf = (jobId: string, chunkIndex: number) => `${jobId}:${chunkIndex}`;
+
+/**
+ * Where the units still in the log are: the `seq` of the latest row of each (a corrected
+ * unit has two), by chunk, and each row's chunk and `lo` in the order of `seq`, so that the
+ * rows moved out of the log are forgotten too.
+ */
+class LoggedUnits {
+  private readonly byChunk = new Map<string, Map<number, number>>();
+  private readonly chunkKeys: string[] = [];
+  private readonly los: number[] = [];
+
+  /** `firstSeq` is the oldest row's `seq`, `nextSeq` the next one's; rows before `firstSeq` are not known here. */
+  constructor(
+    public firstSeq: number,
+    public nextSeq: number,
+  ) {}
+
+  get size(): number {
+    return this.nextSeq - this.firstSeq;
+  }
+
+  /** The row just appended for `unit` (at `nextSeq`). */
+  appended(unit: AcceptedUnit): void {
+    const chunkKey = chunkKeyOf(unit.jobId, unit.chunkIndex);
+    let ofChunk = this.byChunk.get(chunkKey);
+    if (!ofChunk) this.byChunk.set(chunkKey, (ofChunk = new Map()));
+    ofChunk.set(unit.lo, this.nextSeq++);
+    this.chunkKeys.push(chunkKey);
+    this.los.push(unit.lo);
+  }
+
+  /** The `seq` of each unit of the chunk that is in the log, by `lo`. */
+  ofChunk(jobId: string, chunkIndex: number): ReadonlyMap<number, number> | undefined {
+    return this.byChunk.get(chunkKeyOf(jobId, chunkIndex));
+  }
+
+  /** The `seq` of the unit's latest row in the log, if it has one. */
+  seqOf(row: UnitRow): number | undefined {
+    return this.ofChunk(row.job_id, row.chunk_idx)?.get(row.lo);
+  }
+
+  /** The rows before `seq` left the log. */
+  removedBefore(seq: number): void {
+    const removed = Math.min(seq - this.firstSeq, this.chunkKeys.length);
+    for (let i = 0; i < removed; i++) {
+      const ofChunk = this.byChunk.get(this.chunkKeys[i]!);
+      if (ofChunk?.get(this.los[i]!) !== this.firstSeq + i) continue;
+      ofChunk.delete(this.los[i]!);
+      if (ofChunk.size === 0) this.byChunk.delete(this.chunkKeys[i]!);
+    }
+    this.chunkKeys.splice(0, removed);
+    this.los.splice(0, removed);
+    this.firstSeq = seq;
+  }
+}
 
 /** The columns of a job row that change after it is inserted, in the order both job statements bind them. */
 type JobProgressValues = [
@@ -295,16 +374,18 @@ export class SqliteJobStore implements JobStore {
   /** Cancels the scheduled commit of `batch`. */
   private cancelCommit: (() => void) | undefined;
   private lastCommitAt = Number.NEGATIVE_INFINITY;
-  /** Rows in the unit log, or more (unknown when the file is opened: the log is drained first). */
-  private loggedRows = Number.POSITIVE_INFINITY;
-  private drainImmediate: NodeJS.Immediate | undefined;
+  private readonly logged: LoggedUnits;
+  private moveImmediate: NodeJS.Immediate | undefined;
   /** Ended jobs whose unit and chunk rows are still being deleted, in slices. */
   private readonly compacting = new Map<string, Compaction>();
   private compactTimer: NodeJS.Timeout | undefined;
   private checkpointer: WalCheckpointer | undefined;
 
   /** Opens (or creates) `file`. A file that is not a healthy database stops here, untouched. */
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    private readonly logLimits: LogLimits = DEFAULT_LOG_LIMITS,
+  ) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     try {
       this.db = new Database(file);
@@ -341,25 +422,32 @@ export class SqliteJobStore implements JobStore {
       insertChunk: db.prepare<ReturnType<typeof chunkParams>>(
         'INSERT INTO chunks VALUES (@job_id, @idx, @lo, @hi, @accumulator, @done_positions)',
       ),
-      appendUnit: db.prepare<UnitValues>(
-        'INSERT INTO unit_log (job_id, chunk_idx, lo, hi, result, volunteer_ids, confirmed) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      appendUnit: db.prepare<(string | number)[]>(`INSERT INTO unit_log ${LOG_COLUMNS} VALUES ${LOG_ROW_PLACEHOLDERS}`),
+      appendUnits: db.prepare<(string | number)[]>(
+        `INSERT INTO unit_log ${LOG_COLUMNS} VALUES ${Array<string>(APPENDED_PER_STATEMENT).fill(LOG_ROW_PLACEHOLDERS).join(', ')}`,
       ),
-      // Sorted by key, so each page of `units` is written once per drain; a corrected unit
+      nextLogSeq: db.prepare<[], { next: number }>('SELECT coalesce(max(seq), 0) + 1 AS next FROM unit_log'),
+      // Sorted by key, so each page of `units` is written once per move; a corrected unit
       // (logged again, later) replaces its first result. Ended jobs' units are left out.
-      drainLog: db.prepare(
+      moveLogged: db.prepare<[beforeSeq: number]>(
         `INSERT INTO units SELECT log.job_id, log.chunk_idx, log.lo, log.hi, log.result, log.volunteer_ids, log.confirmed
-         FROM unit_log AS log JOIN jobs ON jobs.id = log.job_id WHERE jobs.finished_at IS NULL
+         FROM unit_log AS log JOIN jobs ON jobs.id = log.job_id WHERE log.seq < ? AND jobs.finished_at IS NULL
          ORDER BY log.job_id, log.chunk_idx, log.lo, log.seq
          ON CONFLICT (job_id, chunk_idx, lo) DO UPDATE SET result = excluded.result,
          volunteer_ids = excluded.volunteer_ids, confirmed = excluded.confirmed`,
       ),
-      clearLog: db.prepare('DELETE FROM unit_log'),
+      deleteLogged: db.prepare<[beforeSeq: number]>('DELETE FROM unit_log WHERE seq < ?'),
+      loggedUnit: db.prepare<[seq: number], UnitRow>('SELECT * FROM unit_log WHERE seq = ?'),
       unitsOfChunk: db.prepare<[string, number], UnitRow>(
         'SELECT * FROM units WHERE job_id = ? AND chunk_idx = ? ORDER BY lo',
       ),
       unconfirmedOf: db.prepare<[string], UnitRow>(
         `SELECT * FROM units WHERE confirmed = 0 AND EXISTS
          (SELECT 1 FROM json_each(units.volunteer_ids) WHERE json_each.value = ?)`,
+      ),
+      unconfirmedLoggedOf: db.prepare<[string], LoggedUnitRow>(
+        `SELECT * FROM unit_log WHERE confirmed = 0 AND EXISTS
+         (SELECT 1 FROM json_each(unit_log.volunteer_ids) WHERE json_each.value = ?)`,
       ),
       // A range of the primary key: a sixth of the CPU per row of deleting rows picked by a subquery.
       deleteUnitsOfChunks: db.prepare<[string, number, number]>(
@@ -375,7 +463,10 @@ export class SqliteJobStore implements JobStore {
       finishedBefore: db.prepare<[number], { id: string }>('SELECT id FROM jobs WHERE finished_at < ?'),
       deleteJob: db.prepare<[string]>('DELETE FROM jobs WHERE id = ?'),
     };
-    this.drainLog();
+    // Units logged before a stop are moved at once: this process knows where only its own are.
+    const { next } = this.statements.nextLogSeq.get()!;
+    this.moveLogged(next);
+    this.logged = new LoggedUnits(next, next);
     // A job that ended just before a stop may still have rows to drop.
     for (const { id } of this.statements.leftToCompact.all()) this.compactJob(id);
     if (file !== ':memory:') {
@@ -413,14 +504,20 @@ export class SqliteJobStore implements JobStore {
 
   unitsOfChunk(jobId: string, chunkIndex: number): AcceptedUnit[] {
     this.commit();
-    this.drainLog();
-    return this.statements.unitsOfChunk.all(jobId, chunkIndex).map(toUnit);
+    const rows = this.statements.unitsOfChunk.all(jobId, chunkIndex);
+    const logged = this.logged.ofChunk(jobId, chunkIndex);
+    if (!logged) return rows.map(toUnit);
+    const byLo = new Map(rows.map((row) => [row.lo, row]));
+    for (const seq of logged.values()) byLo.set(...this.loggedRow(seq));
+    return [...byLo.values()].sort((a, b) => a.lo - b.lo).map(toUnit);
   }
 
   unconfirmedUnitsOf(volunteerId: string): AcceptedUnit[] {
     this.commit();
-    this.drainLog();
-    return this.statements.unconfirmedOf.all(volunteerId).map(toUnit);
+    // A unit's latest row counts: one in the log replaces the one in `units`.
+    const moved = this.statements.unconfirmedOf.all(volunteerId).filter((row) => this.logged.seqOf(row) === undefined);
+    const logged = this.statements.unconfirmedLoggedOf.all(volunteerId).filter((row) => this.logged.seqOf(row) === row.seq);
+    return [...moved, ...logged].map(toUnit);
   }
 
   compactJob(jobId: string): void {
@@ -430,7 +527,6 @@ export class SqliteJobStore implements JobStore {
 
   loadJobs(): StoredJob[] {
     this.commit();
-    this.drainLog();
     return this.statements.allJobs.all().map((row) => ({
       record: toJob(row),
       chunks: this.statements.chunksOf.all(row.id).map(toChunk),
@@ -455,7 +551,7 @@ export class SqliteJobStore implements JobStore {
     if (!this.closed) {
       this.commit();
       if (this.compactTimer) clearTimeout(this.compactTimer);
-      if (this.drainImmediate) clearImmediate(this.drainImmediate);
+      if (this.moveImmediate) clearImmediate(this.moveImmediate);
       this.closed = true;
       this.db.close();
     }
@@ -498,7 +594,7 @@ export class SqliteJobStore implements JobStore {
     this.cancelCommit = undefined;
     try {
       this.db.transaction(() => {
-        for (const unit of batch.units.values()) this.statements.appendUnit.run(...unitValues(unit));
+        this.append(batch);
         for (const job of batch.jobs.values()) this.statements.updateJob.run(...jobProgressValues(job), job.id);
       })();
     } catch (error) {
@@ -507,29 +603,56 @@ export class SqliteJobStore implements JobStore {
     } finally {
       this.lastCommitAt = performance.now();
     }
+    for (const unit of batch.units.values()) this.logged.appended(unit);
     batch.resolve();
-    this.loggedRows += batch.units.size;
-    // After the acknowledgements this commit releases have gone out.
-    if (this.loggedRows >= DRAIN_ROWS) this.drainImmediate ??= setImmediate(() => {
-      this.drainImmediate = undefined;
-      if (this.closed) return;
-      // Jobs that ended since are then ended in the file too: their units are not moved.
-      this.commit();
-      this.drainLog();
-    });
+    this.scheduleMove();
+  }
+
+  /** Appends the batch's units to the log, from `logged.nextSeq` on (in a transaction). */
+  private append(batch: Batch): void {
+    let seq = this.logged.nextSeq;
+    let values: (string | number)[] = [];
+    for (const unit of batch.units.values()) {
+      pushLogValues(values, seq++, unit);
+      if (values.length === LOG_COLUMN_COUNT * APPENDED_PER_STATEMENT) {
+        this.statements.appendUnits.run(...values);
+        values = [];
+      }
+    }
+    for (let i = 0; i < values.length; i += LOG_COLUMN_COUNT) this.statements.appendUnit.run(...values.slice(i, i + LOG_COLUMN_COUNT));
   }
 
   /**
-   * Moves every logged unit into `units`, and empties the log. Reads of units come after it,
-   * so they see one table.
+   * Once the log holds `movedRows` more than it keeps, moves its oldest units (all but the
+   * `keptRows` newest), after the acknowledgements this commit releases.
    */
-  private drainLog(): void {
-    if (this.loggedRows === 0) return;
+  private scheduleMove(): void {
+    const { keptRows, movedRows } = this.logLimits;
+    if (this.logged.size < keptRows + movedRows) return;
+    this.moveImmediate ??= setImmediate(() => {
+      this.moveImmediate = undefined;
+      if (this.closed) return;
+      // Jobs that ended since are then ended in the file too: their units are not moved.
+      this.commit();
+      const before = this.logged.nextSeq - keptRows;
+      this.moveLogged(before);
+      this.logged.removedBefore(before);
+    });
+  }
+
+  /** Moves the logged units before `seq` into `units` (those of running jobs) and deletes them from the log. */
+  private moveLogged(seq: number): void {
     this.db.transaction(() => {
-      this.statements.drainLog.run();
-      this.statements.clearLog.run();
+      this.statements.moveLogged.run(seq);
+      this.statements.deleteLogged.run(seq);
     })();
-    this.loggedRows = 0;
+  }
+
+  /** A row of the log, by `lo`, for a `seq` that `logged` knows. */
+  private loggedRow(seq: number): [number, UnitRow] {
+    const row = this.statements.loggedUnit.get(seq);
+    if (!row) throw new Error(`unit log row ${seq} is missing`);
+    return [row.lo, row];
   }
 
   /** Deletes one slice of unit rows of an ended job; the chunk rows go with the last slice. */

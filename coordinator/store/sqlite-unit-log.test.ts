@@ -78,27 +78,35 @@ test('reads see the units still in the log, including those not yet committed', 
 });
 
 test('a correction replaces the result, whether the first one was moved out of the log or not', async () => {
-  const store = new SqliteJobStore(file);
+  // The log moves its two oldest units once it holds four.
+  const store = new SqliteJobStore(file, { keptRows: 2, movedRows: 2 });
   try {
     insertJob(store, 'a');
-    store.acceptUnit(unit('a', 1, 25));
-    store.acceptUnit(unit('a', 101, 21));
+    for (const lo of [1, 101, 201, 301]) store.acceptUnit(unit('a', lo, 25));
     await store.flushed();
-    expect(store.unitsOfChunk('a', 0)).toHaveLength(2);
+    await vi.waitFor(() => expect(rows()).toEqual({ log: 2, units: 2 }), { timeout: 5000, interval: 5 });
     store.correctUnit({ ...unit('a', 1, 26), confirmed: true });
+    store.correctUnit({ ...unit('a', 201, 27), confirmed: true });
     await store.flushed();
-    store.correctUnit({ ...unit('a', 1, 27), confirmed: true });
-    await store.flushed();
-    expect(rows()).toEqual({ log: 2, units: 2 });
-    expect(store.unitsOfChunk('a', 0)).toEqual([{ ...unit('a', 1, 27), confirmed: true }, unit('a', 101, 21)]);
-    expect(rows()).toEqual({ log: 0, units: 2 });
+    expect(rows()).toEqual({ log: 4, units: 2 });
+    const corrected = [{ ...unit('a', 1, 26), confirmed: true }, unit('a', 101, 25), { ...unit('a', 201, 27), confirmed: true }, unit('a', 301, 25)];
+    expect(store.unitsOfChunk('a', 0)).toEqual(corrected);
+    expect(store.unconfirmedUnitsOf('v1').sort((x, y) => x.lo - y.lo)).toEqual([unit('a', 101, 25), unit('a', 301, 25)]);
+    await store.close();
+    const reopened = new SqliteJobStore(file);
+    try {
+      expect(rows()).toEqual({ log: 0, units: 4 });
+      expect(reopened.unitsOfChunk('a', 0)).toEqual(corrected);
+    } finally {
+      await reopened.close();
+    }
   } finally {
     await store.close();
   }
 });
 
-test("an ended job's units still in the log are dropped with it, not moved", async () => {
-  const store = new SqliteJobStore(file);
+test("an ended job's units still in the log are deleted with it, not moved", async () => {
+  const store = new SqliteJobStore(file, { keptRows: 0, movedRows: 2 });
   try {
     const ended = insertJob(store, 'ended');
     insertJob(store, 'running');
@@ -106,9 +114,8 @@ test("an ended job's units still in the log are dropped with it, not moved", asy
     store.acceptUnit(unit('running', 1, 25));
     store.updateJob({ ...ended, state: 'SUCCESS', finishedAt: 2, answer: 25 });
     await store.flushed();
-    expect(rows()).toEqual({ log: 2, units: 0 });
+    await vi.waitFor(() => expect(rows()).toEqual({ log: 0, units: 1 }), { timeout: 5000, interval: 5 });
     expect(store.unitsOfChunk('running', 0)).toEqual([unit('running', 1, 25)]);
-    expect(rows()).toEqual({ log: 0, units: 1 });
     expect(store.unitsOfChunk('ended', 0)).toEqual([]);
   } finally {
     await store.close();
@@ -128,15 +135,19 @@ test('a result of any shape comes out of the log as it went in', async () => {
   }
 });
 
-test('once 2,000 units are logged they are moved into units after their commit, without a read', async () => {
-  const store = new SqliteJobStore(file);
+test('once the log holds movedRows more units than it keeps, the oldest are moved after their commit, without a read', async () => {
+  const store = new SqliteJobStore(file, { keptRows: 100, movedRows: 50 });
   try {
     insertJob(store, 'a');
-    // 2,000 units of one position each, in chunk 0 and 1.
-    for (let lo = 1; lo <= 2000; lo++) store.acceptUnit({ ...unit('a', lo, 1), hi: lo });
+    // Units of one position each, in chunk 0 and 1.
+    for (let lo = 1; lo <= 149; lo++) store.acceptUnit({ ...unit('a', lo, 1), hi: lo });
     await store.flushed();
-    expect(rows().log + rows().units).toBe(2000);
-    await vi.waitFor(() => expect(rows()).toEqual({ log: 0, units: 2000 }), { timeout: 5000, interval: 5 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(rows()).toEqual({ log: 149, units: 0 });
+    store.acceptUnit({ ...unit('a', 150, 1), hi: 150 });
+    await store.flushed();
+    await vi.waitFor(() => expect(rows()).toEqual({ log: 100, units: 50 }), { timeout: 5000, interval: 5 });
+    expect(store.unitsOfChunk('a', 0).map((accepted) => accepted.lo)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
   } finally {
     await store.close();
   }
