@@ -287,16 +287,17 @@ function pushLogValues(values: (string | number)[], seq: number, unit: AcceptedU
   values.push(seq, unit.jobId, unit.chunkIndex, unit.lo, unit.hi, JSON.stringify(unit.result), JSON.stringify(unit.volunteerIds), unit.confirmed ? 1 : 0);
 }
 
-const chunkKeyOf = (jobId: string, chunkIndex: number) => `${jobId}:${chunkIndex}`;
-
 /**
  * Where the units still in the log are: the `seq` of the latest row of each (a corrected
- * unit has two), by chunk, and each row's chunk and `lo` in the order of `seq`, so that the
- * rows moved out of the log are forgotten too.
+ * unit has two), by job, chunk and `lo`, and each row's unit in the order of `seq`, so that
+ * the rows moved out of the log are forgotten too. Nothing is allocated per unit but map
+ * entries and array slots (the job ids are the units' own strings): thousands of objects a
+ * second that live for seconds would be copied by every young-generation collection.
  */
 class LoggedUnits {
-  private readonly byChunk = new Map<string, Map<number, number>>();
-  private readonly chunkKeys: string[] = [];
+  private readonly byJob = new Map<string, Map<number, Map<number, number>>>();
+  private readonly jobIds: string[] = [];
+  private readonly chunkIndexes: number[] = [];
   private readonly los: number[] = [];
 
   /** `firstSeq` is the oldest row's `seq`, `nextSeq` the next one's; rows before `firstSeq` are not known here. */
@@ -311,17 +312,19 @@ class LoggedUnits {
 
   /** The row just appended for `unit` (at `nextSeq`). */
   appended(unit: AcceptedUnit): void {
-    const chunkKey = chunkKeyOf(unit.jobId, unit.chunkIndex);
-    let ofChunk = this.byChunk.get(chunkKey);
-    if (!ofChunk) this.byChunk.set(chunkKey, (ofChunk = new Map()));
+    let ofJob = this.byJob.get(unit.jobId);
+    if (!ofJob) this.byJob.set(unit.jobId, (ofJob = new Map()));
+    let ofChunk = ofJob.get(unit.chunkIndex);
+    if (!ofChunk) ofJob.set(unit.chunkIndex, (ofChunk = new Map()));
     ofChunk.set(unit.lo, this.nextSeq++);
-    this.chunkKeys.push(chunkKey);
+    this.jobIds.push(unit.jobId);
+    this.chunkIndexes.push(unit.chunkIndex);
     this.los.push(unit.lo);
   }
 
   /** The `seq` of each unit of the chunk that is in the log, by `lo`. */
   ofChunk(jobId: string, chunkIndex: number): ReadonlyMap<number, number> | undefined {
-    return this.byChunk.get(chunkKeyOf(jobId, chunkIndex));
+    return this.byJob.get(jobId)?.get(chunkIndex);
   }
 
   /** The `seq` of the unit's latest row in the log, if it has one. */
@@ -331,14 +334,21 @@ class LoggedUnits {
 
   /** The rows before `seq` left the log. */
   removedBefore(seq: number): void {
-    const removed = Math.min(seq - this.firstSeq, this.chunkKeys.length);
+    const removed = Math.min(seq - this.firstSeq, this.los.length);
     for (let i = 0; i < removed; i++) {
-      const ofChunk = this.byChunk.get(this.chunkKeys[i]!);
-      if (ofChunk?.get(this.los[i]!) !== this.firstSeq + i) continue;
+      const jobId = this.jobIds[i]!;
+      const chunkIndex = this.chunkIndexes[i]!;
+      const ofJob = this.byJob.get(jobId);
+      const ofChunk = ofJob?.get(chunkIndex);
+      if (!ofJob || !ofChunk || ofChunk.get(this.los[i]!) !== this.firstSeq + i) continue;
       ofChunk.delete(this.los[i]!);
-      if (ofChunk.size === 0) this.byChunk.delete(this.chunkKeys[i]!);
+      if (ofChunk.size > 0) continue;
+      ofJob.delete(chunkIndex);
+      if (ofJob.size === 0) this.byJob.delete(jobId);
     }
-    this.chunkKeys.splice(0, removed);
+    // (`copyWithin` and a shorter `length` took 5 µs per unit more: not a fast path for these arrays.)
+    this.jobIds.splice(0, removed);
+    this.chunkIndexes.splice(0, removed);
     this.los.splice(0, removed);
     this.firstSeq = seq;
   }
