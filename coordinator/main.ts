@@ -26,7 +26,9 @@ const logger = createLogger({
 
 let store: SqliteJobStore;
 try {
-  store = new SqliteJobStore(path.join(config.DATA_DIR, 'coordinator.db'));
+  store = new SqliteJobStore(path.join(config.DATA_DIR, 'coordinator.db'), {
+    onBackgroundError: (err, task) => logger.error({ err, task }, 'job store write failed; it is tried again'),
+  });
 } catch (error) {
   if (!(error instanceof DatabaseOpenError)) throw error;
   logger.fatal(error.message);

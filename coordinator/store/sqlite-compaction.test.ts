@@ -37,13 +37,13 @@ async function jobWithUnits(store: SqliteJobStore, id: string): Promise<JobRecor
     }
   }
   await store.flushed();
-  // Moved out of the unit log into `units` (LOG_LIMITS), where compaction deletes them in slices.
+  // Moved out of the unit log into `units` (EVERY_UNIT_MOVED), where compaction deletes them in slices.
   await vi.waitFor(() => expect(rowsOf(store.file, 'unit_log', id)).toBe(0), { timeout: 5000, interval: 5 });
   return record;
 }
 
 /** Every unit is moved out of the log after the commit that logged it. */
-const LOG_LIMITS = { keptRows: 0, movedRows: 1 };
+const EVERY_UNIT_MOVED = { logLimits: { keptRows: 0, movedRows: 1 } };
 
 /** A job's rows in a table; `units` counts those still in `unit_log` too. */
 const rowsOf = (file: string, table: 'units' | 'unit_log' | 'chunks', jobId: string): number => {
@@ -58,9 +58,19 @@ const rowsOf = (file: string, table: 'units' | 'unit_log' | 'chunks', jobId: str
 
 const TOTAL_UNITS = UNITS_PER_CHUNK.reduce((a, b) => a + b, 0);
 
+/** Runs `sql` on a connection of its own (as another process or a failing disk would change the file). */
+function exec(file: string, sql: string): void {
+  const db = new Database(file);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
 test("compacting an ended job deletes every unit and chunk row of it, in slices, and nothing of another job's", async () => {
   const file = path.join(dir, 'jobs.db');
-  const store = new SqliteJobStore(file, LOG_LIMITS);
+  const store = new SqliteJobStore(file, EVERY_UNIT_MOVED);
   try {
     const ended = await jobWithUnits(store, 'ended');
     await jobWithUnits(store, 'running');
@@ -90,7 +100,7 @@ test("compacting an ended job deletes every unit and chunk row of it, in slices,
 
 test('a compaction cut short by a stop is finished when the file is opened again', async () => {
   const file = path.join(dir, 'jobs.db');
-  const first = new SqliteJobStore(file, LOG_LIMITS);
+  const first = new SqliteJobStore(file, EVERY_UNIT_MOVED);
   const ended = await jobWithUnits(first, 'ended');
   first.updateJob({ ...ended, state: 'SUCCESS', finishedAt: 2, answer: TOTAL_UNITS });
   first.compactJob('ended');
@@ -98,11 +108,35 @@ test('a compaction cut short by a stop is finished when the file is opened again
   await first.close();
   expect(rowsOf(file, 'units', 'ended')).toBeGreaterThan(0);
 
-  const second = new SqliteJobStore(file, LOG_LIMITS);
+  const second = new SqliteJobStore(file, EVERY_UNIT_MOVED);
   try {
     await vi.waitFor(() => expect(rowsOf(file, 'chunks', 'ended')).toBe(0), { timeout: 5000, interval: 5 });
     expect(rowsOf(file, 'units', 'ended')).toBe(0);
   } finally {
     await second.close();
+  }
+});
+
+test('a compaction slice that fails is reported and tried again later, and deletes nothing meanwhile', async () => {
+  const file = path.join(dir, 'jobs.db');
+  const failures: string[] = [];
+  const store = new SqliteJobStore(file, {
+    ...EVERY_UNIT_MOVED,
+    onBackgroundError: (error, task) => failures.push(`${task}: ${(error as Error).message}`),
+  });
+  try {
+    const ended = await jobWithUnits(store, 'ended');
+    exec(file, "CREATE TRIGGER full_disk BEFORE DELETE ON units BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    store.updateJob({ ...ended, state: 'SUCCESS', finishedAt: 2, answer: TOTAL_UNITS });
+    store.compactJob('ended');
+    await vi.waitFor(() => expect(failures).toEqual(['compacting an ended job: database or disk is full']), { timeout: 5000, interval: 5 });
+    expect(rowsOf(file, 'units', 'ended')).toBe(TOTAL_UNITS);
+    expect(rowsOf(file, 'chunks', 'ended')).toBe(UNITS_PER_CHUNK.length);
+    exec(file, 'DROP TRIGGER full_disk');
+    await vi.waitFor(() => expect(rowsOf(file, 'chunks', 'ended')).toBe(0), { timeout: 5000, interval: 20 });
+    expect(rowsOf(file, 'units', 'ended')).toBe(0);
+    expect(new Set(failures)).toEqual(new Set(['compacting an ended job: database or disk is full']));
+  } finally {
+    await store.close();
   }
 });

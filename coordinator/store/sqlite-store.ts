@@ -187,6 +187,22 @@ export interface LogLimits {
 
 export const DEFAULT_LOG_LIMITS: LogLimits = { keptRows: 32_000, movedRows: 2000 };
 
+/** The writes the store makes on its own, between commits. */
+export type BackgroundTask = 'moving the unit log' | 'compacting an ended job';
+
+export interface SqliteStoreOptions {
+  logLimits?: LogLimits;
+  /**
+   * Hears a write the store made on its own that failed (a full disk, say). Nothing is lost:
+   * the unit log stays as it was, the job stays to compact, and the store tries again after
+   * BACKGROUND_RETRY_MS. A process warning by default.
+   */
+  onBackgroundError?: (error: unknown, task: BackgroundTask) => void;
+}
+
+/** How long a failed move of the unit log or compaction slice waits before it is tried again. */
+const BACKGROUND_RETRY_MS = 1000;
+
 /**
  * Rows appended by one statement: a statement per row cost about 6 µs of CPU per row, one
  * per 8 rows about 4 (its call, bind and step are shared).
@@ -386,6 +402,10 @@ export class SqliteJobStore implements JobStore {
   private lastCommitAt = Number.NEGATIVE_INFINITY;
   private readonly logged: LoggedUnits;
   private moveImmediate: NodeJS.Immediate | undefined;
+  /** No move before then: the last one failed. */
+  private moveRetryAt = Number.NEGATIVE_INFINITY;
+  private readonly logLimits: LogLimits;
+  private readonly onBackgroundError: (error: unknown, task: BackgroundTask) => void;
   /** Ended jobs whose unit and chunk rows are still being deleted, in slices. */
   private readonly compacting = new Map<string, Compaction>();
   private compactTimer: NodeJS.Timeout | undefined;
@@ -394,8 +414,12 @@ export class SqliteJobStore implements JobStore {
   /** Opens (or creates) `file`. A file that is not a healthy database stops here, untouched. */
   constructor(
     readonly file: string,
-    private readonly logLimits: LogLimits = DEFAULT_LOG_LIMITS,
+    options: SqliteStoreOptions = {},
   ) {
+    this.logLimits = options.logLimits ?? DEFAULT_LOG_LIMITS;
+    this.onBackgroundError =
+      options.onBackgroundError ??
+      ((error, task) => process.emitWarning(`job store: ${task} failed: ${(error as Error).message}`, { code: 'JOB_STORE_BACKGROUND_WRITE' }));
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     try {
       this.db = new Database(file);
@@ -638,14 +662,20 @@ export class SqliteJobStore implements JobStore {
    */
   private scheduleMove(): void {
     const { keptRows, movedRows } = this.logLimits;
-    if (this.logged.size < keptRows + movedRows) return;
+    if (this.logged.size < keptRows + movedRows || performance.now() < this.moveRetryAt) return;
     this.moveImmediate ??= setImmediate(() => {
       this.moveImmediate = undefined;
       if (this.closed) return;
       // Jobs that ended since are then ended in the file too: their units are not moved.
       this.commit();
       const before = this.logged.nextSeq - keptRows;
-      this.moveLogged(before);
+      try {
+        this.moveLogged(before);
+      } catch (error) {
+        this.moveRetryAt = performance.now() + BACKGROUND_RETRY_MS;
+        this.onBackgroundError(error, 'moving the unit log');
+        return;
+      }
       this.logged.removedBefore(before);
     });
   }
@@ -673,17 +703,23 @@ export class SqliteJobStore implements JobStore {
     if (next === undefined) return;
     const [jobId, compaction] = next;
     this.commit();
-    // A job deleted meanwhile took its rows with it.
-    const chunks = this.statements.chunkCountOf.get(jobId)?.chunks ?? 0;
-    const end = Math.min(chunks, compaction.nextChunk + compaction.chunksPerSlice);
-    const deleted = this.statements.deleteUnitsOfChunks.run(jobId, compaction.nextChunk, end).changes;
-    compaction.nextChunk = end;
-    // The chunks of a job hold about as many units each; a change of pace is bounded per slice.
-    const scaled = Math.round((compaction.chunksPerSlice * COMPACT_SLICE_ROWS) / Math.max(1, deleted));
-    compaction.chunksPerSlice = Math.max(1, Math.min(compaction.chunksPerSlice * 4, scaled));
-    if (end >= chunks) {
-      this.statements.deleteChunks.run(jobId);
-      this.compacting.delete(jobId);
+    try {
+      // A job deleted meanwhile took its rows with it.
+      const chunks = this.statements.chunkCountOf.get(jobId)?.chunks ?? 0;
+      const end = Math.min(chunks, compaction.nextChunk + compaction.chunksPerSlice);
+      const deleted = this.statements.deleteUnitsOfChunks.run(jobId, compaction.nextChunk, end).changes;
+      compaction.nextChunk = end;
+      // The chunks of a job hold about as many units each; a change of pace is bounded per slice.
+      const scaled = Math.round((compaction.chunksPerSlice * COMPACT_SLICE_ROWS) / Math.max(1, deleted));
+      compaction.chunksPerSlice = Math.max(1, Math.min(compaction.chunksPerSlice * 4, scaled));
+      if (end >= chunks) {
+        this.statements.deleteChunks.run(jobId);
+        this.compacting.delete(jobId);
+      }
+    } catch (error) {
+      this.onBackgroundError(error, 'compacting an ended job');
+      this.compactTimer = setTimeout(() => this.compactSlice(), BACKGROUND_RETRY_MS);
+      return;
     }
     if (this.compacting.size > 0) this.compactTimer = setTimeout(() => this.compactSlice(), 0);
   }

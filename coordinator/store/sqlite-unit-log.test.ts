@@ -34,6 +34,16 @@ const unit = (jobId: string, lo: number, result: number): AcceptedUnit => ({
   confirmed: false,
 });
 
+/** Runs `sql` on a connection of its own (as another process or a failing disk would change the file). */
+function exec(sql: string): void {
+  const db = new Database(file);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
 /** Rows of each unit table, read by a connection of its own. */
 function rows(): { log: number; units: number } {
   const db = new Database(file, { readonly: true });
@@ -79,7 +89,7 @@ test('reads see the units still in the log, including those not yet committed', 
 
 test('a correction replaces the result, whether the first one was moved out of the log or not', async () => {
   // The log moves its two oldest units once it holds four.
-  const store = new SqliteJobStore(file, { keptRows: 2, movedRows: 2 });
+  const store = new SqliteJobStore(file, { logLimits: { keptRows: 2, movedRows: 2 } });
   try {
     insertJob(store, 'a');
     for (const lo of [1, 101, 201, 301]) store.acceptUnit(unit('a', lo, 25));
@@ -106,7 +116,7 @@ test('a correction replaces the result, whether the first one was moved out of t
 });
 
 test("an ended job's units still in the log are deleted with it, not moved", async () => {
-  const store = new SqliteJobStore(file, { keptRows: 0, movedRows: 2 });
+  const store = new SqliteJobStore(file, { logLimits: { keptRows: 0, movedRows: 2 } });
   try {
     const ended = insertJob(store, 'ended');
     insertJob(store, 'running');
@@ -136,7 +146,7 @@ test('a result of any shape comes out of the log as it went in', async () => {
 });
 
 test('once the log holds movedRows more units than it keeps, the oldest are moved after their commit, without a read', async () => {
-  const store = new SqliteJobStore(file, { keptRows: 100, movedRows: 50 });
+  const store = new SqliteJobStore(file, { logLimits: { keptRows: 100, movedRows: 50 } });
   try {
     insertJob(store, 'a');
     // Units of one position each, in chunk 0 and 1.
@@ -148,6 +158,41 @@ test('once the log holds movedRows more units than it keeps, the oldest are move
     await store.flushed();
     await vi.waitFor(() => expect(rows()).toEqual({ log: 100, units: 50 }), { timeout: 5000, interval: 5 });
     expect(store.unitsOfChunk('a', 0).map((accepted) => accepted.lo)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+  } finally {
+    await store.close();
+  }
+});
+
+test('a move that fails is reported, leaves every unit readable in the log, and is tried again later', async () => {
+  const failures: string[] = [];
+  const store = new SqliteJobStore(file, {
+    logLimits: { keptRows: 0, movedRows: 2 },
+    onBackgroundError: (error, task) => failures.push(`${task}: ${(error as Error).message}`),
+  });
+  try {
+    insertJob(store, 'a');
+    exec("CREATE TRIGGER full_disk BEFORE INSERT ON units BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    store.acceptUnit(unit('a', 1, 25));
+    store.acceptUnit(unit('a', 101, 21));
+    await store.flushed();
+    await vi.waitFor(() => expect(failures).toEqual(['moving the unit log: database or disk is full']), { timeout: 5000, interval: 5 });
+    expect(rows()).toEqual({ log: 2, units: 0 });
+    expect(store.unitsOfChunk('a', 0)).toEqual([unit('a', 1, 25), unit('a', 101, 21)]);
+    exec('DROP TRIGGER full_disk');
+    // The next commit after the retry delay moves everything logged by then.
+    let lo = 201;
+    await vi.waitFor(
+      async () => {
+        store.acceptUnit({ ...unit('a', lo, 1), hi: lo });
+        lo++;
+        await store.flushed();
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(rows()).toEqual({ log: 0, units: lo - 201 + 2 });
+      },
+      { timeout: 5000, interval: 50 },
+    );
+    expect(store.unitsOfChunk('a', 0).slice(0, 2)).toEqual([unit('a', 1, 25), unit('a', 101, 21)]);
+    expect(new Set(failures)).toEqual(new Set(['moving the unit log: database or disk is full']));
   } finally {
     await store.close();
   }
