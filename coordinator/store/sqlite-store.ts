@@ -350,6 +350,7 @@ class LoggedUnits {
 
   /** The rows before `seq` left the log. */
   removedBefore(seq: number): void {
+    if (seq <= this.firstSeq) return;
     const removed = Math.min(seq - this.firstSeq, this.los.length);
     for (let i = 0; i < removed; i++) {
       const jobId = this.jobIds[i]!;
@@ -668,6 +669,8 @@ export class SqliteJobStore implements JobStore {
       if (this.closed) return;
       // Jobs that ended since are then ended in the file too: their units are not moved.
       this.commit();
+      // That commit may have scheduled this again, before this move: then there is nothing to do.
+      if (this.logged.size < keptRows + movedRows) return;
       const before = this.logged.nextSeq - keptRows;
       try {
         this.moveLogged(before);
