@@ -166,6 +166,14 @@ interface LoggedUnitRow extends UnitRow {
  */
 const COMMIT_INTERVAL_MS = 10;
 
+/**
+ * A batch this old is committed before the end of the turn of the event loop, once the
+ * handler writing to it has returned (a microtask: one handler's writes always share a
+ * commit). A saturated coordinator's turn can handle results for 100 ms and more; the
+ * acknowledgements of its first results would otherwise wait for all of it.
+ */
+const MAX_BATCH_AGE_MS = 20;
+
 /** How many units the unit log keeps, and how many of its oldest are moved into `units` at once. */
 export interface LogLimits {
   /**
@@ -225,6 +233,10 @@ interface Compaction {
 interface Batch {
   units: Map<string, AcceptedUnit>;
   jobs: Map<string, JobRecord>;
+  /** When its first write came (performance.now()). */
+  openedAt: number;
+  /** Its commit is queued before the end of the turn (MAX_BATCH_AGE_MS). */
+  commitQueued: boolean;
   committed: Promise<void>;
   resolve: () => void;
   reject: (error: unknown) => void;
@@ -239,7 +251,7 @@ function newBatch(): Batch {
   });
   // A failed commit is reported to whoever waits on it; nobody waiting is not an unhandled rejection.
   committed.catch(() => undefined);
-  return { units: new Map(), jobs: new Map(), committed, resolve, reject };
+  return { units: new Map(), jobs: new Map(), openedAt: performance.now(), commitQueued: false, committed, resolve, reject };
 }
 
 export class DatabaseOpenError extends Error {
@@ -602,12 +614,20 @@ export class SqliteJobStore implements JobStore {
    */
   private pending(): Batch {
     if (this.closed) throw new Error('the job store is closed');
-    if (!this.batch) {
+    const batch = this.batch;
+    if (!batch) {
       this.batch = newBatch();
       const immediate = setImmediate(() => this.commitWhenDue());
       this.cancelCommit = () => clearImmediate(immediate);
+      return this.batch;
     }
-    return this.batch;
+    if (!batch.commitQueued && performance.now() - batch.openedAt >= MAX_BATCH_AGE_MS) {
+      batch.commitQueued = true;
+      queueMicrotask(() => {
+        if (this.batch === batch && !this.closed) this.commit();
+      });
+    }
+    return batch;
   }
 
   private commitWhenDue(): void {

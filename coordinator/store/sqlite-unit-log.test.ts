@@ -197,3 +197,26 @@ test('a move that fails is reported, leaves every unit readable in the log, and 
     await store.close();
   }
 });
+
+test('a batch older than 20 ms is committed once the handler writing to it returns, before the end of the turn', async () => {
+  const store = new SqliteJobStore(file);
+  try {
+    insertJob(store, 'a');
+    let turnEnded = false;
+    setImmediate(() => (turnEnded = true));
+    store.acceptUnit(unit('a', 1, 25));
+    const startedAt = performance.now();
+    // A long turn: the handlers of many messages run one after another.
+    while (performance.now() - startedAt < 25);
+    store.acceptUnit(unit('a', 101, 21));
+    store.updateJob({ ...insertJob(store, 'b'), state: 'STARTED', startedAt: 3 });
+    let committed = false;
+    void store.flushed().then(() => (committed = true));
+    for (let i = 0; i < 5 && !committed; i++) await new Promise<void>((resolve) => queueMicrotask(resolve));
+    expect({ committed, turnEnded }).toEqual({ committed: true, turnEnded: false });
+    // The handler's writes after the batch grew old went in the same commit.
+    expect(rows()).toEqual({ log: 2, units: 0 });
+  } finally {
+    await store.close();
+  }
+});
