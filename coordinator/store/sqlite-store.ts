@@ -3,8 +3,8 @@
  * units and job updates are batched: the writes made in one turn of the event loop are
  * committed in one transaction at its end, or, when the last commit was less than
  * COMMIT_INTERVAL_MS ago, those of every turn until then (a job row once, with its latest
- * values), and a volunteer's result is acknowledged only after `flushed()`, when its batch is
- * committed. An accepted unit writes its own row only, appended to the unit log (UNIT_LOG);
+ * values); a turn that runs long commits on the way (MAX_BATCH_AGE_MS). A volunteer's result
+ * is acknowledged only after `flushed()`, when its batch is committed. An accepted unit writes its own row only, appended to the unit log (UNIT_LOG);
  * the oldest logged units of jobs still running are moved into `units` in bulk, those of
  * jobs that ended meanwhile are dropped: a restart folds the chunks' totals and the jobs'
  * progress from the unit rows. WAL with synchronous=NORMAL keeps every committed transaction through
