@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { pendingJobRecord } from '../jobs/create-job.js';
 import type { ChunkRecord, JobRecord } from '../model.js';
+import { execOnFile } from '../../test/support/sqlite-file.js';
 import { SqliteJobStore } from './sqlite-store.js';
 
 /** Units per chunk, uneven (some chunks have none), so slices cut across chunks of every size: 7,650 in all. */
@@ -57,16 +58,6 @@ const rowsOf = (file: string, table: 'units' | 'unit_log' | 'chunks', jobId: str
 };
 
 const TOTAL_UNITS = UNITS_PER_CHUNK.reduce((a, b) => a + b, 0);
-
-/** Runs `sql` on a connection of its own (as another process or a failing disk would change the file). */
-function exec(file: string, sql: string): void {
-  const db = new Database(file);
-  try {
-    db.exec(sql);
-  } finally {
-    db.close();
-  }
-}
 
 test("compacting an ended job deletes every unit and chunk row of it, in slices, and nothing of another job's", async () => {
   const file = path.join(dir, 'jobs.db');
@@ -126,13 +117,13 @@ test('a compaction slice that fails is reported and tried again later, and delet
   });
   try {
     const ended = await jobWithUnits(store, 'ended');
-    exec(file, "CREATE TRIGGER full_disk BEFORE DELETE ON units BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    execOnFile(file, "CREATE TRIGGER full_disk BEFORE DELETE ON units BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
     store.updateJob({ ...ended, state: 'SUCCESS', finishedAt: 2, answer: TOTAL_UNITS });
     store.compactJob('ended');
     await vi.waitFor(() => expect(failures).toEqual(['compacting an ended job: database or disk is full']), { timeout: 5000, interval: 5 });
     expect(rowsOf(file, 'units', 'ended')).toBe(TOTAL_UNITS);
     expect(rowsOf(file, 'chunks', 'ended')).toBe(UNITS_PER_CHUNK.length);
-    exec(file, 'DROP TRIGGER full_disk');
+    execOnFile(file, 'DROP TRIGGER full_disk');
     await vi.waitFor(() => expect(rowsOf(file, 'chunks', 'ended')).toBe(0), { timeout: 5000, interval: 20 });
     expect(rowsOf(file, 'units', 'ended')).toBe(0);
     expect(new Set(failures)).toEqual(new Set(['compacting an ended job: database or disk is full']));

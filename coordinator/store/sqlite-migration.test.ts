@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
+import { execOnFile } from '../../test/support/sqlite-file.js';
 import { SqliteJobStore } from './sqlite-store.js';
 
 /** The version 1 schema as it was deployed, with one unfinished and one finished sieve job. */
@@ -53,9 +54,7 @@ describe('SQLite store schema versions', () => {
   function olderFile(schema: string): string {
     dir = mkdtempSync(path.join(tmpdir(), 'store-migration-'));
     const file = path.join(dir, 'jobs.db');
-    const old = new Database(file);
-    old.exec(schema);
-    old.close();
+    execOnFile(file, schema);
     return file;
   }
 

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { pendingJobRecord } from '../jobs/create-job.js';
 import type { AcceptedUnit, JobRecord } from '../model.js';
+import { execOnFile } from '../../test/support/sqlite-file.js';
 import { SqliteJobStore } from './sqlite-store.js';
 
 let dir: string;
@@ -33,16 +34,6 @@ const unit = (jobId: string, lo: number, result: number): AcceptedUnit => ({
   volunteerIds: ['v1'],
   confirmed: false,
 });
-
-/** Runs `sql` on a connection of its own (as another process or a failing disk would change the file). */
-function exec(sql: string): void {
-  const db = new Database(file);
-  try {
-    db.exec(sql);
-  } finally {
-    db.close();
-  }
-}
 
 /** Rows of each unit table, read by a connection of its own. */
 function rows(): { log: number; units: number } {
@@ -171,14 +162,14 @@ test('a move that fails is reported, leaves every unit readable in the log, and 
   });
   try {
     insertJob(store, 'a');
-    exec("CREATE TRIGGER full_disk BEFORE INSERT ON units BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    execOnFile(file, "CREATE TRIGGER full_disk BEFORE INSERT ON units BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
     store.acceptUnit(unit('a', 1, 25));
     store.acceptUnit(unit('a', 101, 21));
     await store.flushed();
     await vi.waitFor(() => expect(failures).toEqual(['moving the unit log: database or disk is full']), { timeout: 5000, interval: 5 });
     expect(rows()).toEqual({ log: 2, units: 0 });
     expect(store.unitsOfChunk('a', 0)).toEqual([unit('a', 1, 25), unit('a', 101, 21)]);
-    exec('DROP TRIGGER full_disk');
+    execOnFile(file, 'DROP TRIGGER full_disk');
     // The next commit after the retry delay moves everything logged by then.
     let lo = 201;
     await vi.waitFor(
