@@ -122,6 +122,8 @@ function processCpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
+/** The fewest connections whose RSS growth is printed per connection. */
+const RSS_MIN_CONNECTIONS = 1000;
 function processRssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   return Number(/\d+/.exec(line ?? '')?.[0] ?? 0) / 1024;
@@ -803,7 +805,9 @@ async function measure(volunteers: number): Promise<{ row: string; figures: Leve
     figures.healthP99Ms.toFixed(1),
     // The histogram holds whole timer periods: the delay is what exceeds the period.
     Math.max(0, probeDelay.percentile(99) / 1e6 - PROBE_DELAY_RESOLUTION_MS).toFixed(1),
-    (((rssConnected - rssBefore) * 1024) / volunteers).toFixed(1),
+    // Below 1,000 connections the growth is within the garbage collector's own swings (it
+    // measured -20 KB per connection at 100).
+    volunteers >= RSS_MIN_CONNECTIONS ? (((rssConnected - rssBefore) * 1024) / volunteers).toFixed(1) : '-',
     String(tally.dropped),
     `${tally.shed} / ${during.shed - before.shed}`,
     accepted > 0 ? ((during.messages - before.messages) / accepted).toFixed(2) : '-',
