@@ -41,7 +41,7 @@ test("a long unit's heartbeat progress moves the range map before its count is i
 });
 
 test('a worker process keeps one unit in hand beyond its threads while it computes', async () => {
-  // Fixed units of 2e9 numbers near 1e11: fifty of them, each far longer than a round trip
+  // Fixed units of 2e9 numbers up to 1e11: fifty of them, each far longer than a round trip
   // and than the batching threshold (a volunteer whose units take under 0.2 s keeps up to 16
   // in hand; units of 2e8 took about 50 ms on a fast machine, and the worker held 11).
   await using coordinator = await startTestCoordinator({ UNIT_SIZE: '2000000000' });
