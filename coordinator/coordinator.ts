@@ -67,6 +67,7 @@ export async function startCoordinator(config: Config, deps: CoordinatorDeps): P
     thresholdMs: config.SHED_LAG > 0 ? config.SHED_LAG : Number.POSITIVE_INFINITY,
     windowMs: 250,
     random: deps.random ?? Math.random,
+    leasesInFlight: () => domain.leases.size,
   });
   const notifier = new SocketNotifier(
     rate,

@@ -49,6 +49,7 @@ function observeDomain(registry: Registry, domain: Domain, shedder: LoadShedder,
   gauge('dpc_active_jobs', 'Jobs not yet finished', () => domain.active.size);
   gauge('dpc_event_loop_lag_ms', "The event loop's delay, 99th percentile over the last 250 ms", () => shedder.lag);
   gauge('dpc_lease_requests_shed', 'Lease requests answered "throttled, retry later" because the loop was behind', () => shedder.shed);
+  gauge('dpc_lease_cap', 'The most leases in flight the load shedder lets grants bring about (+Inf: no cap)', () => shedder.cap);
   gauge('dpc_quarantined_volunteers', 'Volunteers caught reporting wrong counts', () => domain.quarantined.size);
   gauge('dpc_trusted_volunteers', 'Connected trusted volunteers (worker token or trusted network)', () =>
     [...domain.volunteers.values()].filter((v) => v.trusted).length,

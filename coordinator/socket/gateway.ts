@@ -207,7 +207,7 @@ export function attachGateway(io: CoordinatorIo, d: Domain, options: GatewayOpti
       if (volunteer && refusesWork(d, volunteer)) {
         return refusal(ProtocolErrorCode.Quarantined, 'this volunteer or its network reported wrong counts and gets no work');
       }
-      const retryAfterMs = options.shedder.retryAfterMs(d.volunteers.size);
+      const retryAfterMs = options.shedder.retryAfterMs(d.volunteers.size, slots);
       if (retryAfterMs !== undefined) {
         // It asks again after the delay; work:available would only bring it back sooner.
         setHungry(false);
