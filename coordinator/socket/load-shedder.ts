@@ -16,10 +16,10 @@
  * other window: by LEASE_CAP_STEP, or by a quarter while the process uses under half a core
  * (by steps alone, the cap set during the rush of 10,000 volunteers asking at once still kept
  * a quarter of them idle a minute later; by a quarter whenever the loop was not behind, the
- * acknowledgements' tail at 1,000 stress volunteers came back). The work handed out settles where the loop keeps
- * up. The leases in flight are what a volunteer's results and the requests that come with them
- * are made of, so the cap bounds the messages queued behind the loop and how long an
- * acknowledgement waits (Little's law). Shedding a random share of requests instead, for waits
+ * acknowledgements' tail at 1,000 stress volunteers came back). The work handed out settles
+ * where the loop keeps up. The leases in flight are what a volunteer's results and the
+ * requests that come with them are made of, so the cap bounds the messages queued behind the
+ * loop and how long an acknowledgement waits (Little's law). Shedding a random share of requests instead, for waits
  * of one to three seconds, sent volunteers away in waves: at 1,000 stress volunteers the
  * coordinator idled at 55 to 70% of a core after each wave and its loop fell 50 to 75 ms behind
  * when the wave came back, and ack p99 went over 100 ms in 7 of 35 runs.
